@@ -1,0 +1,913 @@
+//! From a compiled assessment, the answers given so far and the times of
+//! discovery and now, to a [`Plan`]: verdicts with their reasons, actions
+//! ordered by deadline and grouped by phase and track, open questions,
+//! and for readiness and training assessments a score and feedback.
+//!
+//! An unanswered or "unknown" answer never lowers the outcome: a rule whose
+//! condition is unknown applies, marked pending on the answers still open.
+
+use crate::compile::{CAction, COption, CQuestion, Compiled};
+use crate::eval::{Env, Ev, QSet, Tri, Val};
+use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
+use crate::time::{format_local, parse_parts, TimeZone};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One question's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Not answered yet: treated as unknown.
+    Unanswered,
+    /// Answered "I don't know".
+    Unknown,
+    Bool(bool),
+    /// The index of the chosen option.
+    Choice(u32),
+    /// The chosen options as a bit mask (bit i = option i).
+    Choices(u64),
+    Number(f64),
+    /// Unix milliseconds; `local` when written without an offset, in which
+    /// case `ms` is the wall-clock time and the plan's time zone applies.
+    DateTime { ms: i64, local: bool },
+    Text(String),
+}
+
+/// The answers to one compiled assessment, by question index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    values: Vec<Answer>,
+}
+
+impl Answers {
+    /// Every question unanswered.
+    pub fn new(c: &Compiled) -> Answers {
+        Answers {
+            values: vec![Answer::Unanswered; c.questions.len()],
+        }
+    }
+
+    /// Sets the answer to question `id`; false if there is no such question.
+    pub fn set(&mut self, c: &Compiled, id: &str, answer: Answer) -> bool {
+        match c.question_index(id) {
+            Some(i) if i < self.values.len() => {
+                self.values[i] = answer;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn get(&self, i: usize) -> &Answer {
+        self.values.get(i).unwrap_or(&Answer::Unanswered)
+    }
+}
+
+/// A problem with one answer, named by its question id (empty when the
+/// problem is with the answers as a whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerError {
+    pub question: String,
+    pub message: String,
+}
+
+impl fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.question.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.question, self.message)
+        }
+    }
+}
+
+/// Reads answers from JSON: an object from question id to answer, or an
+/// object whose `answers` member is one. Every problem is reported.
+pub fn parse_answers(c: &Compiled, v: &Value) -> Result<Answers, Vec<AnswerError>> {
+    let (answers, errors) = parse_answers_lenient(c, v);
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like [`parse_answers`], but keeps the answers that could be read, leaving
+/// the others unanswered (for answers saved by an older version of a page).
+pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerError>) {
+    let mut answers = Answers::new(c);
+    let mut errors = Vec::new();
+    let map = match v {
+        Value::Object(m) => match m.get("answers") {
+            Some(Value::Object(inner)) => inner,
+            _ => m,
+        },
+        Value::Null => return (answers, errors),
+        other => {
+            errors.push(AnswerError {
+                question: String::new(),
+                message: format!(
+                    "the answers must be an object from question id to answer, not {}",
+                    show(other)
+                ),
+            });
+            return (answers, errors);
+        }
+    };
+    for (id, value) in map {
+        let Some(i) = c.question_index(id) else {
+            let s = crate::check::suggest(id, c.questions.iter().map(|q| q.id.as_str()));
+            errors.push(AnswerError {
+                question: id.clone(),
+                message: format!(
+                    "unknown question `{id}`{}",
+                    crate::check::did_you_mean(s)
+                ),
+            });
+            continue;
+        };
+        match parse_one(&c.questions[i], value) {
+            Ok(a) => answers.values[i] = a,
+            Err(message) => errors.push(AnswerError {
+                question: id.clone(),
+                message,
+            }),
+        }
+    }
+    (answers, errors)
+}
+
+/// A JSON value as it appears in messages, cut short if long.
+fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn option_values(q: &CQuestion) -> String {
+    q.options
+        .iter()
+        .map(|o| o.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
+    if v.is_null() {
+        return Ok(Answer::Unanswered);
+    }
+    if v.as_str() == Some("unknown") {
+        return if q.allow_unknown {
+            Ok(Answer::Unknown)
+        } else {
+            Err("\"unknown\" is not accepted here: this question has no \"I don't know\" answer"
+                .into())
+        };
+    }
+    let unknown_too = if q.allow_unknown { ", or \"unknown\"" } else { "" };
+    match q.qtype {
+        QuestionType::YesNo | QuestionType::YesNoUnknown => match v {
+            Value::Bool(b) => Ok(Answer::Bool(*b)),
+            Value::String(s) if s == "yes" => Ok(Answer::Bool(true)),
+            Value::String(s) if s == "no" => Ok(Answer::Bool(false)),
+            _ => Err(format!("expected \"yes\" or \"no\"{unknown_too}, got {}", show(v))),
+        },
+        QuestionType::Single => match v {
+            Value::String(s) => option_index(q, s).map(Answer::Choice),
+            _ => Err(format!(
+                "expected one of the options ({}){unknown_too}, got {}",
+                option_values(q),
+                show(v)
+            )),
+        },
+        QuestionType::Multi => {
+            let items: Vec<&Value> = match v {
+                Value::Array(items) => items.iter().collect(),
+                // One option on its own is read as a list of one.
+                Value::String(_) => vec![v],
+                _ => {
+                    return Err(format!(
+                        "expected a list of options, such as [\"{}\"]{unknown_too}, got {}",
+                        q.options.first().map_or("…", |o| o.value.as_str()),
+                        show(v)
+                    ))
+                }
+            };
+            let mut mask = 0u64;
+            for item in items {
+                let Value::String(s) = item else {
+                    return Err(format!("expected option values in the list, got {}", show(item)));
+                };
+                let i = option_index(q, s)?;
+                mask |= 1u64.checked_shl(i).unwrap_or(0);
+            }
+            Ok(Answer::Choices(mask))
+        }
+        QuestionType::Number => {
+            let n = match v {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            let Some(n) = n.filter(|n| n.is_finite()) else {
+                return Err(format!("expected a number{unknown_too}, got {}", show(v)));
+            };
+            if let Some(min) = q.min.filter(|m| n < *m) {
+                return Err(format!("{n} is less than the minimum, {min}"));
+            }
+            if let Some(max) = q.max.filter(|m| n > *m) {
+                return Err(format!("{n} is more than the maximum, {max}"));
+            }
+            Ok(Answer::Number(n))
+        }
+        QuestionType::Datetime => {
+            let Value::String(s) = v else {
+                return Err(format!(
+                    "expected a date and time such as \"2026-11-23T10:00:00+01:00\", got {}",
+                    show(v)
+                ));
+            };
+            let (local_ms, offset) = parse_parts(s)?;
+            Ok(match offset {
+                Some(off) => Answer::DateTime {
+                    ms: local_ms.saturating_sub(i64::from(off) * 60_000),
+                    local: false,
+                },
+                None => Answer::DateTime {
+                    ms: local_ms,
+                    local: true,
+                },
+            })
+        }
+        QuestionType::Text => match v {
+            Value::String(s) => Ok(Answer::Text(s.clone())),
+            _ => Err(format!("expected a text, got {}", show(v))),
+        },
+    }
+}
+
+fn option_index(q: &CQuestion, s: &str) -> Result<u32, String> {
+    match q.options.iter().position(|o| o.value == s) {
+        Some(i) => Ok(i as u32),
+        None => {
+            let hint = crate::check::suggest(s, q.options.iter().map(|o| o.value.as_str()))
+                .map(|x| format!(" (did you mean `{x}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "`{s}` is not an option; choose from: {}{hint}",
+                option_values(q)
+            ))
+        }
+    }
+}
+
+/// Everything a plan depends on besides the assessment.
+#[derive(Debug, Clone)]
+pub struct PlanInput {
+    pub answers: Answers,
+    pub discovered_ms: i64,
+    pub now_ms: i64,
+    pub tz: TimeZone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub assessment: String,
+    pub kind: Kind,
+    pub lang: String,
+    pub title: String,
+    pub discovered: String,
+    pub discovered_ms: i64,
+    pub now: String,
+    pub now_ms: i64,
+    pub verdicts: Vec<VerdictOut>,
+    pub actions: Vec<ActionOut>,
+    pub groups: Vec<Group>,
+    pub open_questions: Vec<OpenQuestion>,
+    pub visible_questions: Vec<String>,
+    pub score: Option<Score>,
+    pub feedback: Vec<Feedback>,
+}
+
+/// An answer that decided something: "because you answered …".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Because {
+    pub question: String,
+    /// The question's text.
+    pub text: String,
+    /// The answer as shown to the user (option labels, number with unit).
+    pub answer: String,
+    /// The answer as data: `true`/`false`, an option value, a list of
+    /// them, a number, an RFC 3339 time or a text.
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictOut {
+    pub id: String,
+    pub title: String,
+    pub decision: Decision,
+    /// "Yes" only because answers are still open.
+    pub pending: bool,
+    pub pending_on: Vec<String>,
+    /// The verdict's `yes` or `no` text.
+    pub explanation: Option<String>,
+    pub reasons: Vec<String>,
+    pub because: Vec<Because>,
+    pub due_offset: Option<String>,
+    pub due: Option<String>,
+    pub due_ms: Option<i64>,
+    pub contact: Option<ContactInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionOut {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub playbook: Option<String>,
+    pub phase: String,
+    pub phase_title: String,
+    pub phase_order: i64,
+    pub track: Track,
+    pub owner: ContactInfo,
+    pub party: Option<ContactInfo>,
+    pub due_offset: String,
+    pub due: String,
+    pub due_ms: i64,
+    pub remaining_ms: i64,
+    pub overdue: bool,
+    pub pending: bool,
+    pub pending_on: Vec<String>,
+    pub reasons: Vec<String>,
+    pub because: Vec<Because>,
+    pub url: Option<String>,
+    pub sources: Vec<SourceInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub phase: String,
+    pub phase_title: String,
+    pub phase_order: i64,
+    pub tracks: Vec<TrackGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackGroup {
+    pub track: Track,
+    pub actions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenQuestion {
+    pub id: String,
+    pub text: String,
+    /// `unknown` (answered "I don't know") or `unanswered`.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub total: f64,
+    pub max: f64,
+    pub percent: f64,
+    pub areas: Vec<AreaScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaScore {
+    pub id: String,
+    pub title: String,
+    pub score: f64,
+    pub max: f64,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feedback {
+    pub question: String,
+    pub text: String,
+    pub answer: String,
+    pub correct: bool,
+    pub feedback: Option<String>,
+}
+
+/// The plan for these answers. Pure and total: any answers give a plan.
+pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
+    let tz = input.tz;
+    let nq = c.questions.len();
+    let mut env = Env::new(c.lets.iter().map(|l| &l.expr).collect(), nq);
+    // Per question: asked, and its definite value when it has one.
+    let mut visible = vec![false; nq];
+    let mut settled: Vec<Option<Val<'_>>> = vec![None; nq];
+    for (i, q) in c.questions.iter().enumerate() {
+        let shown = q.show_if.as_ref().map(|n| env.eval(n));
+        let answer = input.answers.get(i);
+        let value = answer_value(q, answer, &tz);
+        let ev = match shown.as_ref().map_or(Tri::True, Ev::truth) {
+            Tri::False => Ev::known(Val::Absent, shown.map(|s| s.witnesses).unwrap_or_default()),
+            Tri::True => {
+                visible[i] = true;
+                settled[i] = value;
+                match value {
+                    Some(v) => Ev::known(v, QSet::one(i)),
+                    None => Ev::unknown(QSet::one(i), QSet::new()),
+                }
+            }
+            Tri::Unknown => {
+                // Asked, but whether it applies is open: its value could be
+                // the answer or "not asked", so it is unknown (cautious).
+                visible[i] = true;
+                let s = shown.unwrap_or_else(|| Ev::constant(Val::Unknown));
+                let mut u = s.unknown_on;
+                if value.is_none() {
+                    u.insert(i);
+                }
+                Ev::unknown(u, s.witnesses)
+            }
+        };
+        env.set_question(i, ev);
+    }
+
+    let because = |w: &QSet| -> Vec<Because> {
+        w.iter()
+            .filter_map(|i| {
+                let q = c.questions.get(i)?;
+                let v = settled.get(i).copied().flatten()?;
+                let (answer, value) = describe_answer(q, v, &tz);
+                Some(Because {
+                    question: q.id.clone(),
+                    text: q.text.clone(),
+                    answer,
+                    value,
+                })
+            })
+            .collect()
+    };
+    let ids = |s: &QSet| -> Vec<String> {
+        s.iter()
+            .filter_map(|i| c.questions.get(i).map(|q| q.id.clone()))
+            .collect()
+    };
+    let contact = |role: &str| -> Option<ContactInfo> {
+        c.contacts.iter().find(|x| x.role == role).cloned()
+    };
+
+    let rule_evs: Vec<Ev<'_>> = c.rules.iter().map(|r| env.eval(&r.when)).collect();
+
+    let mut verdicts = Vec::with_capacity(c.verdicts.len());
+    for (vi, v) in c.verdicts.iter().enumerate() {
+        let listing: Vec<usize> = (0..c.rules.len())
+            .filter(|&r| c.rules[r].verdicts.contains(&(vi as u32)))
+            .collect();
+        let with = |t: Tri| -> Vec<usize> {
+            listing
+                .iter()
+                .copied()
+                .filter(|&r| rule_evs[r].truth() == t)
+                .collect()
+        };
+        let (true_rules, unknown_rules) = (with(Tri::True), with(Tri::Unknown));
+        let (decision, pending, deciding) = if !true_rules.is_empty() {
+            (Decision::Yes, false, true_rules)
+        } else if !unknown_rules.is_empty() {
+            (Decision::Yes, true, unknown_rules)
+        } else {
+            (Decision::No, false, listing.clone())
+        };
+        let mut w = QSet::new();
+        let mut u = QSet::new();
+        for &r in &deciding {
+            w.union_with(&rule_evs[r].witnesses);
+            u.union_with(&rule_evs[r].unknown_on);
+        }
+        let reasons = if decision == Decision::Yes {
+            dedup(deciding.iter().filter_map(|&r| c.rules[r].reason.clone()))
+        } else {
+            Vec::new()
+        };
+        let due_ms = match (decision, v.due) {
+            (Decision::Yes, Some(d)) => Some(d.deadline(input.discovered_ms, v.window_ms)),
+            _ => None,
+        };
+        verdicts.push(VerdictOut {
+            id: v.id.clone(),
+            title: v.title.clone(),
+            decision,
+            pending,
+            pending_on: if pending { ids(&u) } else { Vec::new() },
+            explanation: if decision == Decision::Yes {
+                v.yes.clone()
+            } else {
+                v.no.clone()
+            },
+            reasons,
+            because: because(&w),
+            due_offset: v.due.map(|d| d.to_string()),
+            due: due_ms.map(|ms| format_local(ms, &tz)),
+            due_ms,
+            contact: v.contact.as_deref().and_then(contact),
+        });
+    }
+
+    // Which actions apply, and why: merged over every rule that includes them.
+    struct Inclusion {
+        definite: bool,
+        unknown_on: QSet,
+        witnesses: QSet,
+        reasons: Vec<String>,
+    }
+    let mut step_evs: Vec<Option<Ev<'_>>> = vec![None; c.actions.len()];
+    let mut included: BTreeMap<usize, Inclusion> = BTreeMap::new();
+    for (ri, r) in c.rules.iter().enumerate() {
+        let rule = &rule_evs[ri];
+        let rt = rule.truth();
+        if rt == Tri::False {
+            continue;
+        }
+        for &ai in &r.actions {
+            let ai = ai as usize;
+            let Some(action) = c.actions.get(ai) else {
+                continue;
+            };
+            let step = match &action.when {
+                None => Ev::constant(Val::Bool(true)),
+                Some(n) => step_evs[ai].get_or_insert_with(|| env.eval(n)).clone(),
+            };
+            let st = step.truth();
+            if st == Tri::False {
+                continue;
+            }
+            let inc = included.entry(ai).or_insert_with(|| Inclusion {
+                definite: false,
+                unknown_on: QSet::new(),
+                witnesses: QSet::new(),
+                reasons: Vec::new(),
+            });
+            inc.definite |= rt == Tri::True && st == Tri::True;
+            inc.unknown_on.union_with(&rule.unknown_on);
+            inc.unknown_on.union_with(&step.unknown_on);
+            inc.witnesses.union_with(&rule.witnesses);
+            inc.witnesses.union_with(&step.witnesses);
+            if let Some(reason) = &r.reason {
+                if !inc.reasons.contains(reason) {
+                    inc.reasons.push(reason.clone());
+                }
+            }
+        }
+    }
+    let mut actions: Vec<ActionOut> = included
+        .into_iter()
+        .filter_map(|(ai, inc)| {
+            let a = c.actions.get(ai)?;
+            Some(action_out(c, a, inc.definite, &ids(&inc.unknown_on), inc.reasons, because(&inc.witnesses), input, &contact))
+        })
+        .collect();
+    actions.sort_by(|a, b| {
+        (a.due_ms, a.phase_order, a.track, &a.id).cmp(&(b.due_ms, b.phase_order, b.track, &b.id))
+    });
+
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: BTreeMap<(i64, String), usize> = BTreeMap::new();
+    for a in &actions {
+        let key = (a.phase_order, a.phase.clone());
+        let gi = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                phase: a.phase.clone(),
+                phase_title: a.phase_title.clone(),
+                phase_order: a.phase_order,
+                tracks: vec![
+                    TrackGroup {
+                        track: Track::Admin,
+                        actions: Vec::new(),
+                    },
+                    TrackGroup {
+                        track: Track::Technical,
+                        actions: Vec::new(),
+                    },
+                ],
+            });
+            groups.len() - 1
+        });
+        let ti = usize::from(a.track == Track::Technical);
+        groups[gi].tracks[ti].actions.push(a.id.clone());
+    }
+    groups.sort_by(|a, b| (a.phase_order, &a.phase).cmp(&(b.phase_order, &b.phase)));
+
+    let mut open_questions = Vec::new();
+    let mut visible_questions = Vec::new();
+    for (i, q) in c.questions.iter().enumerate() {
+        if !visible[i] {
+            continue;
+        }
+        visible_questions.push(q.id.clone());
+        let answered = answer_value(q, input.answers.get(i), &tz).is_some();
+        if !answered {
+            let state = if *input.answers.get(i) == Answer::Unknown {
+                "unknown"
+            } else {
+                "unanswered"
+            };
+            open_questions.push(OpenQuestion {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                state,
+            });
+        }
+    }
+
+    let (score, feedback) = match c.kind {
+        Kind::Triage => (None, Vec::new()),
+        Kind::Readiness => (Some(readiness_score(c, &visible, &settled)), Vec::new()),
+        Kind::Training => training(c, &visible, &settled, &tz),
+    };
+
+    Plan {
+        assessment: c.id.clone(),
+        kind: c.kind,
+        lang: c.lang.clone(),
+        title: c.title.clone(),
+        discovered: format_local(input.discovered_ms, &tz),
+        discovered_ms: input.discovered_ms,
+        now: format_local(input.now_ms, &tz),
+        now_ms: input.now_ms,
+        verdicts,
+        actions,
+        groups,
+        open_questions,
+        visible_questions,
+        score,
+        feedback,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn action_out(
+    c: &Compiled,
+    a: &CAction,
+    definite: bool,
+    pending_on: &[String],
+    reasons: Vec<String>,
+    because: Vec<Because>,
+    input: &PlanInput,
+    contact: &dyn Fn(&str) -> Option<ContactInfo>,
+) -> ActionOut {
+    let phase = c.phases.iter().find(|p| p.id == a.phase);
+    let due_ms = a.due.deadline(input.discovered_ms, a.window_ms);
+    ActionOut {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        text: a.text.clone(),
+        playbook: a.playbook.clone(),
+        phase: a.phase.clone(),
+        phase_title: phase.map_or_else(|| a.phase.clone(), |p| p.title.clone()),
+        // Steps in a phase the handbook does not list go last.
+        phase_order: phase.map_or(i64::MAX, |p| p.order),
+        track: a.track,
+        owner: contact(&a.owner).unwrap_or_else(|| ContactInfo {
+            role: a.owner.clone(),
+            name: a.owner.clone(),
+            ..ContactInfo::default()
+        }),
+        party: a.party.as_deref().and_then(contact),
+        due_offset: a.due.to_string(),
+        due: format_local(due_ms, &input.tz),
+        due_ms,
+        remaining_ms: due_ms.saturating_sub(input.now_ms),
+        overdue: input.now_ms > due_ms,
+        pending: !definite,
+        pending_on: if definite {
+            Vec::new()
+        } else {
+            pending_on.to_vec()
+        },
+        reasons,
+        because,
+        url: a.url.clone(),
+        sources: a.sources.clone(),
+    }
+}
+
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in items {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The value an answer gives its question, if it is a definite one of the
+/// right kind (anything else counts as unknown).
+fn answer_value<'a>(q: &CQuestion, a: &'a Answer, tz: &TimeZone) -> Option<Val<'a>> {
+    let n = q.options.len();
+    match (q.qtype, a) {
+        (QuestionType::YesNo | QuestionType::YesNoUnknown, Answer::Bool(b)) => Some(Val::Bool(*b)),
+        (QuestionType::Single, Answer::Choice(i)) if (*i as usize) < n => Some(Val::Sym(*i)),
+        (QuestionType::Multi, Answer::Choices(m)) => {
+            let all = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+            Some(Val::Set(m & all))
+        }
+        (QuestionType::Number, Answer::Number(x)) if x.is_finite() => Some(Val::Num(*x)),
+        (QuestionType::Datetime, Answer::DateTime { ms, local }) => {
+            Some(Val::Time(if *local { tz.local_to_utc(*ms) } else { *ms }))
+        }
+        (QuestionType::Text, Answer::Text(s)) => Some(Val::Text(s)),
+        _ => None,
+    }
+}
+
+fn yes_no_option(q: &CQuestion, b: bool) -> Option<&COption> {
+    let value = if b { "yes" } else { "no" };
+    q.options.iter().find(|o| o.value == value)
+}
+
+/// The options a definite value chose.
+fn chosen<'q>(q: &'q CQuestion, v: Val<'_>) -> Vec<&'q COption> {
+    match v {
+        Val::Bool(b) => yes_no_option(q, b).into_iter().collect(),
+        Val::Sym(i) => q.options.get(i as usize).into_iter().collect(),
+        Val::Set(m) => q
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && m >> i & 1 == 1)
+            .map(|(_, o)| o)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The answer as shown, and as data.
+fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) {
+    let labels = |opts: Vec<&COption>| {
+        opts.iter()
+            .map(|o| o.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match v {
+        Val::Bool(b) => {
+            let shown = yes_no_option(q, b).map_or(if b { "yes" } else { "no" }, |o| &o.label);
+            (shown.to_string(), Value::Bool(b))
+        }
+        Val::Sym(i) => {
+            let o = q.options.get(i as usize);
+            (
+                o.map(|o| o.label.clone()).unwrap_or_default(),
+                o.map_or(Value::Null, |o| Value::String(o.value.clone())),
+            )
+        }
+        Val::Set(_) => {
+            let opts = chosen(q, v);
+            let values = opts.iter().map(|o| Value::String(o.value.clone())).collect();
+            (labels(opts), Value::Array(values))
+        }
+        Val::Num(x) => {
+            let shown = match &q.unit {
+                Some(u) => format!("{x} {u}"),
+                None => x.to_string(),
+            };
+            (
+                shown,
+                serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+            )
+        }
+        Val::Time(ms) => {
+            let s = format_local(ms, tz);
+            (s.clone(), Value::String(s))
+        }
+        Val::Text(s) => (s.to_string(), Value::String(s.to_string())),
+        Val::Absent | Val::Unknown => (String::new(), Value::Null),
+    }
+}
+
+/// Points a question can earn and has earned.
+fn question_points(q: &CQuestion, v: Option<Val<'_>>) -> (f64, f64) {
+    let score_of = |o: &COption| o.score.unwrap_or(0.0);
+    let is_yes_no = matches!(q.qtype, QuestionType::YesNo | QuestionType::YesNoUnknown);
+    if is_yes_no && q.options.is_empty() {
+        return (f64::from(u8::from(v == Some(Val::Bool(true)))), 1.0);
+    }
+    let max = match q.qtype {
+        QuestionType::Multi => q.options.iter().map(score_of).filter(|s| *s > 0.0).sum(),
+        QuestionType::Single | QuestionType::YesNo | QuestionType::YesNoUnknown => q
+            .options
+            .iter()
+            .map(score_of)
+            .fold(0.0, f64::max),
+        _ => 0.0,
+    };
+    let earned = v.map_or(0.0, |v| chosen(q, v).into_iter().map(score_of).sum());
+    (earned, max)
+}
+
+fn percent(score: f64, max: f64) -> f64 {
+    if max > 0.0 {
+        (score / max * 1000.0).round() / 10.0
+    } else {
+        0.0
+    }
+}
+
+/// Sums per area over the asked questions; unanswered and unknown earn 0.
+fn area_scores(
+    c: &Compiled,
+    visible: &[bool],
+    points: impl Fn(usize) -> (f64, f64),
+) -> Score {
+    let mut total = (0.0, 0.0);
+    let mut per_area: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for (i, q) in c.questions.iter().enumerate() {
+        if !visible[i] {
+            continue;
+        }
+        let (s, m) = points(i);
+        total.0 += s;
+        total.1 += m;
+        if let Some(area) = &q.area {
+            let e = per_area.entry(area.as_str()).or_default();
+            e.0 += s;
+            e.1 += m;
+        }
+    }
+    Score {
+        total: total.0,
+        max: total.1,
+        percent: percent(total.0, total.1),
+        areas: c
+            .areas
+            .iter()
+            .map(|a| {
+                let (s, m) = per_area.get(a.id.as_str()).copied().unwrap_or_default();
+                AreaScore {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    score: s,
+                    max: m,
+                    percent: percent(s, m),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn readiness_score(c: &Compiled, visible: &[bool], settled: &[Option<Val<'_>>]) -> Score {
+    area_scores(c, visible, |i| question_points(&c.questions[i], settled[i]))
+}
+
+/// Whether a definite answer is right: every right option and no other.
+fn is_correct(q: &CQuestion, v: Val<'_>) -> bool {
+    let picked = chosen(q, v);
+    let right = q.options.iter().filter(|o| o.correct == Some(true)).count();
+    !picked.is_empty()
+        && picked.iter().all(|o| o.correct == Some(true))
+        && (q.qtype != QuestionType::Multi || picked.len() == right)
+}
+
+fn training(
+    c: &Compiled,
+    visible: &[bool],
+    settled: &[Option<Val<'_>>],
+    tz: &TimeZone,
+) -> (Option<Score>, Vec<Feedback>) {
+    let mut feedback = Vec::new();
+    for (i, q) in c.questions.iter().enumerate() {
+        let Some(v) = settled[i].filter(|_| visible[i] && !q.options.is_empty()) else {
+            continue;
+        };
+        let notes: Vec<&str> = chosen(q, v)
+            .into_iter()
+            .filter_map(|o| o.feedback.as_deref())
+            .collect();
+        feedback.push(Feedback {
+            question: q.id.clone(),
+            text: q.text.clone(),
+            answer: describe_answer(q, v, tz).0,
+            correct: is_correct(q, v),
+            feedback: (!notes.is_empty()).then(|| notes.join("\n\n")),
+        });
+    }
+    let score = area_scores(c, visible, |i| {
+        let q = &c.questions[i];
+        let right = settled[i].is_some_and(|v| is_correct(q, v));
+        (f64::from(u8::from(right)), 1.0)
+    });
+    (Some(score), feedback)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! Commands and their exit codes: 0 done, 1 problems in the content or input,
+//! 2 wrong usage (clap's own code for bad arguments).
+
+use crate::diag::{Diagnostic, Pos, Report, Severity};
+use crate::load::{self, Tree};
+use crate::{model, render, write};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(name = "irbook", version, about = "Build an offline incident-response handbook from YAML playbooks and Markdown guidance.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site. ROOT defaults to ./content if it exists, else the built-in handbook.
+    Build {
+        root: Option<PathBuf>,
+        /// Output folder; replaced as a whole when the build succeeds.
+        #[arg(short, long, default_value = "public")]
+        output: PathBuf,
+        /// Print only problems, not the summary line.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check the content and links without writing anything; exits 1 on errors.
+    Check {
+        root: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the action plan for a questionnaire's answers, as JSON.
+    Plan {
+        /// Questionnaire id, e.g. `triage`.
+        #[arg(long)]
+        assessment: String,
+        /// YAML or JSON file mapping question ids to answers (or with an `answers:` key).
+        #[arg(long)]
+        answers: PathBuf,
+        /// When the incident was discovered (RFC 3339, e.g. 2026-11-23T09:30:00+01:00); default now.
+        #[arg(long)]
+        discovered: Option<String>,
+        /// The moment the plan is for (RFC 3339); default now.
+        #[arg(long)]
+        now: Option<String>,
+        /// Language of the texts; default the handbook's default language.
+        #[arg(long)]
+        lang: Option<String>,
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Build { root, output, quiet } => build(root, &output, quiet),
+        Command::Check { root, format } => check(root, format),
+        Command::Plan { assessment, answers, discovered, now, lang, root } => {
+            crate::plan::run(root, &assessment, &answers, discovered.as_deref(), now.as_deref(), lang.as_deref())
+        }
+    }
+}
+
+/// The content to build: the given folder, ./content, or the built-in handbook.
+pub fn resolve_root(root: Option<PathBuf>, skip: Option<&Path>) -> Result<Tree, Report> {
+    match root {
+        Some(r) => load::read_dir(&r, skip),
+        None if Path::new("content").join("handbook.yaml").is_file() => load::read_dir(Path::new("content"), skip),
+        None => Ok(load::builtin_content()),
+    }
+}
+
+pub fn print_report(report: &Report) {
+    for d in report.sorted() {
+        eprintln!("{d}");
+    }
+}
+
+/// Loads, validates and renders; `None` when there were errors.
+pub fn build_site(tree: &Tree, report: &mut Report) -> Option<render::Site> {
+    let hb = model::build(tree, report)?;
+    if report.has_errors() {
+        // Still render to find link and questionnaire problems, so all are reported at once.
+        let _ = render::render_site(&hb, tree, &load::builtin_theme(), report);
+        return None;
+    }
+    render::render_site(&hb, tree, &load::builtin_theme(), report)
+}
+
+fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
+    let started = Instant::now();
+    let tree = match resolve_root(root, Some(output)) {
+        Ok(t) => t,
+        Err(r) => return fail(&r, output),
+    };
+    let mut report = Report::default();
+    if let Some(root) = &tree.root {
+        if let Some(problem) = output_problem(root, output) {
+            report.push(problem);
+            return fail(&report, output);
+        }
+    }
+    let site = build_site(&tree, &mut report);
+    let Some(site) = site.filter(|_| !report.has_errors()) else { return fail(&report, output) };
+    print_report(&report);
+    if let Err(e) = write::write_site(&site, output) {
+        eprintln!("error: {e}");
+        return 1;
+    }
+    if !quiet {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let warn = if report.warnings() > 0 { format!(", {}", report.summary().split(", ").nth(1).unwrap_or("")) } else { String::new() };
+        println!("Built {} pages from {} into {} in {:.0} ms{}", site.pages, tree.label, output.display(), ms, warn);
+    }
+    0
+}
+
+/// The output may not be the content folder, inside it, or around it.
+fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
+    let out = absolute(output);
+    let root = absolute(root);
+    if out.starts_with(&root) || root.starts_with(&out) {
+        return Some(
+            Diagnostic::error(output.display().to_string(), Pos::FILE, "the output folder overlaps the content folder")
+                .hint("write the site outside the content, e.g. `-o public` next to it"),
+        );
+    }
+    None
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    // A path that does not exist yet: resolve its parent.
+    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
+    let joined = base.join(p);
+    match (joined.parent().and_then(|d| d.canonicalize().ok()), joined.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => joined,
+    }
+}
+
+fn fail(report: &Report, output: &Path) -> i32 {
+    print_report(report);
+    let kept = if output.exists() { format!("; the previous site in {} is unchanged", output.display()) } else { String::new() };
+    eprintln!("Build failed: {}{kept}.", report.summary());
+    1
+}
+
+fn check(root: Option<PathBuf>, format: Format) -> i32 {
+    let mut report = match resolve_root(root, None) {
+        Ok(tree) => {
+            let mut report = Report::default();
+            let _ = build_site(&tree, &mut report);
+            report
+        }
+        Err(r) => r,
+    };
+    if report.is_empty() {
+        report = Report::default();
+    }
+    match format {
+        Format::Text => {
+            print_report(&report);
+            if report.has_errors() {
+                eprintln!("Check failed: {}.", report.summary());
+            } else {
+                println!("Check passed: {}.", report.summary());
+            }
+        }
+        Format::Json => {
+            let items: Vec<serde_json::Value> = report
+                .sorted()
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                        "file": d.file, "line": d.line, "column": d.column,
+                        "message": d.message, "hint": d.hint,
+                    })
+                })
+                .collect();
+            let out = serde_json::json!({"errors": report.errors(), "warnings": report.warnings(), "problems": items});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    i32::from(report.has_errors())
+}

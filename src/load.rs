@@ -1,0 +1,203 @@
+//! Reading a content root into memory: every file with its relative path and
+//! bytes, from disk or from the default handbook compiled into the binary.
+//! Checks that need nothing but the bytes (UTF-8, size, links leaving the
+//! root) happen here; parsing happens in [`crate::model`].
+
+use crate::diag::{Diagnostic, Pos, Report};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Content files larger than this are refused; a handbook page is never this big,
+/// and parsing a giant YAML file would stall the build.
+pub const MAX_TEXT_FILE: u64 = 5 * 1024 * 1024;
+/// Files under `static/` are copied, not parsed, so they may be larger.
+pub const MAX_STATIC_FILE: u64 = 50 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the content root, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// Label of the layer the file came from (the root folder as given).
+    pub layer: String,
+}
+
+impl SourceFile {
+    /// The file as text; `None` if it is not UTF-8 (reported by [`Tree::text`]).
+    pub fn text(&self) -> Option<&str> {
+        let s = std::str::from_utf8(&self.bytes).ok()?;
+        Some(s.strip_prefix('\u{feff}').unwrap_or(s))
+    }
+}
+
+/// The files of a handbook, by relative path.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub files: BTreeMap<String, SourceFile>,
+    /// Where the tree came from, for messages ("content", "built-in handbook").
+    pub label: String,
+    /// The folder on disk, if any (for `extends:` and watching).
+    pub root: Option<PathBuf>,
+}
+
+impl Tree {
+    pub fn get(&self, path: &str) -> Option<&SourceFile> {
+        self.files.get(path)
+    }
+
+    /// The text of a file, or an error in `report` when it is not UTF-8.
+    pub fn text<'a>(&'a self, path: &str, report: &mut Report) -> Option<&'a str> {
+        let f = self.files.get(path)?;
+        match f.text() {
+            Some(t) => Some(t),
+            None => {
+                let (line, column) = first_invalid_utf8(&f.bytes);
+                report.push(
+                    Diagnostic::error(path, Pos::new(line, column), "this file is not valid UTF-8 text")
+                        .hint("save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Paths under `dir/` (no trailing slash), in sorted order.
+    pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a SourceFile> + 'a {
+        let prefix = format!("{dir}/");
+        self.files.range(prefix.clone()..).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(_, v)| v)
+    }
+}
+
+fn first_invalid_utf8(bytes: &[u8]) -> (usize, usize) {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Reads every file under `root`. Hidden files and folders (`.git`, editor
+/// swap files) are skipped; symlinks are followed only while they stay inside
+/// the root. `skip` is a folder inside the root to leave out (the output).
+pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
+    let mut report = Report::default();
+    let label = root.display().to_string();
+    let canon_root = match root.canonicalize() {
+        Ok(p) => p,
+        Err(e) => {
+            report.push(
+                Diagnostic::error(label.clone(), Pos::FILE, format!("cannot read the content folder: {e}"))
+                    .hint("give the path of a folder that holds handbook.yaml"),
+            );
+            return Err(report);
+        }
+    };
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    let mut tree = Tree { files: BTreeMap::new(), label: label.clone(), root: Some(canon_root.clone()) };
+    let walker = WalkDir::new(&canon_root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~'))
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(&canon_root).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_else(|| label.clone());
+                let msg = if e.loop_ancestor().is_some() {
+                    "this symbolic link points back to a folder that contains it (a loop)".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                report.push(Diagnostic::error(rel, Pos::FILE, msg).hint("remove the link or point it at a real folder"));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if let Some(s) = &skip {
+            if path.starts_with(s) {
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = path.strip_prefix(&canon_root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() {
+            let inside = path.canonicalize().map(|t| t.starts_with(&canon_root)).unwrap_or(false);
+            if !inside {
+                report.push(
+                    Diagnostic::error(rel, Pos::FILE, "this symbolic link points outside the content folder")
+                        .hint("copy the file into the content folder instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        let limit = if rel.starts_with("static/") { MAX_STATIC_FILE } else { MAX_TEXT_FILE };
+        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if len > limit {
+            report.push(
+                Diagnostic::error(
+                    rel,
+                    Pos::FILE,
+                    format!("this file is too large ({} MB; the limit is {} MB)", len / (1024 * 1024), limit / (1024 * 1024)),
+                )
+                .hint("split it into smaller files, or move large downloads to static/"),
+            );
+            continue;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                tree.files.insert(rel.clone(), SourceFile { path: rel, bytes, layer: label.clone() });
+            }
+            Err(e) => report.push(Diagnostic::error(rel, Pos::FILE, format!("cannot read: {e}"))),
+        }
+    }
+    if report.has_errors() {
+        Err(report)
+    } else {
+        Ok(tree)
+    }
+}
+
+/// A tree from files held in memory (the built-in handbook and theme).
+pub fn from_embedded(files: &[(&str, &[u8])], label: &str) -> Tree {
+    let files = files
+        .iter()
+        .map(|(p, b)| (p.to_string(), SourceFile { path: p.to_string(), bytes: b.to_vec(), layer: label.to_string() }))
+        .collect();
+    Tree { files, label: label.to_string(), root: None }
+}
+
+/// The default handbook compiled into the binary.
+pub fn builtin_content() -> Tree {
+    from_embedded(include!(concat!(env!("OUT_DIR"), "/embedded_content.rs")), "built-in handbook")
+}
+
+/// The default theme compiled into the binary.
+pub fn builtin_theme() -> Tree {
+    from_embedded(include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs")), "default theme")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_invalid_utf8() {
+        assert_eq!(first_invalid_utf8(b"ab\ncd\xffe"), (2, 3));
+    }
+
+    #[test]
+    fn builtin_trees_are_present() {
+        assert!(builtin_theme().get("templates/base.html").is_some());
+        assert!(builtin_content().get("handbook.yaml").is_some());
+    }
+}

@@ -1,0 +1,369 @@
+//! Markdown → HTML with pulldown-cmark: tables, footnotes, heading anchors,
+//! raw HTML escaped unless the handbook allows it, and every link checked and
+//! rewritten so the site works from `file://` (relative links to `.html` pages
+//! in the same language).
+
+use crate::diag::{did_you_mean, Diagnostic, Pos};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Where links can go, for one language. URLs are relative to the language root.
+#[derive(Debug, Default)]
+pub struct Targets {
+    /// Content path without language suffix (`phases/01-first-response`,
+    /// `playbooks/ransomware.yaml`) → page URL (`phases/first-response.html`).
+    pub files: HashMap<String, String>,
+    /// Step id → `playbooks/x.html#step-id`.
+    pub steps: HashMap<String, String>,
+    pub sources: BTreeSet<String>,
+    pub contacts: BTreeSet<String>,
+    /// Files under `static/`, by content path.
+    pub statics: BTreeSet<String>,
+    /// Some playbook did not parse, so a step that seems unknown may be defined there.
+    pub steps_incomplete: bool,
+}
+
+/// Where the document being rendered lives.
+pub struct DocContext<'a> {
+    /// Content file path (for resolving relative links and for messages).
+    pub file: &'a str,
+    /// Line in the file where the Markdown starts.
+    pub first_line: usize,
+    /// Relative prefix from the output page to the language root (`../`).
+    pub to_lang_root: &'a str,
+    /// Relative prefix from the output page to the site root (`../../`).
+    pub to_site_root: &'a str,
+    pub languages: &'a [String],
+    pub allow_html: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Second-level headings: (anchor, text), for a table of contents.
+    pub toc: Vec<(String, String)>,
+    /// The words of the document, for the search index.
+    pub plain: String,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TASKLISTS
+}
+
+/// Renders `src`, pushing link problems into `problems`.
+pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec<Diagnostic>) -> Rendered {
+    let lines = LineIndex::new(src);
+    let mut events: Vec<Event> = Vec::new();
+    let mut plain = String::new();
+    for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        let ev = match ev {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = rewrite(&dest_url, false, ctx, targets, lines.pos(range.start, ctx.first_line), problems);
+                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = rewrite(&dest_url, true, ctx, targets, lines.pos(range.start, ctx.first_line), problems);
+                Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !ctx.allow_html => Event::Text(h),
+            Event::Text(t) => {
+                plain.push_str(&t);
+                plain.push(' ');
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                plain.push_str(&t);
+                plain.push(' ');
+                Event::Code(t)
+            }
+            other => other,
+        };
+        events.push(ev);
+    }
+    let toc = anchor_headings(&mut events);
+    let mut html = String::with_capacity(src.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered { html, toc, plain }
+}
+
+/// Gives every heading an id (from its text, unique in the page) and returns the h2s.
+fn anchor_headings(events: &mut [Event]) -> Vec<(String, String)> {
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let has_id = id.is_some();
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let anchor = if let Event::Start(Tag::Heading { id: Some(id), .. }) = &events[i] {
+                id.to_string()
+            } else {
+                let base = crate::model::slug(&text);
+                let n = used.entry(base.clone()).or_insert(0);
+                *n += 1;
+                if *n == 1 {
+                    base
+                } else {
+                    format!("{base}-{n}")
+                }
+            };
+            if !has_id {
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                    *id = Some(CowStr::from(anchor.clone()));
+                }
+            }
+            if level == HeadingLevel::H2 {
+                toc.push((anchor, text));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    toc
+}
+
+fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targets, pos: Pos, problems: &mut Vec<Diagnostic>) -> CowStr<'a> {
+    let d = dest.trim();
+    let lower = d.to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/') && !s.contains('#') && !s.contains('.'));
+    match scheme {
+        Some("http") | Some("https") => {
+            if image {
+                problems.push(
+                    Diagnostic::error(ctx.file, pos, format!("image from another site: `{d}`"))
+                        .hint("the handbook must work offline: save the image in static/ and link to it there"),
+                );
+            }
+            return dest.clone();
+        }
+        Some("mailto") | Some("tel") => return dest.clone(),
+        Some("source") => {
+            let id = &d["source:".len()..];
+            if !targets.sources.contains(id) {
+                problems.push(Diagnostic::error(ctx.file, pos, format!("unknown source `{id}`")).maybe_hint(did_you_mean(id, targets.sources.iter().map(String::as_str)).or_else(|| Some("add it to sources/sources.yaml".into()))));
+            }
+            return format!("{}sources.html#src-{id}", ctx.to_lang_root).into();
+        }
+        Some("step") => {
+            let id = &d["step:".len()..];
+            return match targets.steps.get(id) {
+                Some(url) => format!("{}{url}", ctx.to_lang_root).into(),
+                None => {
+                    if !targets.steps_incomplete {
+                        problems.push(Diagnostic::error(ctx.file, pos, format!("unknown step `{id}`")).maybe_hint(did_you_mean(id, targets.steps.keys().map(String::as_str))));
+                    }
+                    dest.clone()
+                }
+            };
+        }
+        Some("contact") => {
+            let role = &d["contact:".len()..];
+            if !targets.contacts.contains(role) {
+                problems.push(Diagnostic::error(ctx.file, pos, format!("unknown contact `{role}`")).maybe_hint(did_you_mean(role, targets.contacts.iter().map(String::as_str)).or_else(|| Some("add it to contacts.yaml".into()))));
+            }
+            return format!("{}contacts.html#contact-{role}", ctx.to_lang_root).into();
+        }
+        Some(other) => {
+            let (msg, hint) = if matches!(other, "javascript" | "data" | "vbscript" | "file") {
+                (format!("unsafe link `{d}`: `{other}:` links are not allowed"), "link to a page of the handbook or to an https:// address")
+            } else {
+                (format!("link with unknown scheme `{other}:`"), "use https://, mailto:, tel:, or a path to another file of the handbook")
+            };
+            problems.push(Diagnostic::error(ctx.file, pos, msg).hint(hint));
+            return CowStr::from("#");
+        }
+        None => {}
+    }
+    if d.starts_with('#') || d.is_empty() {
+        return dest.clone();
+    }
+    if d.starts_with('/') || d.starts_with("//") {
+        problems.push(Diagnostic::error(ctx.file, pos, format!("absolute link `{d}`")).hint("write the path relative to this file, like ../phases/02-analysis.md, so the site works from any folder"));
+        return CowStr::from("#");
+    }
+    let (path, frag) = match d.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (d, None),
+    };
+    let path = percent_decode(path);
+    let dir = ctx.file.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some(resolved) = normalize(dir, &path) else {
+        problems.push(Diagnostic::error(ctx.file, pos, format!("link `{d}` points outside the content folder")).hint("link only to files inside the handbook"));
+        return CowStr::from("#");
+    };
+    if resolved.starts_with("static/") {
+        if targets.statics.contains(&resolved) {
+            return format!("{}{}", ctx.to_site_root, resolved).into();
+        }
+        problems.push(Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`")).maybe_hint(did_you_mean(&resolved, targets.statics.iter().map(String::as_str))));
+        return CowStr::from("#");
+    }
+    let key = content_key(&resolved, ctx.languages);
+    match targets.files.get(&key) {
+        Some(url) => {
+            let mut out = format!("{}{url}", ctx.to_lang_root);
+            if let Some(f) = frag {
+                if url.contains('#') {
+                    // FAQ entries are already anchors on one page; keep that anchor.
+                } else {
+                    out.push('#');
+                    out.push_str(f);
+                }
+            }
+            out.into()
+        }
+        None => {
+            problems.push(
+                Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`"))
+                    .maybe_hint(did_you_mean(&key, targets.files.keys().map(String::as_str)).or_else(|| Some("check the path: it is relative to this file".into()))),
+            );
+            CowStr::from("#")
+        }
+    }
+}
+
+/// The key a content file is known by in [`Targets::files`]: Markdown files
+/// without language suffix and extension, other files as they are.
+pub fn content_key(path: &str, languages: &[String]) -> String {
+    if let Some(stem) = path.strip_suffix(".md") {
+        if let Some((base, lang)) = stem.rsplit_once('.') {
+            if languages.iter().any(|l| l == lang) {
+                return base.to_string();
+            }
+        }
+        return stem.to_string();
+    }
+    path.to_string()
+}
+
+/// Joins `rel` onto `dir` and resolves `.`/`..`; `None` if it leaves the root.
+pub fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Byte offset → line and column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(s: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(s.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn pos(&self, offset: usize, first_line: usize) -> Pos {
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        Pos::new(first_line + line, offset - self.starts[line] + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> Targets {
+        let mut t = Targets::default();
+        t.files.insert("phases/02-analysis".into(), "phases/analysis.html".into());
+        t.files.insert("faq/encrypted".into(), "faq.html#encrypted".into());
+        t.steps.insert("notify-ap".into(), "playbooks/data-breach.html#step-notify-ap".into());
+        t.sources.insert("ap".into());
+        t.statics.insert("static/logo.png".into());
+        t
+    }
+
+    fn ctx<'a>(langs: &'a [String], allow_html: bool) -> DocContext<'a> {
+        DocContext { file: "phases/01-first.nl.md", first_line: 5, to_lang_root: "../", to_site_root: "../../", languages: langs, allow_html }
+    }
+
+    #[test]
+    fn rewrites_links_relative_to_the_page() {
+        let langs = vec!["nl".to_string(), "en".to_string()];
+        let mut p = Vec::new();
+        let r = render(
+            "See [b](02-analysis.nl.md#x), [q](../faq/encrypted.en.md), [s](source:ap), [n](step:notify-ap) ![l](../static/logo.png)",
+            &ctx(&langs, false),
+            &targets(),
+            &mut p,
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert!(r.html.contains(r#"href="../phases/analysis.html#x""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="../faq.html#encrypted""#));
+        assert!(r.html.contains(r#"href="../sources.html#src-ap""#));
+        assert!(r.html.contains(r#"href="../playbooks/data-breach.html#step-notify-ap""#));
+        assert!(r.html.contains(r#"src="../../static/logo.png""#));
+    }
+
+    #[test]
+    fn reports_bad_links_with_positions() {
+        let langs = vec!["nl".to_string()];
+        let mut p = Vec::new();
+        render("line one\n\n[x](02-analyse.md) and [y](javascript:alert(1)) [z](../../etc/passwd)", &ctx(&langs, false), &targets(), &mut p);
+        let msgs: Vec<String> = p.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs[0], "error: phases/01-first.nl.md:7:1: link to a missing file `phases/02-analyse.md`\n  hint: did you mean `phases/02-analysis`?");
+        assert!(msgs[1].starts_with("error: phases/01-first.nl.md:7:24: unsafe link `javascript:alert(1)`"), "{}", msgs[1]);
+        assert!(msgs[2].contains("points outside the content folder"), "{}", msgs[2]);
+    }
+
+    #[test]
+    fn escapes_raw_html_unless_allowed() {
+        let langs = vec!["en".to_string()];
+        let mut p = Vec::new();
+        let r = render("Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>", &ctx(&langs, false), &targets(), &mut p);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<img"));
+        let r = render("<b>bold</b>", &ctx(&langs, true), &targets(), &mut p);
+        assert!(r.html.contains("<b>bold</b>"));
+    }
+
+    #[test]
+    fn anchors_headings_uniquely() {
+        let langs = vec!["en".to_string()];
+        let mut p = Vec::new();
+        let r = render("## Wat nu?\n\n## Wat nu?\n\n### Sub", &ctx(&langs, false), &targets(), &mut p);
+        assert!(r.html.contains(r#"<h2 id="wat-nu">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="wat-nu-2">"#));
+        assert_eq!(r.toc.len(), 2);
+    }
+}

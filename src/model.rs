@@ -1,0 +1,1166 @@
+//! The typed handbook: every content file parsed, cross-references checked,
+//! translations grouped. Nothing here renders or writes; problems go into the
+//! [`Report`] with the file, line and column they come from.
+
+use crate::diag::{did_you_mean, Diagnostic, Pos, Report};
+use crate::load::Tree;
+use crate::spans::SpanIndex;
+use crate::ypath;
+use assessment_wasm::model::{AssessmentDef, Track};
+use assessment_wasm::text::Text;
+use assessment_wasm::time::{parse_due, TimeZone};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+// ---------- file shapes (what authors write) ----------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandbookFile {
+    #[serde(default)]
+    id: Option<String>,
+    title: Text,
+    #[serde(default)]
+    description: Option<Text>,
+    #[serde(default)]
+    organisation: Option<Text>,
+    #[serde(default)]
+    languages: Option<Vec<String>>,
+    #[serde(default)]
+    default_language: Option<String>,
+    #[serde(default)]
+    timezone: Option<TimezoneDef>,
+    #[serde(default)]
+    allow_html: bool,
+    #[serde(default)]
+    start: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimezoneDef {
+    utc_offset: String,
+    #[serde(default)]
+    dst: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactDef {
+    name: Text,
+    #[serde(default)]
+    title: Option<Text>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    form_url: Option<String>,
+    #[serde(default)]
+    hours: Option<Text>,
+    #[serde(default)]
+    window: Option<String>,
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    #[serde(default)]
+    emergency: bool,
+    #[serde(default)]
+    example: bool,
+    #[serde(default)]
+    notes: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaybookFile {
+    id: String,
+    title: Text,
+    #[serde(default)]
+    summary: Option<Text>,
+    #[serde(default)]
+    order: Option<i64>,
+    steps: Vec<serde_yaml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDef {
+    id: String,
+    phase: String,
+    track: Track,
+    owner: String,
+    due: String,
+    #[serde(default)]
+    party: Option<String>,
+    #[serde(default)]
+    when: Option<String>,
+    title: Text,
+    #[serde(default)]
+    text: Option<Text>,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    sources: Vec<SourceDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceDef {
+    id: String,
+    title: Text,
+    #[serde(default)]
+    publisher: Option<String>,
+    url: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    last_checked: String,
+    #[serde(default)]
+    note: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhaseFront {
+    id: String,
+    title: String,
+    order: i64,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaqFront {
+    question: String,
+    #[serde(default)]
+    order: Option<i64>,
+    #[serde(default)]
+    category: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaqYaml {
+    faq: Vec<FaqYamlItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaqYamlItem {
+    id: String,
+    question: Text,
+    answer: Text,
+    #[serde(default)]
+    order: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFront {
+    title: String,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+// ---------- the model (what the renderer uses) ----------
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub id: String,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub organisation: Option<Text>,
+    pub languages: Vec<String>,
+    pub default_language: String,
+    pub timezone: TimeZone,
+    pub allow_html: bool,
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub role: String,
+    pub name: Text,
+    pub title: Option<Text>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub form_url: Option<String>,
+    pub hours: Option<Text>,
+    pub window: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub emergency: bool,
+    pub example: bool,
+    pub notes: Option<Text>,
+}
+
+/// A Markdown document in one language.
+#[derive(Debug, Clone)]
+pub struct MdDoc {
+    /// The file it was read from.
+    pub file: String,
+    pub lang: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+    /// Line in the file where `body` starts (1-based), for positions of links.
+    pub body_line: usize,
+    pub weight: Option<i64>,
+}
+
+/// A document with its translations; `docs` always holds every language
+/// (missing ones filled from the default language and flagged).
+#[derive(Debug, Clone)]
+pub struct Translated {
+    /// Path without language suffix and extension, e.g. `phases/01-first-response`.
+    pub base: String,
+    pub docs: BTreeMap<String, MdDoc>,
+    /// Languages that fell back to the default language.
+    pub fallback: BTreeSet<String>,
+}
+
+impl Translated {
+    pub fn doc(&self, lang: &str) -> &MdDoc {
+        self.docs.get(lang).or_else(|| self.docs.values().next()).expect("a translated document has a language")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub id: String,
+    pub order: i64,
+    pub doc: Translated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: String,
+    /// Playbook that defines the step.
+    pub playbook: String,
+    pub phase: String,
+    pub track: Track,
+    pub owner: String,
+    pub due: String,
+    pub party: Option<String>,
+    pub when: Option<String>,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub sources: Vec<String>,
+    pub file: String,
+    pub pos: Pos,
+    /// Position of the step in its playbook's `steps` list.
+    pub index: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Playbook {
+    pub id: String,
+    pub file: String,
+    pub title: Text,
+    pub summary: Option<Text>,
+    pub order: i64,
+    /// Step ids in the order of the file, references included.
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Faq {
+    pub id: String,
+    pub order: i64,
+    pub doc: Translated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: Text,
+    pub publisher: Option<String>,
+    pub url: String,
+    pub language: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub last_checked: String,
+    pub note: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path under `pages/` without extension, e.g. `parties/police`.
+    pub path: String,
+    /// Section path (`parties`), empty for top-level pages.
+    pub section: String,
+    pub weight: i64,
+    pub doc: Translated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub path: String,
+    pub weight: i64,
+    /// `_section.md` in the folder, if any.
+    pub index: Option<Translated>,
+    /// Indices into [`Handbook::pages`], ordered by weight then title.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub def: AssessmentDef,
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Handbook {
+    pub config: Config,
+    pub contacts: Vec<Contact>,
+    pub phases: Vec<Phase>,
+    pub playbooks: Vec<Playbook>,
+    pub steps: BTreeMap<String, Step>,
+    pub faqs: Vec<Faq>,
+    pub sources: Vec<Source>,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub assessments: Vec<Assessment>,
+    pub statics: Vec<String>,
+    /// Template overrides from `templates/`, by file name.
+    pub templates: BTreeMap<String, String>,
+    /// Playbook and assessment files that did not parse; links to them are not
+    /// "missing", and unknown step ids may be defined in them.
+    pub unparsed: Vec<String>,
+}
+
+impl Handbook {
+    pub fn contact(&self, role: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.role == role)
+    }
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+// ---------- parsing helpers ----------
+
+/// Deserialises YAML, turning serde_yaml's error into a located diagnostic.
+pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, report: &mut Report) -> Option<T> {
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let mut d = yaml_error(file, &e, line_offset);
+            let line = e.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
+            if d.hint.is_none() {
+                if line.is_some_and(|l| l.trim_end().len() - l.trim().len() < l.len() && l.starts_with(|c: char| c.is_whitespace()) && l[..l.len() - l.trim_start().len()].contains('\t')) {
+                    d.hint = Some("YAML does not allow tabs for indentation; use spaces".into());
+                } else if d.message.contains("mapping values are not allowed") || d.message.contains("did not find expected") {
+                    d.hint = Some("check the indentation: keys of one map must start in the same column, and text with `: ` in it needs quotes".into());
+                }
+            }
+            report.push(d);
+            None
+        }
+    }
+}
+
+fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+    let pos = e.location().map(|l| Pos::new(l.line() + line_offset, l.column())).unwrap_or(Pos::new(1 + line_offset, 1));
+    let raw = e.to_string();
+    // serde_yaml appends " at line X column Y"; we print the position ourselves.
+    let msg = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let (msg, hint) = explain_serde(&msg);
+    Diagnostic::error(file, pos, msg).maybe_hint(hint)
+}
+
+/// Rewords serde's messages for people who write YAML, not Rust.
+fn explain_serde(msg: &str) -> (String, Option<String>) {
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = did_you_mean(field, options.iter().copied())
+            .or_else(|| (!options.is_empty()).then(|| format!("the fields allowed here are: {}", options.join(", "))));
+        return (format!("unknown field `{field}`"), hint);
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        return (format!("missing field `{field}`"), Some(format!("add `{field}:` with a value")));
+    }
+    if msg.contains("did not match any variant of untagged enum Text") {
+        return (
+            "expected a text: a string, or a map from language to string".into(),
+            Some("write `title: Some text` or `title: {nl: Tekst, en: Text}`".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (v, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = did_you_mean(v, options.iter().copied()).or_else(|| Some(format!("use one of: {}", options.join(", "))));
+        return (format!("`{v}` is not allowed here"), hint);
+    }
+    if let Some(i) = msg.find("invalid type: ") {
+        let (field, rest) = (&msg[..i], &msg[i + "invalid type: ".len()..]);
+        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = match expected {
+            "i64" | "u64" | "u32" | "i32" | "usize" => "a whole number".to_string(),
+            "f64" | "f32" => "a number".to_string(),
+            "a boolean" => "true or false".to_string(),
+            "a sequence" => "a list, like [a, b]".to_string(),
+            "a string" => "a text".to_string(),
+            e if e.starts_with("struct ") || e == "a map" => "a map of fields (key: value lines)".to_string(),
+            e => e.to_string(),
+        };
+        let got = got.replace("string ", "the text ").replace("sequence", "a list").replace("map", "a map of fields");
+        let field = field.trim_end_matches(": ").trim();
+        let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
+        return (format!("{what} must be {expected}, not {got}"), None);
+    }
+    if msg.contains("found character that cannot start any token") && msg.contains('\t') {
+        return (msg.to_string(), Some("YAML does not allow tabs for indentation; use spaces".into()));
+    }
+    (msg.to_string(), None)
+}
+
+/// Splits `---\nfront matter\n---\nbody`. Returns (front, body, line where body starts).
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let body_line = 2 + front.matches('\n').count() + 1;
+            return Some((front, body, body_line));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
+    if !valid_id(id) {
+        report.push(
+            Diagnostic::error(file, pos, format!("{what} id `{id}` has characters that cannot be used in links"))
+                .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
+        );
+    }
+}
+
+/// A language code like `nl`, `en`, `fr`, `pt-br`.
+fn valid_lang(l: &str) -> bool {
+    (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
+/// Splits `dir/slug.nl.md` into (`dir/slug`, Some("nl")) when `nl` is a handbook language.
+fn split_lang<'a>(path: &'a str, ext: &str, langs: &[String]) -> Option<(&'a str, Option<&'a str>)> {
+    let stem = path.strip_suffix(ext)?;
+    if let Some((base, lang)) = stem.rsplit_once('.') {
+        if langs.iter().any(|l| l == lang) {
+            return Some((base, Some(lang)));
+        }
+    }
+    Some((stem, None))
+}
+
+// ---------- building the model ----------
+
+pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
+    let config = load_config(tree, report)?;
+    let langs = config.languages.clone();
+    let contacts = load_contacts(tree, &config, report);
+    let sources = load_sources(tree, report);
+    let phases = load_phases(tree, &config, report);
+    let (playbooks, steps) = load_playbooks(tree, &config, report);
+    let faqs = load_faqs(tree, &config, report);
+    let (pages, sections) = load_pages(tree, &config, report);
+    let assessments = load_assessments(tree, report);
+    let unparsed: Vec<String> = tree
+        .files
+        .keys()
+        .filter(|p| (p.starts_with("playbooks/") && !playbooks.iter().any(|pb| &pb.file == *p)) || (p.starts_with("assessments/") && !assessments.iter().any(|a| &a.file == *p)))
+        .cloned()
+        .collect();
+    let mut statics = Vec::new();
+    let mut templates = BTreeMap::new();
+    for f in tree.files.values() {
+        if f.path.starts_with("static/") {
+            statics.push(f.path.clone());
+        } else if let Some(name) = f.path.strip_prefix("templates/") {
+            if let Some(t) = tree.text(&f.path, report) {
+                templates.insert(name.to_string(), t.to_string());
+            }
+        } else if !known_file(&f.path) {
+            report.push(
+                Diagnostic::warning(&f.path, Pos::FILE, "irbook does not use this file")
+                    .hint("content goes in phases/, playbooks/, faq/, sources/, assessments/, pages/ or static/"),
+            );
+        }
+    }
+    let hb = Handbook {
+        config,
+        contacts,
+        phases,
+        playbooks,
+        steps,
+        faqs,
+        sources,
+        pages,
+        sections,
+        assessments,
+        statics,
+        templates,
+        unparsed,
+    };
+    check_references(&hb, tree, report);
+    let _ = langs;
+    Some(hb)
+}
+
+fn known_file(path: &str) -> bool {
+    matches!(path, "handbook.yaml" | "contacts.yaml" | "sources/sources.yaml" | "faq/faq.yaml" | "README.md")
+        || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+}
+
+fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
+    const FILE: &str = "handbook.yaml";
+    if tree.get(FILE).is_none() {
+        report.push(
+            Diagnostic::error(FILE, Pos::FILE, format!("the folder `{}` has no handbook.yaml", tree.label))
+                .hint("create handbook.yaml with at least `title:`, or run `irbook new DIR` to start a handbook"),
+        );
+        return None;
+    }
+    let text = tree.text(FILE, report)?;
+    let hf: HandbookFile = parse_yaml(FILE, text, 0, report)?;
+    let spans = SpanIndex::build(text, 0);
+    let mut languages = hf.languages.unwrap_or_else(|| vec!["en".to_string()]);
+    if languages.is_empty() {
+        report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages"]), "`languages` is empty").hint("list at least one language, like `languages: [nl, en]`"));
+        languages.push("en".into());
+    }
+    let mut seen = BTreeSet::new();
+    for (i, l) in languages.iter().enumerate() {
+        if !valid_lang(l) {
+            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("`{l}` is not a language code")).hint("use a short lowercase code such as `nl`, `en` or `fr`"));
+        }
+        if !seen.insert(l.clone()) {
+            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("language `{l}` is listed twice")));
+        }
+    }
+    let default_language = hf.default_language.unwrap_or_else(|| languages[0].clone());
+    if !languages.contains(&default_language) {
+        report.push(
+            Diagnostic::error(FILE, spans.pos(&ypath!["default_language"]), format!("the default language `{default_language}` is not in `languages`"))
+                .hint(format!("add it to `languages` or choose one of: {}", languages.join(", "))),
+        );
+    }
+    let id = match hf.id {
+        Some(id) => {
+            check_id(report, FILE, spans.pos(&ypath!["id"]), "handbook", &id);
+            id
+        }
+        None => slug(hf.title.get(&default_language, &default_language)),
+    };
+    let timezone = match hf.timezone {
+        None => TimeZone::Fixed { offset_min: 0 },
+        Some(tz) => {
+            let off = parse_offset(&tz.utc_offset);
+            if off.is_none() {
+                report.push(Diagnostic::error(FILE, spans.pos(&ypath!["timezone", "utc_offset"]), format!("`{}` is not a UTC offset", tz.utc_offset)).hint("write it like \"+01:00\" (in quotes)"));
+            }
+            let off = off.unwrap_or(0);
+            match tz.dst.as_deref() {
+                None | Some("none") => TimeZone::Fixed { offset_min: off },
+                Some("eu") => TimeZone::Eu { standard_offset_min: off },
+                Some(other) => {
+                    report.push(Diagnostic::error(FILE, spans.pos(&ypath!["timezone", "dst"]), format!("unknown daylight-saving rule `{other}`")).hint("use `eu` (last Sunday of March to last Sunday of October) or `none`"));
+                    TimeZone::Fixed { offset_min: off }
+                }
+            }
+        }
+    };
+    Some(Config {
+        id,
+        title: hf.title,
+        description: hf.description,
+        organisation: hf.organisation,
+        languages,
+        default_language,
+        timezone,
+        allow_html: hf.allow_html,
+        start: hf.start,
+    })
+}
+
+fn parse_offset(s: &str) -> Option<i32> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60 && h >= 0 && m >= 0).then_some(sign * (h * 60 + m))
+}
+
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars().flat_map(|c| c.to_lowercase()) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+fn load_contacts(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Contact> {
+    const FILE: &str = "contacts.yaml";
+    let mut out = Vec::new();
+    let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ContactsFile {
+        contacts: serde_yaml::Mapping,
+    }
+    let Some(cf) = parse_yaml::<ContactsFile>(FILE, text, 0, report) else { return out };
+    let spans = SpanIndex::build(text, 0);
+    for (k, v) in cf.contacts {
+        let Some(role) = k.as_str().map(str::to_string) else {
+            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["contacts"]), "a contact role must be a text like `incident-lead`"));
+            continue;
+        };
+        let path = ypath!["contacts", role.as_str()];
+        check_id(report, FILE, spans.key_pos(&path), "contact role", &role);
+        match serde_yaml::from_value::<ContactDef>(v) {
+            Ok(c) => {
+                if let Some(w) = &c.window {
+                    check_due(report, FILE, spans.pos(&ypath!["contacts", role.as_str(), "window"]), w, false);
+                }
+                for (field, val) in [("url", &c.url), ("form_url", &c.form_url)] {
+                    if let Some(u) = val {
+                        check_external_url(report, FILE, spans.pos(&ypath!["contacts", role.as_str(), field]), u);
+                    }
+                }
+                let _ = config;
+                out.push(Contact {
+                    role,
+                    name: c.name,
+                    title: c.title,
+                    phone: c.phone,
+                    email: c.email,
+                    url: c.url,
+                    form_url: c.form_url,
+                    hours: c.hours,
+                    window: c.window,
+                    jurisdiction: c.jurisdiction,
+                    emergency: c.emergency,
+                    example: c.example,
+                    notes: c.notes,
+                })
+            }
+            Err(e) => {
+                let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
+                report.push(Diagnostic::error(FILE, spans.pos(&path), format!("contact `{role}`: {msg}")).maybe_hint(hint));
+            }
+        }
+    }
+    let examples: Vec<&str> = out.iter().filter(|c| c.example).map(|c| c.role.as_str()).collect();
+    if !examples.is_empty() {
+        report.push(
+            Diagnostic::warning(FILE, Pos::FILE, format!("{} example contacts still to fill in: {}", examples.len(), examples.join(", ")))
+                .hint("replace the example names and numbers with your own, then remove `example: true`"),
+        );
+    }
+    out
+}
+
+fn strip_location(s: &str) -> String {
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// Checks a URL that leaves the site: only web and mail links are allowed.
+pub fn check_external_url(report: &mut Report, file: &str, pos: Pos, url: &str) {
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:") || lower.starts_with("tel:")) {
+        report.push(
+            Diagnostic::error(file, pos, format!("`{url}` is not a web address"))
+                .hint("write a full address starting with https://"),
+        );
+    }
+}
+
+fn check_due(report: &mut Report, file: &str, pos: Pos, due: &str, allow_window: bool) {
+    match parse_due(due) {
+        Ok(assessment_wasm::time::Due::Window) if !allow_window => {
+            report.push(Diagnostic::error(file, pos, "`window` is only allowed as a step's due time").hint("write a duration such as `24h`"));
+        }
+        Ok(_) => {}
+        Err(msg) => report.push(Diagnostic::error(file, pos, msg)),
+    }
+}
+
+fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
+    const FILE: &str = "sources/sources.yaml";
+    let mut out = Vec::new();
+    let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
+    let Some(sf) = parse_yaml::<SourcesFile>(FILE, text, 0, report) else { return out };
+    let spans = SpanIndex::build(text, 0);
+    let mut seen = BTreeMap::new();
+    for (i, s) in sf.sources.into_iter().enumerate() {
+        let pos = spans.pos(&ypath!["sources", i, "id"]);
+        check_id(report, FILE, pos, "source", &s.id);
+        if let Some(first) = seen.insert(s.id.clone(), pos) {
+            report.push(Diagnostic::error(FILE, pos, format!("duplicate source id `{}`", s.id)).hint(format!("it is already used at line {}; give each source its own id", first.line)));
+        }
+        check_external_url(report, FILE, spans.pos(&ypath!["sources", i, "url"]), &s.url);
+        if !valid_date(&s.last_checked) {
+            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["sources", i, "last_checked"]), format!("`{}` is not a date", s.last_checked)).hint("write the date you last checked the source as YYYY-MM-DD"));
+        }
+        out.push(Source {
+            id: s.id,
+            title: s.title,
+            publisher: s.publisher,
+            url: s.url,
+            language: s.language,
+            jurisdiction: s.jurisdiction,
+            last_checked: s.last_checked,
+            note: s.note,
+        });
+    }
+    out
+}
+
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (y, m, d) = (s[..4].parse::<u32>(), s[5..7].parse::<u32>(), s[8..].parse::<u32>());
+    matches!((y, m, d), (Ok(_), Ok(1..=12), Ok(1..=31)))
+}
+
+/// Groups Markdown files under `dir` by base path and language.
+fn markdown_groups(tree: &Tree, dir: &str, config: &Config, report: &mut Report) -> BTreeMap<String, BTreeMap<String, (String, &'static str)>> {
+    let _ = report;
+    let mut groups: BTreeMap<String, BTreeMap<String, (String, &'static str)>> = BTreeMap::new();
+    for f in tree.under(dir) {
+        let Some((base, lang)) = split_lang(&f.path, ".md", &config.languages) else { continue };
+        let lang = lang.unwrap_or(&config.default_language).to_string();
+        let entry = groups.entry(base.to_string()).or_default();
+        if let Some((other, _)) = entry.get(&lang) {
+            report_duplicate_translation(report, &f.path, other, &lang);
+            continue;
+        }
+        entry.insert(lang, (f.path.clone(), ""));
+    }
+    groups
+}
+
+fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, lang: &str) {
+    report.push(
+        Diagnostic::error(file, Pos::FILE, format!("two files give the `{lang}` text of the same page (the other is {other})"))
+            .hint("keep one: `slug.md` is the default language, `slug.LANG.md` a translation"),
+    );
+}
+
+/// Parses each language of a group with `parse_front`, fills missing
+/// languages from the default one and warns about them.
+fn translated<F>(tree: &Tree, base: &str, files: &BTreeMap<String, (String, &'static str)>, config: &Config, report: &mut Report, mut parse_front: F) -> Option<Translated>
+where
+    F: FnMut(&str, &str, usize, &mut Report) -> Option<(String, Option<String>, Option<i64>)>,
+{
+    let mut docs = BTreeMap::new();
+    for (lang, (file, _)) in files {
+        let Some(text) = tree.text(file, report) else { continue };
+        let Some((front, body, body_line)) = split_front_matter(text) else {
+            let d = if text.starts_with("---") {
+                Diagnostic::error(file, Pos::new(1, 1), "the front matter is not closed").hint("add a line with only `---` after the front matter")
+            } else {
+                Diagnostic::error(file, Pos::new(1, 1), "this page has no front matter").hint("start the file with a block like:\n---\ntitle: Page title\n---")
+            };
+            report.push(d);
+            continue;
+        };
+        let Some((title, summary, weight)) = parse_front(file, front, 1, report) else { continue };
+        docs.insert(lang.clone(), MdDoc { file: file.clone(), lang: lang.clone(), title, summary, body: body.to_string(), body_line, weight });
+    }
+    if docs.is_empty() {
+        return None;
+    }
+    let mut fallback = BTreeSet::new();
+    for lang in &config.languages {
+        if docs.contains_key(lang) {
+            continue;
+        }
+        let src = docs.get(&config.default_language).or_else(|| docs.values().next()).cloned()?;
+        report.push(
+            Diagnostic::warning(&src.file, Pos::FILE, format!("no `{lang}` translation; readers of that language see the `{}` text", src.lang))
+                .hint(format!("add {base}.{lang}.md")),
+        );
+        fallback.insert(lang.clone());
+        docs.insert(lang.clone(), src);
+    }
+    Some(Translated { base: base.to_string(), docs, fallback })
+}
+
+fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> {
+    let mut out: Vec<Phase> = Vec::new();
+    let groups = markdown_groups(tree, "phases", config, report);
+    for (base, files) in &groups {
+        let mut ids = BTreeMap::new();
+        let doc = translated(tree, base, files, config, report, |file, front, off, report| {
+            let f: PhaseFront = parse_yaml(file, front, off, report)?;
+            let spans = SpanIndex::build(front, off);
+            check_id(report, file, spans.pos(&ypath!["id"]), "phase", &f.id);
+            ids.insert(file.to_string(), (f.id.clone(), f.order, spans.pos(&ypath!["id"])));
+            Some((f.title, f.summary, Some(f.order)))
+        });
+        let Some(doc) = doc else { continue };
+        let mut distinct: BTreeSet<(&String, i64)> = BTreeSet::new();
+        for (id, order, _) in ids.values() {
+            distinct.insert((id, *order));
+        }
+        if distinct.len() > 1 {
+            let (file, (_, _, pos)) = ids.iter().nth(1).unwrap();
+            report.push(Diagnostic::error(file, *pos, "the translations of this phase disagree on `id` or `order`").hint("give every language file of a phase the same id and order"));
+        }
+        let (id, order, pos) = ids.values().next().cloned().unwrap();
+        if let Some(other) = out.iter().find(|p| p.id == id) {
+            report.push(Diagnostic::error(&doc.doc(&config.default_language).file, pos, format!("duplicate phase id `{id}`")).hint(format!("{} already uses it", other.doc.base)));
+            continue;
+        }
+        out.push(Phase { id, order, doc });
+    }
+    out.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    out
+}
+
+fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Playbook>, BTreeMap<String, Step>) {
+    let mut playbooks = Vec::new();
+    let mut steps: BTreeMap<String, Step> = BTreeMap::new();
+    let mut refs: Vec<(String, String, Pos, usize)> = Vec::new(); // (file, step id, pos, playbook index)
+    let _ = config;
+    for f in tree.under("playbooks") {
+        if !(f.path.ends_with(".yaml") || f.path.ends_with(".yml")) {
+            report.push(Diagnostic::warning(&f.path, Pos::FILE, "only .yaml files are read in playbooks/"));
+            continue;
+        }
+        let file = f.path.as_str();
+        let Some(text) = tree.text(file, report) else { continue };
+        let Some(pf) = parse_yaml::<PlaybookFile>(file, text, 0, report) else { continue };
+        let spans = SpanIndex::build(text, 0);
+        check_id(report, file, spans.pos(&ypath!["id"]), "playbook", &pf.id);
+        if let Some(other) = playbooks.iter().find(|p: &&Playbook| p.id == pf.id) {
+            report.push(Diagnostic::error(file, spans.pos(&ypath!["id"]), format!("duplicate playbook id `{}`", pf.id)).hint(format!("{} already uses it", other.file)));
+            continue;
+        }
+        let mut ids = Vec::new();
+        for (i, v) in pf.steps.into_iter().enumerate() {
+            let path = ypath!["steps", i];
+            if let Some(r) = v.get("ref") {
+                let Some(r) = r.as_str() else {
+                    report.push(Diagnostic::error(file, spans.pos(&ypath!["steps", i, "ref"]), "`ref` must be a step id"));
+                    continue;
+                };
+                if v.as_mapping().map_or(0, |m| m.len()) > 1 {
+                    report.push(Diagnostic::error(file, spans.pos(&path), "a step with `ref` takes no other fields").hint("change the step where it is defined, or give this one its own id"));
+                }
+                refs.push((file.to_string(), r.to_string(), spans.pos(&ypath!["steps", i, "ref"]), playbooks.len()));
+                ids.push(r.to_string());
+                continue;
+            }
+            let sd: StepDef = match serde_yaml::from_value(v) {
+                Ok(s) => s,
+                Err(e) => {
+                    let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
+                    report.push(Diagnostic::error(file, spans.pos(&path), format!("step {}: {msg}", i + 1)).maybe_hint(hint));
+                    continue;
+                }
+            };
+            let pos = spans.pos(&ypath!["steps", i, "id"]);
+            check_id(report, file, pos, "step", &sd.id);
+            if let Some(prev) = steps.get(&sd.id) {
+                report.push(Diagnostic::error(file, pos, format!("duplicate step id `{}`", sd.id)).hint(format!("{}:{} defines it already; reuse it with `- ref: {}` or rename one", prev.file, prev.pos.line, sd.id)));
+                continue;
+            }
+            let due_pos = spans.pos(&ypath!["steps", i, "due"]);
+            check_due(report, file, due_pos, &sd.due, true);
+            if sd.due == "window" && sd.party.is_none() {
+                report.push(Diagnostic::error(file, due_pos, "`due: window` needs a `party` whose notification window to use").hint("add `party: insurer` (a contact with `window:`), or write a duration like `24h`"));
+            }
+            if let Some(w) = &sd.when {
+                if let Err(e) = assessment_wasm::expr::parse(w) {
+                    let p = spans.pos_in_value(&ypath!["steps", i, "when"], e.span.0);
+                    report.push(Diagnostic::error(file, p, format!("in `when`: {}", e.message)).maybe_hint(e.hint.clone()));
+                }
+            }
+            ids.push(sd.id.clone());
+            let step = Step {
+                id: sd.id.clone(),
+                playbook: pf.id.clone(),
+                phase: sd.phase,
+                track: sd.track,
+                owner: sd.owner,
+                due: sd.due,
+                party: sd.party,
+                when: sd.when,
+                title: sd.title,
+                text: sd.text,
+                sources: sd.sources,
+                file: file.to_string(),
+                pos,
+                index: i,
+            };
+            steps.insert(sd.id, step);
+        }
+        playbooks.push(Playbook { id: pf.id, file: file.to_string(), title: pf.title, summary: pf.summary, order: pf.order.unwrap_or(100), steps: ids });
+    }
+    let any_broken = tree.under("playbooks").count() > playbooks.len();
+    for (file, id, pos, _) in refs {
+        // A playbook that did not parse may define it; that error is reported already.
+        if !steps.contains_key(&id) && !any_broken {
+            report.push(Diagnostic::error(&file, pos, format!("unknown step `{id}`")).maybe_hint(did_you_mean(&id, steps.keys().map(String::as_str))));
+        }
+    }
+    for p in &mut playbooks {
+        let mut seen = BTreeSet::new();
+        p.steps.retain(|s| seen.insert(s.clone()));
+    }
+    playbooks.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    (playbooks, steps)
+}
+
+fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
+    let mut out = Vec::new();
+    let groups = markdown_groups(tree, "faq", config, report);
+    for (base, files) in &groups {
+        let doc = translated(tree, base, files, config, report, |file, front, off, report| {
+            let f: FaqFront = parse_yaml(file, front, off, report)?;
+            let _ = f.category;
+            Some((f.question, None, f.order))
+        });
+        let Some(doc) = doc else { continue };
+        let id = base.rsplit('/').next().unwrap_or(base).to_string();
+        let order = doc.doc(&config.default_language).weight.unwrap_or(100);
+        out.push(Faq { id, order, doc });
+    }
+    if let Some(text) = tree.get("faq/faq.yaml").and_then(|_| tree.text("faq/faq.yaml", report)) {
+        const FILE: &str = "faq/faq.yaml";
+        if let Some(fy) = parse_yaml::<FaqYaml>(FILE, text, 0, report) {
+            let spans = SpanIndex::build(text, 0);
+            for (i, item) in fy.faq.into_iter().enumerate() {
+                check_id(report, FILE, spans.pos(&ypath!["faq", i, "id"]), "question", &item.id);
+                if out.iter().any(|f: &Faq| f.id == item.id) {
+                    report.push(Diagnostic::error(FILE, spans.pos(&ypath!["faq", i, "id"]), format!("duplicate question id `{}`", item.id)));
+                    continue;
+                }
+                let mut docs = BTreeMap::new();
+                for lang in &config.languages {
+                    docs.insert(
+                        lang.clone(),
+                        MdDoc {
+                            file: FILE.into(),
+                            lang: lang.clone(),
+                            title: item.question.get(lang, &config.default_language).to_string(),
+                            summary: None,
+                            body: item.answer.get(lang, &config.default_language).to_string(),
+                            body_line: spans.pos(&ypath!["faq", i, "answer"]).line,
+                            weight: item.order,
+                        },
+                    );
+                }
+                out.push(Faq { id: item.id, order: item.order.unwrap_or(100), doc: Translated { base: FILE.into(), docs, fallback: BTreeSet::new() } });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    out
+}
+
+fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, Vec<Section>) {
+    let groups = markdown_groups(tree, "pages", config, report);
+    let mut pages = Vec::new();
+    let mut section_index: BTreeMap<String, Translated> = BTreeMap::new();
+    for (base, files) in &groups {
+        let doc = translated(tree, base, files, config, report, |file, front, off, report| {
+            let f: PageFront = parse_yaml(file, front, off, report)?;
+            let _ = f.date;
+            Some((f.title, f.description, f.weight))
+        });
+        let Some(doc) = doc else { continue };
+        let path = base.strip_prefix("pages/").unwrap_or(base).to_string();
+        let (section, name) = match path.rsplit_once('/') {
+            Some((s, n)) => (s.to_string(), n),
+            None => (String::new(), path.as_str()),
+        };
+        if name == "_section" {
+            section_index.insert(section, doc);
+            continue;
+        }
+        if name == "index" {
+            report.push(Diagnostic::error(&doc.doc(&config.default_language).file, Pos::FILE, "a page cannot be called `index`").hint("use `_section.md` for a folder's own title and text, or rename the page"));
+            continue;
+        }
+        let weight = doc.doc(&config.default_language).weight.unwrap_or(0);
+        pages.push(Page { path, section, weight, doc });
+    }
+    // Sections: every folder that holds pages, plus folders with only a _section.md.
+    let mut names: BTreeSet<String> = pages.iter().map(|p| p.section.clone()).filter(|s| !s.is_empty()).collect();
+    names.extend(section_index.keys().filter(|s| !s.is_empty()).cloned());
+    let mut sections = Vec::new();
+    for name in names {
+        let index = section_index.remove(&name);
+        let weight = index.as_ref().and_then(|d| d.doc(&config.default_language).weight).unwrap_or(0);
+        let lang = &config.default_language;
+        let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].section == name).collect();
+        members.sort_by(|&a, &b| (pages[a].weight, &pages[a].doc.doc(lang).title, &pages[a].path).cmp(&(pages[b].weight, &pages[b].doc.doc(lang).title, &pages[b].path)));
+        sections.push(Section { path: name, weight, index, pages: members });
+    }
+    sections.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
+    (pages, sections)
+}
+
+fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
+    let mut out: Vec<Assessment> = Vec::new();
+    for f in tree.under("assessments") {
+        if !(f.path.ends_with(".yaml") || f.path.ends_with(".yml")) {
+            continue;
+        }
+        let Some(text) = tree.text(&f.path, report) else { continue };
+        let Some(def) = parse_yaml::<AssessmentDef>(&f.path, text, 0, report) else { continue };
+        if let Some(other) = out.iter().find(|a| a.def.id == def.id) {
+            let spans = SpanIndex::build(text, 0);
+            report.push(Diagnostic::error(&f.path, spans.pos(&ypath!["id"]), format!("duplicate assessment id `{}`", def.id)).hint(format!("{} already uses it", other.file)));
+            continue;
+        }
+        out.push(Assessment { def, file: f.path.clone(), text: text.to_string() });
+    }
+    out
+}
+
+/// Cross-file checks: owners, phases, sources, parties, start page.
+fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
+    let roles: Vec<&str> = hb.contacts.iter().map(|c| c.role.as_str()).collect();
+    let phases: Vec<&str> = hb.phases.iter().map(|p| p.id.as_str()).collect();
+    let sources: Vec<&str> = hb.sources.iter().map(|s| s.id.as_str()).collect();
+    let mut span_cache: BTreeMap<&str, SpanIndex> = BTreeMap::new();
+    for step in hb.steps.values() {
+        let spans = span_cache.entry(step.file.as_str()).or_insert_with(|| SpanIndex::build(tree.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
+        let i = step.index;
+        let at = |field: &str| spans.pos(&ypath!["steps", i, field]);
+        if !phases.contains(&step.phase.as_str()) {
+            report.push(Diagnostic::error(&step.file, at("phase"), format!("unknown phase `{}`", step.phase)).maybe_hint(did_you_mean(&step.phase, phases.iter().copied()).or_else(|| hint_list("phases", &phases))));
+        }
+        if !roles.contains(&step.owner.as_str()) {
+            report.push(Diagnostic::error(&step.file, at("owner"), format!("unknown owner `{}`", step.owner)).maybe_hint(did_you_mean(&step.owner, roles.iter().copied()).or_else(|| Some(format!("add `{}:` to contacts.yaml, or use one of its roles", step.owner)))));
+        }
+        if let Some(party) = &step.party {
+            match hb.contact(party) {
+                None => report.push(Diagnostic::error(&step.file, at("party"), format!("unknown party `{party}`")).maybe_hint(did_you_mean(party, roles.iter().copied()).or_else(|| Some(format!("add `{party}:` to contacts.yaml"))))),
+                Some(c) if step.due == "window" && c.window.is_none() => report.push(
+                    Diagnostic::error(&step.file, at("due"), format!("`due: window`, but contact `{party}` has no `window`")).hint(format!("add `window: 24h` (the window from the contract or policy) to `{party}` in contacts.yaml")),
+                ),
+                _ => {}
+            }
+        }
+        for (j, s) in step.sources.iter().enumerate() {
+            if !sources.contains(&s.as_str()) {
+                let pos = spans.pos(&ypath!["steps", i, "sources", j]);
+                report.push(Diagnostic::error(&step.file, pos, format!("unknown source `{s}`")).maybe_hint(did_you_mean(s, sources.iter().copied()).or_else(|| Some("add it to sources/sources.yaml".into()))));
+            }
+        }
+    }
+    if let Some(start) = &hb.config.start {
+        if tree.get(start).is_none() {
+            let text = tree.get("handbook.yaml").and_then(|f| f.text()).unwrap_or("");
+            let pos = SpanIndex::build(text, 0).pos(&ypath!["start"]);
+            report.push(Diagnostic::error("handbook.yaml", pos, format!("`start` points to `{start}`, which does not exist")).hint("give the path of a file in the handbook, such as assessments/triage.yaml"));
+        }
+    }
+}
+
+fn hint_list(what: &str, items: &[&str]) -> Option<String> {
+    if items.is_empty() {
+        Some(format!("there are no {what} yet"))
+    } else {
+        Some(format!("the {what} are: {}", items.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let (front, body, line) = split_front_matter("---\ntitle: A\nweight: 2\n---\nHello\n").unwrap();
+        assert_eq!(front, "title: A\nweight: 2\n");
+        assert_eq!(body, "Hello\n");
+        assert_eq!(line, 5);
+        assert!(split_front_matter("no front matter").is_none());
+    }
+
+    #[test]
+    fn splits_language_suffix() {
+        let langs = vec!["nl".to_string(), "en".to_string()];
+        assert_eq!(split_lang("faq/a.nl.md", ".md", &langs), Some(("faq/a", Some("nl"))));
+        assert_eq!(split_lang("faq/a.md", ".md", &langs), Some(("faq/a", None)));
+        assert_eq!(split_lang("faq/v1.2.md", ".md", &langs), Some(("faq/v1.2", None)));
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slug("Eerste hulp: wat nú?"), "eerste-hulp-wat-nu");
+    }
+
+    #[test]
+    fn parses_offsets() {
+        assert_eq!(parse_offset("+01:00"), Some(60));
+        assert_eq!(parse_offset("-03:30"), Some(-210));
+        assert_eq!(parse_offset("01:00"), None);
+    }
+}

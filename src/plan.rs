@@ -1,0 +1,90 @@
+//! `irbook plan`: the questionnaire engine on the command line. Reads an
+//! answers file, computes the plan with the same code as the browser, prints JSON.
+
+use crate::cli::{print_report, resolve_root};
+use crate::diag::Report;
+use crate::{model, render};
+use assessment_wasm::plan::{parse_answers, plan, PlanInput};
+use assessment_wasm::time::parse_datetime;
+use std::path::{Path, PathBuf};
+
+pub fn run(root: Option<PathBuf>, assessment: &str, answers: &Path, discovered: Option<&str>, now: Option<&str>, lang: Option<&str>) -> i32 {
+    let tree = match resolve_root(root, None) {
+        Ok(t) => t,
+        Err(r) => {
+            print_report(&r);
+            return 1;
+        }
+    };
+    let mut report = Report::default();
+    let Some(hb) = model::build(&tree, &mut report) else {
+        print_report(&report);
+        return 1;
+    };
+    let lang = lang.unwrap_or(&hb.config.default_language).to_string();
+    if !hb.config.languages.contains(&lang) {
+        eprintln!("error: the handbook has no language `{lang}`; it has: {}", hb.config.languages.join(", "));
+        return 2;
+    }
+    let compiled = match render::compile_one(&hb, &tree, assessment, &lang, &mut report) {
+        Some(c) => c,
+        None => {
+            print_report(&report);
+            if !report.has_errors() {
+                let ids: Vec<&str> = hb.assessments.iter().map(|a| a.def.id.as_str()).collect();
+                let hint = crate::diag::did_you_mean(assessment, ids.iter().copied()).unwrap_or_else(|| format!("the questionnaires are: {}", ids.join(", ")));
+                eprintln!("error: there is no questionnaire `{assessment}`\n  hint: {hint}");
+            }
+            return 1;
+        }
+    };
+    let text = match std::fs::read_to_string(answers) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read the answers file `{}`: {e}", answers.display());
+            return 1;
+        }
+    };
+    let value: serde_json::Value = match serde_yaml::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
+            eprintln!("error: {}{at}: the answers file is not valid YAML or JSON: {}", answers.display(), e.to_string().split(" at line ").next().unwrap_or(""));
+            return 1;
+        }
+    };
+    let parsed = match parse_answers(&compiled, &value) {
+        Ok(a) => a,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {}: {e}", answers.display());
+            }
+            eprintln!("The answers file has {} {}; no plan was made.", errors.len(), crate::diag::plural(errors.len(), "problem", "problems"));
+            return 1;
+        }
+    };
+    let tz = hb.config.timezone.clone();
+    let now_ms = match now.map(|s| parse_datetime(s, &tz)) {
+        Some(Ok(ms)) => ms,
+        Some(Err(e)) => return time_error("--now", &e),
+        None => clock_ms(),
+    };
+    let discovered_ms = match discovered.map(|s| parse_datetime(s, &tz)) {
+        Some(Ok(ms)) => ms,
+        Some(Err(e)) => return time_error("--discovered", &e),
+        None => now_ms,
+    };
+    let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
+    println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+    0
+}
+
+fn time_error(flag: &str, e: &str) -> i32 {
+    eprintln!("error: {flag}: {e}\n  hint: write a time like 2026-11-23T09:30:00+01:00");
+    2
+}
+
+/// The one place irbook reads the clock: the engine itself never does.
+fn clock_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}

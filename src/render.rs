@@ -1,0 +1,940 @@
+//! Rendering: Markdown through [`crate::markdown`], questionnaires through the
+//! engine's compiler, then every page through the theme's Tera templates, in
+//! parallel. Navigation data is built once per language and shared by
+//! reference; each page only adds its own small context.
+
+use crate::diag::{Diagnostic, Pos, Report};
+use crate::load::Tree;
+use crate::markdown::{self, DocContext, Rendered, Targets};
+use crate::model::{Handbook, Translated};
+use crate::spans::{Seg, SpanIndex};
+use assessment_wasm::compile::{compile, Compiled, PathSeg, Severity};
+use assessment_wasm::model::{ContactInfo, Context as EngineContext, PhaseInfo, SourceInfo, StepInfo, Track};
+use assessment_wasm::text::Text;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The Content-Security-Policy of every page: no inline script, no remote
+/// origin, no eval; WebAssembly compilation is the one exception.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'";
+
+/// The engine as built by build.rs: wasm-bindgen glue plus the module in base64.
+pub const ENGINE_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/engine.js"));
+
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    /// Relative to the output root, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A fully rendered site, ready to be written.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: Vec<OutFile>,
+    pub pages: usize,
+}
+
+type Strings = BTreeMap<String, String>;
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct ContactView {
+    role: String,
+    name: String,
+    title: String,
+    phone: String,
+    tel: String,
+    email: String,
+    url: String,
+    form_url: String,
+    hours: String,
+    window: String,
+    jurisdiction: String,
+    example: bool,
+    emergency: bool,
+    notes: String,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    id: String,
+    title: String,
+    html: String,
+    owner: ContactView,
+    party: Option<ContactView>,
+    due: String,
+    due_label: String,
+    when: String,
+    sources: Vec<Link>,
+    defined_in: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct PhaseLane {
+    id: String,
+    title: String,
+    url: String,
+    admin: Vec<StepView>,
+    technical: Vec<StepView>,
+}
+
+/// Per-language data that every page of that language shares.
+struct LangData {
+    lang: String,
+    t: Strings,
+    targets: Targets,
+    /// Main navigation, URLs relative to the language root.
+    nav: Vec<Link>,
+    contacts: HashMap<String, ContactView>,
+    site_title: String,
+    organisation: String,
+}
+
+/// A page to render: output path, template and its own context.
+struct Job {
+    path: String,
+    template: &'static str,
+    ctx: tera::Context,
+    /// Output path of the same page relative to the language root (for the language switch).
+    rel: String,
+    nav_key: &'static str,
+}
+
+pub fn render_site(hb: &Handbook, content: &Tree, theme: &Tree, report: &mut Report) -> Option<Site> {
+    let i18n = load_i18n(theme, report);
+    let tera = load_templates(theme, hb, report)?;
+    let cfg = &hb.config;
+
+    let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
+
+    // Markdown of every document in every language, in parallel.
+    let mut docs: Vec<(&Translated, &str)> = Vec::new();
+    for p in &hb.phases {
+        docs.push((&p.doc, "phase"));
+    }
+    for f in &hb.faqs {
+        docs.push((&f.doc, "faq"));
+    }
+    for p in &hb.pages {
+        docs.push((&p.doc, "page"));
+    }
+    for s in &hb.sections {
+        if let Some(d) = &s.index {
+            docs.push((d, "section"));
+        }
+    }
+    let jobs: Vec<(usize, usize)> = (0..docs.len()).flat_map(|d| (0..langs.len()).map(move |l| (d, l))).collect();
+    let rendered: Vec<(Rendered, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .map(|&(d, l)| {
+            let ld = &langs[l];
+            let doc = docs[d].0.doc(&ld.lang);
+            let out = doc_out_path(docs[d].0, docs[d].1);
+            let (to_lang, to_site) = prefixes(&out);
+            let ctx = DocContext { file: &doc.file, first_line: doc.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+            let mut problems = Vec::new();
+            let r = markdown::render(&doc.body, &ctx, &ld.targets, &mut problems);
+            // The same fallback text is rendered for several languages; report its problems once.
+            if docs[d].0.fallback.contains(&ld.lang) {
+                problems.clear();
+            }
+            (r, problems)
+        })
+        .collect();
+    let mut md: HashMap<(String, String), Rendered> = HashMap::new();
+    for (&(d, l), (r, problems)) in jobs.iter().zip(rendered) {
+        report.extend(problems);
+        md.insert((docs[d].0.base.clone(), langs[l].lang.clone()), r);
+    }
+
+    // Step texts are Markdown too.
+    let mut step_html: HashMap<(String, String), String> = HashMap::new();
+    for step in hb.steps.values() {
+        for ld in &langs {
+            let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
+            let ctx = DocContext { file: &step.file, first_line: step.pos.line, to_lang_root: "../", to_site_root: "../../", languages: &cfg.languages, allow_html: cfg.allow_html };
+            let mut problems = Vec::new();
+            let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
+            // Positions inside a YAML block are approximate; point at the step.
+            for mut p in problems {
+                p.line = step.pos.line;
+                p.column = step.pos.column;
+                p.message = format!("in the text of step `{}`: {}", step.id, p.message);
+                report.push(p);
+            }
+            step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
+        }
+    }
+
+    // Questionnaires: compile for every language (validates them, too).
+    let compiled = compile_assessments(hb, content, &langs, report);
+
+    if report.has_errors() {
+        return None;
+    }
+
+    let mut jobs: Vec<Job> = Vec::new();
+    for ld in &langs {
+        page_jobs(hb, ld, &md, &step_html, &compiled, &mut jobs);
+    }
+    let csp = CSP;
+    let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
+    let results: Vec<Result<OutFile, String>> = jobs
+        .par_iter()
+        .map(|job| {
+            let lang = job.path.split('/').next().unwrap_or("");
+            let ld = lang_index[lang];
+            let (to_lang, to_site) = prefixes(&job.path);
+            let mut ctx = job.ctx.clone();
+            ctx.insert("lang", &ld.lang);
+            ctx.insert("t", &ld.t);
+            ctx.insert("root", &to_site);
+            ctx.insert("lroot", &to_lang);
+            ctx.insert("csp", csp);
+            ctx.insert("site_title", &ld.site_title);
+            ctx.insert("organisation", &ld.organisation);
+            ctx.insert("handbook_id", &cfg.id);
+            let nav: Vec<Link> = ld
+                .nav
+                .iter()
+                .map(|l| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current: l.url == job.nav_key || l.url == job.rel })
+                .collect();
+            ctx.insert("nav", &nav);
+            let switch: Vec<serde_json::Value> = langs
+                .iter()
+                .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
+                .collect();
+            ctx.insert("languages", &switch);
+            tera.render(job.template, &ctx).map(|s| OutFile { path: job.path.clone(), bytes: s.into_bytes() }).map_err(|e| format!("{}: {}", job.template, tera_error(&e)))
+        })
+        .collect();
+    let mut site = Site::default();
+    for r in results {
+        match r {
+            Ok(f) => site.files.push(f),
+            Err(e) => report.push(Diagnostic::error("templates", Pos::FILE, format!("a template failed to render: {e}")).hint("check the template override in templates/")),
+        }
+    }
+    if report.has_errors() {
+        return None;
+    }
+    site.pages = site.files.len();
+    // The root page sends the reader to the default language.
+    let mut root_ctx = tera::Context::new();
+    let default = lang_index[cfg.default_language.as_str()];
+    root_ctx.insert("csp", CSP);
+    root_ctx.insert("site_title", &default.site_title);
+    root_ctx.insert("default_language", &cfg.default_language);
+    root_ctx.insert("lang", &cfg.default_language);
+    root_ctx.insert("t", &default.t);
+    let choices: Vec<Link> = langs.iter().map(|o| Link { title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), url: format!("{}/index.html", o.lang), current: o.lang == cfg.default_language }).collect();
+    root_ctx.insert("languages", &choices);
+    match tera.render("root.html", &root_ctx) {
+        Ok(s) => site.files.push(OutFile { path: "index.html".into(), bytes: s.into_bytes() }),
+        Err(e) => {
+            report.push(Diagnostic::error("templates/root.html", Pos::FILE, tera_error(&e)));
+            return None;
+        }
+    }
+    site.pages += 1;
+
+    // Assets: the theme's static files, the engine, and each compiled questionnaire.
+    for f in theme.under("static") {
+        let rel = f.path.strip_prefix("static/").unwrap_or(&f.path);
+        site.files.push(OutFile { path: format!("assets/{rel}"), bytes: f.bytes.clone() });
+    }
+    if !compiled.is_empty() {
+        site.files.push(OutFile { path: "assets/engine.js".into(), bytes: ENGINE_JS.as_bytes().to_vec() });
+    }
+    for ((id, lang), c) in &compiled {
+        // The questionnaire script's own words travel with the questionnaire data.
+        let ui: BTreeMap<&String, &String> = lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
+        let ui = serde_json::to_string(&ui).unwrap_or_default();
+        let js = format!("/* irbook questionnaire `{id}` ({lang}) */\nvar IRBOOK_ASSESSMENT = {};\nvar IRBOOK_UI = {ui};\n", c.to_json());
+        site.files.push(OutFile { path: format!("assets/{lang}/assessment-{id}.js"), bytes: js.into_bytes() });
+    }
+    for s in &hb.statics {
+        if let Some(f) = content.get(s) {
+            site.files.push(OutFile { path: s.clone(), bytes: f.bytes.clone() });
+        }
+    }
+    site.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for f in &site.files {
+        if seen.insert(f.path.as_str(), ()).is_some() {
+            report.push(Diagnostic::error(&f.path, Pos::FILE, format!("two pages would be written to `{}`", f.path)).hint("rename one of the pages"));
+        }
+    }
+    if report.has_errors() {
+        return None;
+    }
+    Some(site)
+}
+
+fn tera_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// Relative prefixes from an output page to the language root and the site root.
+fn prefixes(out_path: &str) -> (String, String) {
+    let depth = out_path.matches('/').count();
+    let to_site = "../".repeat(depth);
+    let to_lang = "../".repeat(depth.saturating_sub(1));
+    (to_lang, to_site)
+}
+
+/// Output path (under a language folder `xx/`) of a Markdown document, used to
+/// compute relative links before the page itself exists.
+fn doc_out_path(doc: &Translated, kind: &str) -> String {
+    match kind {
+        "phase" => "xx/phases/x.html".to_string(),
+        "faq" => "xx/faq.html".to_string(),
+        "section" => format!("xx/{}/index.html", doc.base.trim_start_matches("pages/").trim_end_matches("/_section")),
+        _ => format!("xx/{}.html", doc.base.trim_start_matches("pages/")),
+    }
+}
+
+fn load_i18n(theme: &Tree, report: &mut Report) -> BTreeMap<String, Strings> {
+    let Some(text) = theme.get("i18n.yaml").and_then(|f| f.text()) else {
+        report.push(Diagnostic::error("i18n.yaml", Pos::FILE, "the theme has no i18n.yaml with its interface texts"));
+        return BTreeMap::new();
+    };
+    crate::model::parse_yaml(&format!("theme/{}", "i18n.yaml"), text, 0, report).unwrap_or_default()
+}
+
+fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    let mut list: BTreeMap<String, String> = BTreeMap::new();
+    for f in theme.under("templates") {
+        if let Some(t) = f.text() {
+            list.insert(f.path.trim_start_matches("templates/").to_string(), t.to_string());
+        }
+    }
+    for (name, text) in &hb.templates {
+        if !list.contains_key(name) {
+            report.push(Diagnostic::warning(format!("templates/{name}"), Pos::FILE, "the theme has no template of this name, so this file is not used").maybe_hint(crate::diag::did_you_mean(name, list.keys().map(String::as_str))));
+        }
+        list.insert(name.clone(), text.clone());
+    }
+    if let Err(e) = tera.add_raw_templates(list.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        let file = if hb.templates.is_empty() { "theme".to_string() } else { "templates/".to_string() };
+        report.push(Diagnostic::error(file, Pos::FILE, format!("a template does not parse: {}", tera_error(&e))).hint("fix the Tera syntax in the template override"));
+        return None;
+    }
+    Some(tera)
+}
+
+/// HTML escaping for template output. Unlike Tera's default it leaves `/`
+/// alone, which needs no escaping and would make every URL unreadable.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn text(t: &Text, lang: &str, default: &str) -> String {
+    t.get(lang, default).to_string()
+}
+
+fn opt_text(t: &Option<Text>, lang: &str, default: &str) -> String {
+    t.as_ref().map(|t| text(t, lang, default)).unwrap_or_default()
+}
+
+fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> LangData {
+    let cfg = &hb.config;
+    let d = cfg.default_language.as_str();
+    // Interface texts: this language, completed from English for missing keys.
+    let mut t = i18n.get("en").cloned().unwrap_or_default();
+    if let Some(own) = i18n.get(lang) {
+        t.extend(own.clone());
+    }
+    let mut targets = Targets::default();
+    for p in &hb.phases {
+        targets.files.insert(p.doc.base.clone(), format!("phases/{}.html", p.id));
+    }
+    for p in &hb.playbooks {
+        targets.files.insert(p.file.clone(), format!("playbooks/{}.html", p.id));
+        for s in &p.steps {
+            if hb.steps.get(s).is_some_and(|st| st.playbook == p.id) {
+                targets.steps.insert(s.clone(), format!("playbooks/{}.html#step-{s}", p.id));
+            }
+        }
+    }
+    for f in &hb.faqs {
+        targets.files.insert(f.doc.base.clone(), format!("faq.html#{}", f.id));
+    }
+    for p in &hb.pages {
+        targets.files.insert(p.doc.base.clone(), format!("{}.html", p.path));
+    }
+    for s in &hb.sections {
+        targets.files.insert(format!("pages/{}/_section", s.path), format!("{}/index.html", s.path));
+    }
+    for a in &hb.assessments {
+        targets.files.insert(a.file.clone(), format!("assessments/{}.html", a.def.id));
+    }
+    // Files that did not parse still exist; their own error is reported.
+    for f in &hb.unparsed {
+        targets.files.entry(f.clone()).or_insert_with(|| "index.html".into());
+    }
+    targets.files.insert("contacts.yaml".into(), "contacts.html".into());
+    targets.files.insert("sources/sources.yaml".into(), "sources.html".into());
+    targets.files.insert("handbook.yaml".into(), "index.html".into());
+    targets.sources = hb.sources.iter().map(|s| s.id.clone()).collect();
+    targets.contacts = hb.contacts.iter().map(|c| c.role.clone()).collect();
+    targets.statics = hb.statics.iter().cloned().collect();
+    targets.steps_incomplete = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
+
+    let tr = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let mut nav = vec![Link { title: tr("home"), url: "index.html".into(), current: false }];
+    if !hb.phases.is_empty() {
+        nav.push(Link { title: tr("phases"), url: format!("phases/{}.html", hb.phases[0].id), current: false });
+    }
+    if !hb.playbooks.is_empty() {
+        nav.push(Link { title: tr("playbooks"), url: "playbooks/index.html".into(), current: false });
+    }
+    if !hb.assessments.is_empty() {
+        nav.push(Link { title: tr("questionnaires"), url: "assessments/index.html".into(), current: false });
+    }
+    if hb.sections.len() <= 6 {
+        for s in &hb.sections {
+            let title = section_title(s, lang, d);
+            nav.push(Link { title, url: format!("{}/index.html", s.path), current: false });
+        }
+    } else {
+        nav.push(Link { title: tr("all_pages"), url: "pages.html".into(), current: false });
+    }
+    if !hb.faqs.is_empty() {
+        nav.push(Link { title: tr("faq"), url: "faq.html".into(), current: false });
+    }
+    nav.push(Link { title: tr("contacts"), url: "contacts.html".into(), current: false });
+    if !hb.sources.is_empty() {
+        nav.push(Link { title: tr("sources"), url: "sources.html".into(), current: false });
+    }
+    let contacts = hb.contacts.iter().map(|c| (c.role.clone(), contact_view(c, lang, d))).collect();
+    LangData {
+        lang: lang.to_string(),
+        site_title: text(&cfg.title, lang, d),
+        organisation: opt_text(&cfg.organisation, lang, d),
+        t,
+        targets,
+        nav,
+        contacts,
+    }
+}
+
+fn section_title(s: &crate::model::Section, lang: &str, _d: &str) -> String {
+    match &s.index {
+        Some(doc) => doc.doc(lang).title.clone(),
+        None => s.path.rsplit('/').next().unwrap_or(&s.path).replace(['-', '_'], " "),
+    }
+}
+
+fn contact_view(c: &crate::model::Contact, lang: &str, d: &str) -> ContactView {
+    let phone = c.phone.clone().unwrap_or_default();
+    let tel: String = phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+    ContactView {
+        role: c.role.clone(),
+        name: text(&c.name, lang, d),
+        title: opt_text(&c.title, lang, d),
+        tel: if tel.is_empty() { String::new() } else { format!("tel:{tel}") },
+        phone,
+        email: c.email.clone().unwrap_or_default(),
+        url: c.url.clone().unwrap_or_default(),
+        form_url: c.form_url.clone().unwrap_or_default(),
+        hours: opt_text(&c.hours, lang, d),
+        window: c.window.clone().unwrap_or_default(),
+        jurisdiction: c.jurisdiction.clone().unwrap_or_default(),
+        example: c.example,
+        emergency: c.emergency,
+        notes: opt_text(&c.notes, lang, d),
+    }
+}
+
+/// "within 72 hours" / "immediately", in the page's language.
+pub fn due_label(due: &str, window: Option<&str>, t: &Strings) -> String {
+    let tr = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let due = if due == "window" { window.unwrap_or("24h") } else { due };
+    if due == "asap" {
+        return tr("due_asap");
+    }
+    let (num, unit) = due.split_at(due.find(|c: char| !c.is_ascii_digit()).unwrap_or(due.len()));
+    let n: u64 = num.parse().unwrap_or(0);
+    let key = match (unit, n == 1) {
+        ("m", true) => "unit_minute",
+        ("m", false) => "unit_minutes",
+        ("h", true) => "unit_hour",
+        ("h", false) => "unit_hours",
+        ("d", true) => "unit_day",
+        ("d", false) => "unit_days",
+        ("w", true) => "unit_week",
+        _ => "unit_weeks",
+    };
+    format!("{} {} {}", tr("due_within"), n, tr(key))
+}
+
+/// What the engine may refer to, with texts in `lang`.
+fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
+    let d = hb.config.default_language.as_str();
+    let steps: Vec<StepInfo> = hb
+        .steps
+        .values()
+        .map(|s| StepInfo {
+            id: s.id.clone(),
+            playbook: s.playbook.clone(),
+            title: text(&s.title, lang, d),
+            text: opt_text(&s.text, lang, d),
+            phase: s.phase.clone(),
+            track: s.track,
+            owner: s.owner.clone(),
+            due: s.due.clone(),
+            party: s.party.clone(),
+            when: s.when.clone(),
+            url: format!("../playbooks/{}.html#step-{}", s.playbook, s.id),
+            sources: s
+                .sources
+                .iter()
+                .filter_map(|id| hb.source(id))
+                .map(|src| SourceInfo { id: src.id.clone(), title: text(&src.title, lang, d), url: src.url.clone() })
+                .collect(),
+        })
+        .collect();
+    let contacts: Vec<ContactInfo> = hb
+        .contacts
+        .iter()
+        .map(|c| ContactInfo {
+            role: c.role.clone(),
+            name: text(&c.name, lang, d),
+            title: c.title.as_ref().map(|t| text(t, lang, d)),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            url: c.url.clone(),
+            form_url: c.form_url.clone(),
+            hours: c.hours.as_ref().map(|t| text(t, lang, d)),
+            window: c.window.clone(),
+        })
+        .collect();
+    let phases: Vec<PhaseInfo> = hb.phases.iter().map(|p| PhaseInfo { id: p.id.clone(), title: p.doc.doc(lang).title.clone(), order: p.order, url: format!("../phases/{}.html", p.id) }).collect();
+    EngineContext { lang: lang.to_string(), default_lang: d.to_string(), steps, contacts, phases }
+}
+
+/// Compiles one questionnaire for one language (for `irbook plan`).
+pub fn compile_one(hb: &Handbook, content: &Tree, id: &str, lang: &str, report: &mut Report) -> Option<Compiled> {
+    let a = hb.assessments.iter().find(|a| a.def.id == id)?;
+    match compile(&a.def, &engine_context(hb, lang)) {
+        Ok((c, _warnings)) => Some(c),
+        Err(diags) => {
+            report_engine(hb, content, a, &diags, report);
+            None
+        }
+    }
+}
+
+fn compile_assessments(hb: &Handbook, content: &Tree, langs: &[LangData], report: &mut Report) -> BTreeMap<(String, String), Compiled> {
+    let mut out = BTreeMap::new();
+    for (i, ld) in langs.iter().enumerate() {
+        let ctx = engine_context(hb, &ld.lang);
+        for a in &hb.assessments {
+            match compile(&a.def, &ctx) {
+                Ok((c, warnings)) => {
+                    // Problems are the same in every language; report them once.
+                    if i == 0 {
+                        report_engine(hb, content, a, &warnings, report);
+                    }
+                    out.insert((a.def.id.clone(), ld.lang.clone()), c);
+                }
+                Err(diags) => {
+                    if i == 0 {
+                        report_engine(hb, content, a, &diags, report);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Turns the engine's path-based diagnostics into file:line:column ones.
+fn report_engine(hb: &Handbook, content: &Tree, a: &crate::model::Assessment, diags: &[assessment_wasm::compile::Diagnostic], report: &mut Report) {
+    let spans = SpanIndex::build(&a.text, 0);
+    let mut step_spans: HashMap<String, SpanIndex> = HashMap::new();
+    let broken_playbooks = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
+    for d in diags {
+        if broken_playbooks && d.message.starts_with("unknown step") {
+            continue;
+        }
+        // Problems in a step's `when` belong to the playbook file that defines the step.
+        let step = match d.path.as_slice() {
+            [PathSeg::Key(k), PathSeg::Key(id), ..] if k == "steps" => hb.steps.get(id),
+            _ => None,
+        };
+        let (file, pos) = match step {
+            Some(step) => {
+                let idx = step_spans.entry(step.file.clone()).or_insert_with(|| SpanIndex::build(content.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
+                let path = vec![Seg::Key("steps".into()), Seg::Index(step.index), Seg::Key("when".into())];
+                let pos = match d.span {
+                    Some((start, _)) => idx.pos_in_value(&path, start),
+                    None => idx.pos(&path),
+                };
+                (step.file.clone(), pos)
+            }
+            None => {
+                let p: Vec<Seg> = d.path.iter().map(|s| match s { PathSeg::Key(k) => Seg::Key(k.clone()), PathSeg::Index(i) => Seg::Index(*i) }).collect();
+                let pos = match d.span {
+                    Some((start, _)) => spans.pos_in_value(&p, start),
+                    None => spans.pos(&p),
+                };
+                (a.file.clone(), pos)
+            }
+        };
+        let diag = match d.severity {
+            Severity::Warning => Diagnostic::warning(file, pos, d.message.clone()),
+            Severity::Error => Diagnostic::error(file, pos, d.message.clone()),
+        };
+        report.push(diag.maybe_hint(d.hint.clone()));
+    }
+}
+
+fn job(path: String, rel: &str, template: &'static str, nav_key: &'static str, ctx: tera::Context) -> Job {
+    Job { path, template, ctx, rel: rel.to_string(), nav_key }
+}
+
+fn step_view(hb: &Handbook, ld: &LangData, step_html: &HashMap<(String, String), String>, id: &str, from_playbook: &str) -> Option<StepView> {
+    let s = hb.steps.get(id)?;
+    let d = hb.config.default_language.as_str();
+    let lang = ld.lang.as_str();
+    let contact = |role: &str| ld.contacts.get(role).cloned();
+    let party = s.party.as_deref().and_then(contact);
+    let window = party.as_ref().map(|p| p.window.clone()).filter(|w| !w.is_empty());
+    Some(StepView {
+        id: s.id.clone(),
+        title: text(&s.title, lang, d),
+        html: step_html.get(&(s.id.clone(), lang.to_string())).cloned().unwrap_or_default(),
+        owner: contact(&s.owner)?,
+        party,
+        due: s.due.clone(),
+        due_label: due_label(&s.due, window.as_deref(), &ld.t),
+        when: s.when.clone().unwrap_or_default(),
+        sources: s
+            .sources
+            .iter()
+            .filter_map(|id| hb.source(id))
+            .map(|src| Link { title: text(&src.title, lang, d), url: format!("../sources.html#src-{}", src.id), current: false })
+            .collect(),
+        defined_in: (s.playbook != from_playbook).then(|| {
+            let pb = hb.playbooks.iter().find(|p| p.id == s.playbook);
+            Link { title: pb.map(|p| text(&p.title, lang, d)).unwrap_or_default(), url: format!("{}.html#step-{}", s.playbook, s.id), current: false }
+        }),
+    })
+}
+
+fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Rendered>, step_html: &HashMap<(String, String), String>, compiled: &BTreeMap<(String, String), Compiled>, jobs: &mut Vec<Job>) {
+    let cfg = &hb.config;
+    let d = cfg.default_language.as_str();
+    let lang = ld.lang.as_str();
+    let rendered = |base: &str| md.get(&(base.to_string(), lang.to_string())).cloned().unwrap_or_default();
+    let fallback_note = |t: &Translated| t.fallback.contains(lang);
+
+    let phases: Vec<Link> = hb.phases.iter().map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false }).collect();
+    let phase_cards: Vec<serde_json::Value> = hb
+        .phases
+        .iter()
+        .map(|p| serde_json::json!({"id": p.id, "order": p.order, "title": p.doc.doc(lang).title, "summary": p.doc.doc(lang).summary.clone().unwrap_or_default(), "url": format!("phases/{}.html", p.id)}))
+        .collect();
+    let playbooks: Vec<serde_json::Value> = hb
+        .playbooks
+        .iter()
+        .map(|p| serde_json::json!({"id": p.id, "title": text(&p.title, lang, d), "summary": opt_text(&p.summary, lang, d), "url": format!("playbooks/{}.html", p.id), "steps": p.steps.len()}))
+        .collect();
+    let assessments: Vec<serde_json::Value> = hb
+        .assessments
+        .iter()
+        .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": opt_text(&a.def.intro, lang, d), "url": format!("assessments/{}.html", a.def.id)}))
+        .collect();
+    let emergency: Vec<&ContactView> = hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
+    let start_url = cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
+
+    // Home.
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.site_title);
+    ctx.insert("description", &opt_text(&cfg.description, lang, d));
+    ctx.insert("phases", &phase_cards);
+    ctx.insert("playbooks", &playbooks);
+    ctx.insert("assessments", &assessments);
+    ctx.insert("emergency", &emergency);
+    ctx.insert("start_url", &start_url);
+    jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx));
+
+    // Phases, with previous/next.
+    for (i, p) in hb.phases.iter().enumerate() {
+        let doc = p.doc.doc(lang);
+        let r = rendered(&p.doc.base);
+        let rel = format!("phases/{}.html", p.id);
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &doc.title);
+        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
+        ctx.insert("content", &r.html);
+        ctx.insert("toc", &r.toc);
+        ctx.insert("fallback", &fallback_note(&p.doc));
+        ctx.insert("order", &p.order);
+        let side: Vec<Link> = phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
+        ctx.insert("sidebar", &side);
+        ctx.insert("sidebar_title", &ld.t.get("phases"));
+        ctx.insert("prev", &i.checked_sub(1).map(|j| &phases[j]));
+        ctx.insert("next", &phases.get(i + 1));
+        // The steps of every playbook that fall in this phase, per track.
+        let mut admin = Vec::new();
+        let mut technical = Vec::new();
+        for pb in &hb.playbooks {
+            for sid in &pb.steps {
+                let Some(s) = hb.steps.get(sid) else { continue };
+                if s.phase != p.id || s.playbook != pb.id {
+                    continue;
+                }
+                let item = serde_json::json!({"title": text(&s.title, lang, d), "url": format!("../playbooks/{}.html#step-{}", pb.id, s.id), "playbook": text(&pb.title, lang, d), "due": due_label(&s.due, s.party.as_deref().and_then(|r| ld.contacts.get(r)).map(|c| c.window.as_str()).filter(|w| !w.is_empty()), &ld.t)});
+                match s.track {
+                    Track::Admin => admin.push(item),
+                    Track::Technical => technical.push(item),
+                }
+            }
+        }
+        ctx.insert("admin_steps", &admin);
+        ctx.insert("technical_steps", &technical);
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx));
+    }
+
+    // Playbooks: both tracks side by side, per phase.
+    let pb_links: Vec<Link> = hb.playbooks.iter().map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false }).collect();
+    for pb in &hb.playbooks {
+        let rel = format!("playbooks/{}.html", pb.id);
+        let mut lanes: Vec<PhaseLane> = hb.phases.iter().map(|p| PhaseLane { id: p.id.clone(), title: p.doc.doc(lang).title.clone(), url: format!("../phases/{}.html", p.id), admin: vec![], technical: vec![] }).collect();
+        for sid in &pb.steps {
+            let Some(s) = hb.steps.get(sid) else { continue };
+            let Some(view) = step_view(hb, ld, step_html, sid, &pb.id) else { continue };
+            if let Some(lane) = lanes.iter_mut().find(|l| l.id == s.phase) {
+                match s.track {
+                    Track::Admin => lane.admin.push(view),
+                    Track::Technical => lane.technical.push(view),
+                }
+            }
+        }
+        lanes.retain(|l| !l.admin.is_empty() || !l.technical.is_empty());
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &text(&pb.title, lang, d));
+        ctx.insert("summary", &opt_text(&pb.summary, lang, d));
+        ctx.insert("lanes", &lanes);
+        let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
+        ctx.insert("sidebar", &side);
+        ctx.insert("sidebar_title", &ld.t.get("playbooks"));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx));
+    }
+    if !hb.playbooks.is_empty() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("playbooks"));
+        ctx.insert("playbooks", &playbooks);
+        jobs.push(job(format!("{lang}/playbooks/index.html"), "playbooks/index.html", "playbooks.html", "playbooks/index.html", ctx));
+    }
+
+    // Questionnaires.
+    if !hb.assessments.is_empty() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("questionnaires"));
+        ctx.insert("assessments", &assessments);
+        jobs.push(job(format!("{lang}/assessments/index.html"), "assessments/index.html", "assessments.html", "assessments/index.html", ctx));
+    }
+    for a in &hb.assessments {
+        let rel = format!("assessments/{}.html", a.def.id);
+        let Some(c) = compiled.get(&(a.def.id.clone(), lang.to_string())) else { continue };
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &text(&a.def.title, lang, d));
+        ctx.insert("intro", &opt_text(&a.def.intro, lang, d));
+        ctx.insert("kind", &a.def.kind);
+        ctx.insert("assessment_id", &a.def.id);
+        ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
+        ctx.insert("content_hash", &c.hash);
+        ctx.insert("question_count", &c.questions.len());
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx));
+    }
+
+    // FAQ on one page, each question an anchor.
+    if !hb.faqs.is_empty() {
+        let items: Vec<serde_json::Value> = hb
+            .faqs
+            .iter()
+            .map(|f| {
+                let r = rendered(&f.doc.base);
+                serde_json::json!({"id": f.id, "question": f.doc.doc(lang).title, "html": r.html, "fallback": fallback_note(&f.doc)})
+            })
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("faq"));
+        ctx.insert("items", &items);
+        jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx));
+    }
+
+    // Sources, with the date each was checked.
+    let sources: Vec<serde_json::Value> = hb
+        .sources
+        .iter()
+        .map(|s| serde_json::json!({"id": s.id, "title": text(&s.title, lang, d), "publisher": s.publisher, "url": s.url, "language": s.language, "jurisdiction": s.jurisdiction, "last_checked": s.last_checked, "note": opt_text(&s.note, lang, d)}))
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.t.get("sources"));
+    ctx.insert("sources", &sources);
+    jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx));
+
+    // Contacts, grouped: our own people first, then bodies per jurisdiction.
+    let mut groups: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
+    for c in &hb.contacts {
+        let key = c.jurisdiction.clone().unwrap_or_default();
+        groups.entry(key).or_default().push(&ld.contacts[&c.role]);
+    }
+    let groups: Vec<serde_json::Value> = groups
+        .into_iter()
+        .map(|(j, cs)| {
+            let title = if j.is_empty() { ld.t.get("contacts_general").cloned().unwrap_or_default() } else { ld.t.get(&format!("jurisdiction_{j}")).cloned().unwrap_or_else(|| j.to_uppercase()) };
+            serde_json::json!({"jurisdiction": j, "title": title, "contacts": cs})
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.t.get("contacts"));
+    ctx.insert("groups", &groups);
+    ctx.insert("has_examples", &hb.contacts.iter().any(|c| c.example));
+    jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx));
+
+    // Free pages and their sections. The section list is built once and shared.
+    for s in &hb.sections {
+        let links: Vec<Link> = s
+            .pages
+            .iter()
+            .map(|&i| {
+                let p = &hb.pages[i];
+                Link { title: p.doc.doc(lang).title.clone(), url: format!("{}.html", p.path), current: false }
+            })
+            .collect();
+        let title = section_title(s, lang, d);
+        let index_rel = format!("{}/index.html", s.path);
+        for &i in &s.pages {
+            let p = &hb.pages[i];
+            let doc = p.doc.doc(lang);
+            let r = rendered(&p.doc.base);
+            let rel = format!("{}.html", p.path);
+            let mut ctx = tera::Context::new();
+            ctx.insert("page_title", &doc.title);
+            ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
+            ctx.insert("content", &r.html);
+            ctx.insert("toc", &r.toc);
+            ctx.insert("fallback", &fallback_note(&p.doc));
+            ctx.insert("section_title", &title);
+            ctx.insert("section_url", &index_rel);
+            ctx.insert("sidebar_title", &title);
+            ctx.insert("sidebar", &SectionNav { links: &links, current: &rel });
+            jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx));
+        }
+        let mut ctx = tera::Context::new();
+        let (content, fb) = match &s.index {
+            Some(doc) => (rendered(&doc.base).html, fallback_note(doc)),
+            None => (String::new(), false),
+        };
+        ctx.insert("page_title", &title);
+        ctx.insert("content", &content);
+        ctx.insert("fallback", &fb);
+        ctx.insert("pages", &links);
+        ctx.insert("sidebar_title", &title);
+        ctx.insert("sidebar", &links);
+        jobs.push(job(format!("{lang}/{index_rel}"), &index_rel, "section.html", "", ctx));
+    }
+    // Top-level pages (directly under pages/).
+    for p in hb.pages.iter().filter(|p| p.section.is_empty()) {
+        let doc = p.doc.doc(lang);
+        let r = rendered(&p.doc.base);
+        let rel = format!("{}.html", p.path);
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &doc.title);
+        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
+        ctx.insert("content", &r.html);
+        ctx.insert("toc", &r.toc);
+        ctx.insert("fallback", &fallback_note(&p.doc));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx));
+    }
+    if hb.sections.len() > 6 {
+        let sections: Vec<serde_json::Value> = hb.sections.iter().map(|s| serde_json::json!({"title": section_title(s, lang, d), "url": format!("{}/index.html", s.path), "count": s.pages.len()})).collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("all_pages"));
+        ctx.insert("sections", &sections);
+        jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx));
+    }
+}
+
+/// A section's page list with the current page marked, serialised without
+/// copying the list: one borrowed slice shared by every page of the section.
+struct SectionNav<'a> {
+    links: &'a [Link],
+    current: &'a str,
+}
+
+impl Serialize for SectionNav<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.links.len()))?;
+        for l in self.links {
+            seq.serialize_element(&LinkRef { title: &l.title, url: &l.url, current: l.url == self.current })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct LinkRef<'a> {
+    title: &'a str,
+    url: &'a str,
+    current: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_follow_depth() {
+        assert_eq!(prefixes("nl/index.html"), (String::new(), "../".into()));
+        assert_eq!(prefixes("nl/phases/a.html"), ("../".into(), "../../".into()));
+    }
+
+    #[test]
+    fn due_labels_read_naturally() {
+        let mut t = Strings::new();
+        for (k, v) in [("due_asap", "Immediately"), ("due_within", "within"), ("unit_hours", "hours"), ("unit_hour", "hour"), ("unit_days", "days")] {
+            t.insert(k.into(), v.into());
+        }
+        assert_eq!(due_label("asap", None, &t), "Immediately");
+        assert_eq!(due_label("72h", None, &t), "within 72 hours");
+        assert_eq!(due_label("1h", None, &t), "within 1 hour");
+        assert_eq!(due_label("window", Some("3d"), &t), "within 3 days");
+    }
+}

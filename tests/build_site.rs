@@ -1,0 +1,137 @@
+//! Building fixtures and the default handbook, and checking the pages a reader gets.
+
+mod common;
+use common::*;
+use std::fs;
+
+#[test]
+fn builds_the_minimal_fixture_with_every_page_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("Built "), "{}", stdout(&o));
+    for page in [
+        "index.html",
+        "nl/index.html",
+        "en/index.html",
+        "nl/phases/first.html",
+        "nl/phases/after.html",
+        "nl/playbooks/lost.html",
+        "nl/playbooks/index.html",
+        "nl/faq.html",
+        "nl/sources.html",
+        "nl/contacts.html",
+        "nl/guides/index.html",
+        "nl/guides/log.html",
+        "nl/guides/call.html",
+        "nl/assessments/quick.html",
+        "assets/style.css",
+        "assets/irbook.js",
+        "assets/engine.js",
+        "assets/nl/assessment-quick.js",
+        "static/logo.svg",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    let phase = fs::read_to_string(out.join("nl/phases/first.html")).unwrap();
+    // Links are rewritten to the output pages, relative to this page.
+    assert!(phase.contains(r#"href="../playbooks/lost.html""#), "{phase}");
+    assert!(phase.contains(r#"href="../guides/log.html""#));
+    assert!(phase.contains(r#"href="../sources.html#src-gdpr-art33""#));
+    assert!(phase.contains(r#"href="../contacts.html#contact-incident-lead""#));
+    // Raw HTML in content is shown as text, never run.
+    assert!(phase.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || phase.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{phase}");
+    assert!(!phase.contains("<script>alert"));
+    // Heading anchors.
+    assert!(phase.contains(r#"<h2 id="wat-nu">"#));
+    // The English phase page is its own translation; the second phase falls back.
+    let en = fs::read_to_string(out.join("en/phases/first.html")).unwrap();
+    assert!(en.contains("First hour"));
+    let fallback = fs::read_to_string(out.join("en/phases/after.html")).unwrap();
+    assert!(fallback.contains("class=\"notice\""), "fallback pages say they are not translated");
+}
+
+#[test]
+fn playbook_shows_both_tracks_with_owner_phone_and_due() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "--quiet prints nothing on success");
+    let html = fs::read_to_string(out.join("en/playbooks/lost.html")).unwrap();
+    assert!(html.contains("track track-admin") && html.contains("track track-technical"));
+    assert!(html.contains(r#"id="step-isolate""#));
+    assert!(html.contains(r#"href="tel:+31687654321""#), "owner phone as tel: link");
+    assert!(html.contains("Alan Turing"));
+    assert!(html.contains("within 1 hour"));
+    // `due: window` takes the insurer's window from contacts.yaml.
+    assert!(html.contains("within 24 hours"), "{html}");
+    assert!(html.contains(r#"href="../sources.html#src-gdpr-art33""#));
+}
+
+#[test]
+fn every_page_has_the_csp_and_only_relative_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pages: Vec<_> = snapshot(&out).into_iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    assert!(pages.len() > 20);
+    for (path, bytes) in pages {
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"#), "{path}");
+        // No inline scripts: every <script> has a src.
+        for (i, _) in html.match_indices("<script") {
+            assert!(html[i..].starts_with("<script src="), "{path}: inline script");
+        }
+        // Nothing is loaded from another host, and no link is absolute to the site root.
+        for attr in ["src=\"http", "src=\"//", "href=\"/"] {
+            assert!(!html.contains(attr), "{path} contains {attr}");
+        }
+        assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"), "{path}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    for out in [&a, &b] {
+        let o = run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], tmp.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&a), snapshot(&b));
+}
+
+#[test]
+fn builds_the_built_in_handbook_without_a_content_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("built-in handbook"), "{}", stdout(&o));
+    assert!(tmp.path().join("public/nl/index.html").is_file());
+    assert!(tmp.path().join("public/en/assessments/triage.html").is_file());
+}
+
+#[test]
+fn refuses_to_write_inside_the_content_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("minimal"), &content);
+    let out = content.join("public");
+    let o = run(&["build", content.to_str().unwrap(), "-o", out.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("the output folder overlaps the content folder"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["build", "--no-such-flag"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["frobnicate"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
