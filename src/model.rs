@@ -1079,6 +1079,8 @@ fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
         }
         out.push(Assessment { def, file: f.path.clone(), text: text.to_string() });
     }
+    // The incident questionnaire comes first wherever questionnaires are listed.
+    out.sort_by(|a, b| (a.def.kind != assessment_wasm::model::Kind::Triage, &a.def.id).cmp(&(b.def.kind != assessment_wasm::model::Kind::Triage, &b.def.id)));
     out
 }
 

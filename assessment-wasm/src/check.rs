@@ -145,13 +145,15 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -163,7 +165,8 @@ fn distance(a: &str, b: &str) -> usize {
 
 /// Formats "did you mean `x`?" when there is an `x`.
 pub fn did_you_mean(s: Option<&str>) -> String {
-    s.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default()
+    s.map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
 }
 
 /// A checked sub-expression.
@@ -382,7 +385,11 @@ impl Checker<'_, '_> {
         };
         match other {
             Ty::Sym(q) | Ty::Set(q) => {
-                if let Some(i) = self.scope.questions[q].options.iter().position(|o| *o == text) {
+                if let Some(i) = self.scope.questions[q]
+                    .options
+                    .iter()
+                    .position(|o| *o == text)
+                {
                     return Typed::plain(Ty::Sym(q), Node::Sym(i as u32));
                 }
                 let names_something = !quoted
@@ -393,8 +400,8 @@ impl Checker<'_, '_> {
                     return self.settle(&text, span, quoted);
                 }
                 let options = self.scope.questions[q].options.clone();
-                let hint = suggest(&text, options.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"));
+                let hint =
+                    suggest(&text, options.iter().copied()).map(|s| format!("did you mean `{s}`?"));
                 self.error(
                     span,
                     format!(
@@ -526,7 +533,11 @@ impl Checker<'_, '_> {
                 let t = self.check(inner);
                 if !matches!(t.ty, Ty::Num | Ty::Error) {
                     let d = self.describe(&t);
-                    self.error(inner.span, format!("`-` needs a number, but this is {d}"), None);
+                    self.error(
+                        inner.span,
+                        format!("`-` needs a number, but this is {d}"),
+                        None,
+                    );
                     return Typed::error();
                 }
                 // Fold so that `-3` is a constant (lists accept only constants).
@@ -564,7 +575,11 @@ impl Checker<'_, '_> {
                     self.error(e.span, format!("cannot compare {ld} with {rd}"), hint);
                     return Typed::plain(Ty::Bool, Node::Bool(false));
                 }
-                let cop = if op == BinOp::Eq { CmpOp::Eq } else { CmpOp::Ne };
+                let cop = if op == BinOp::Eq {
+                    CmpOp::Eq
+                } else {
+                    CmpOp::Ne
+                };
                 Typed::plain(
                     Ty::Bool,
                     Node::Cmp(cop, Box::new(lt.node), Box::new(rt.node)),
@@ -663,7 +678,10 @@ impl Checker<'_, '_> {
             if it.ty == Ty::Error || lt.ty == Ty::Error {
                 continue;
             }
-            if !matches!(it.node, Node::Bool(_) | Node::Num(_) | Node::Text(_) | Node::Sym(_)) {
+            if !matches!(
+                it.node,
+                Node::Bool(_) | Node::Num(_) | Node::Text(_) | Node::Sym(_)
+            ) {
                 self.error(
                     item.span,
                     "the items of a list must be fixed values: options, numbers, texts or yes/no"
@@ -678,11 +696,7 @@ impl Checker<'_, '_> {
             };
             if !compatible {
                 let (ld, id) = (self.describe(&lt), self.describe(&it));
-                self.error(
-                    item.span,
-                    format!("cannot compare {ld} with {id}"),
-                    None,
-                );
+                self.error(item.span, format!("cannot compare {ld} with {id}"), None);
                 continue;
             }
             if let (Ty::Set(_), Node::Sym(i)) = (lt.ty, &it.node) {
@@ -711,7 +725,10 @@ impl Checker<'_, '_> {
             Ty::Set(q) => q,
             Ty::Error => {
                 // Still look at the right side for its own mistakes.
-                if !matches!(r.kind, ExprKind::Ident(_) | ExprKind::Str(_) | ExprKind::List(_)) {
+                if !matches!(
+                    r.kind,
+                    ExprKind::Ident(_) | ExprKind::Str(_) | ExprKind::List(_)
+                ) {
                     self.check(r);
                 }
                 return Typed::plain(Ty::Bool, Node::Bool(false));
@@ -773,11 +790,7 @@ impl Checker<'_, '_> {
         match name {
             "max" | "min" => {
                 if args.is_empty() {
-                    self.error(
-                        e.span,
-                        format!("`{name}` needs at least one number"),
-                        None,
-                    );
+                    self.error(e.span, format!("`{name}` needs at least one number"), None);
                     return Typed::error();
                 }
                 let mut nodes = Vec::new();
@@ -853,7 +866,10 @@ impl Checker<'_, '_> {
                         Ty::Error
                     }
                 };
-                Typed::plain(ty, Node::If(Box::new(c), Box::new(a.node), Box::new(b.node)))
+                Typed::plain(
+                    ty,
+                    Node::If(Box::new(c), Box::new(a.node), Box::new(b.node)),
+                )
             }
             _ => {
                 let s = suggest(name, FUNCTIONS);
@@ -880,7 +896,11 @@ mod tests {
         let qs = vec![
             ("personal_data", QuestionType::YesNoUnknown, vec![]),
             ("subjects", QuestionType::Number, vec![]),
-            ("cause", QuestionType::Single, vec!["phishing", "ransomware", "lost_device"]),
+            (
+                "cause",
+                QuestionType::Single,
+                vec!["phishing", "ransomware", "lost_device"],
+            ),
             (
                 "data_categories",
                 QuestionType::Multi,
@@ -965,7 +985,10 @@ mod tests {
     #[test]
     fn unknown_names_suggest() {
         let e = one_error("subjetcs > 10");
-        assert_eq!(e.message, "unknown name `subjetcs`; did you mean `subjects`?");
+        assert_eq!(
+            e.message,
+            "unknown name `subjetcs`; did you mean `subjects`?"
+        );
         assert_eq!(e.span, (0, 8));
         let e = one_error("health = yes");
         assert_eq!(e.message, "unknown name `health`");
@@ -1098,7 +1121,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("subjetcs", ["subjects", "cause"]), Some("subjects"));
-        assert_eq!(suggest("isolate-sytems", ["isolate-systems"]), Some("isolate-systems"));
+        assert_eq!(
+            suggest("isolate-sytems", ["isolate-systems"]),
+            Some("isolate-systems")
+        );
         assert_eq!(suggest("xyz", ["subjects"]), None);
         assert_eq!(suggest("Cause", ["cause"]), Some("cause"));
     }

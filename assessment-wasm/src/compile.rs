@@ -295,20 +295,28 @@ impl Compiled {
             if let Some(s) = &q.show_if {
                 if !refs_ok(s, self.lets.len()) || deps(s, &let_qdeps).max().is_some_and(|m| m >= i)
                 {
-                    return Err(format!("the show_if of `{}` refers to a later question", q.id));
+                    return Err(format!(
+                        "the show_if of `{}` refers to a later question",
+                        q.id
+                    ));
                 }
             }
         }
         for r in &self.rules {
             if !refs_ok(&r.when, self.lets.len())
-                || r.verdicts.iter().any(|v| *v as usize >= self.verdicts.len())
+                || r.verdicts
+                    .iter()
+                    .any(|v| *v as usize >= self.verdicts.len())
                 || r.actions.iter().any(|a| *a as usize >= self.actions.len())
             {
                 return Err(format!("rule `{}` refers to something missing", r.id));
             }
         }
         for a in &self.actions {
-            if a.when.as_ref().is_some_and(|w| !refs_ok(w, self.lets.len())) {
+            if a.when
+                .as_ref()
+                .is_some_and(|w| !refs_ok(w, self.lets.len()))
+            {
                 return Err(format!("action `{}` refers to something missing", a.id));
             }
         }
@@ -482,26 +490,44 @@ impl<'a> Compiler<'a> {
 
     fn run(&mut self) -> Compiled {
         let def = self.def;
-        let areas = self.check_ids("areas", def.areas.iter().map(|a| a.id.as_str()), IdRule::Identifier, "area");
+        let areas = self.check_ids(
+            "areas",
+            def.areas.iter().map(|a| a.id.as_str()),
+            IdRule::Identifier,
+            "area",
+        );
         let q_index = self.check_ids(
             "questions",
             def.questions.iter().map(|q| q.id.as_str()),
             IdRule::Identifier,
             "question",
         );
-        let let_ids = self.check_ids("let", def.lets.iter().map(|l| l.id.as_str()), IdRule::Identifier, "let");
+        let let_ids = self.check_ids(
+            "let",
+            def.lets.iter().map(|l| l.id.as_str()),
+            IdRule::Identifier,
+            "let",
+        );
         let verdict_index = self.check_ids(
             "verdicts",
             def.verdicts.iter().map(|v| v.id.as_str()),
             IdRule::Identifier,
             "verdict",
         );
-        self.check_ids("rules", def.rules.iter().map(|r| r.id.as_str()), IdRule::Slug, "rule");
+        self.check_ids(
+            "rules",
+            def.rules.iter().map(|r| r.id.as_str()),
+            IdRule::Slug,
+            "rule",
+        );
         for (i, l) in def.lets.iter().enumerate() {
             if q_index.contains_key(l.id.as_str()) && let_ids.get(l.id.as_str()) == Some(&i) {
                 self.error(
                     path!["let", i, "id"],
-                    format!("`{}` is already the id of a question; a `let` needs an id of its own", l.id),
+                    format!(
+                        "`{}` is already the id of a question; a `let` needs an id of its own",
+                        l.id
+                    ),
                     None,
                 );
             }
@@ -567,7 +593,8 @@ impl<'a> Compiler<'a> {
             .filter(|c| roles.contains(c.role.as_str()))
             .cloned()
             .collect();
-        let phase_ids: BTreeSet<&str> = collected.actions.iter().map(|a| a.phase.as_str()).collect();
+        let phase_ids: BTreeSet<&str> =
+            collected.actions.iter().map(|a| a.phase.as_str()).collect();
         let phases = self
             .ctx
             .phases
@@ -611,8 +638,15 @@ impl<'a> Compiler<'a> {
             if is_choice && q.options.is_empty() {
                 self.error(
                     path!["questions", i, "type"],
-                    format!("`{}` is a `{}` question but has no `options`", q.id, type_name(q.qtype)),
-                    Some("list the choices under `options:`, each with a `value` and a `label`".into()),
+                    format!(
+                        "`{}` is a `{}` question but has no `options`",
+                        q.id,
+                        type_name(q.qtype)
+                    ),
+                    Some(
+                        "list the choices under `options:`, each with a `value` and a `label`"
+                            .into(),
+                    ),
                 );
             }
             if !is_choice && !is_yes_no && !q.options.is_empty() {
@@ -629,7 +663,11 @@ impl<'a> Compiler<'a> {
             if q.qtype == QuestionType::Multi && q.options.len() > 64 {
                 self.error(
                     path!["questions", i, "options"],
-                    format!("`{}` has {} options; a `multi` question can have at most 64", q.id, q.options.len()),
+                    format!(
+                        "`{}` has {} options; a `multi` question can have at most 64",
+                        q.id,
+                        q.options.len()
+                    ),
                     None,
                 );
             }
@@ -641,13 +679,17 @@ impl<'a> Compiler<'a> {
                 } else if o.value == "unknown" {
                     self.error(
                         path,
-                        "`unknown` cannot be an option value: it is the answer \"I don't know\"".into(),
+                        "`unknown` cannot be an option value: it is the answer \"I don't know\""
+                            .into(),
                         Some("set `allow_unknown: true` on the question to offer it".into()),
                     );
                 } else if is_yes_no && o.value != "yes" && o.value != "no" {
                     self.error(
                         path,
-                        format!("the options of a yes/no question can only be `yes` and `no`, not `{}`", o.value),
+                        format!(
+                            "the options of a yes/no question can only be `yes` and `no`, not `{}`",
+                            o.value
+                        ),
                         None,
                     );
                 } else if !seen.insert(o.value.as_str()) {
@@ -686,7 +728,14 @@ impl<'a> Compiler<'a> {
                 if !areas.contains_key(area.as_str()) {
                     let s = suggest(area, areas.keys().copied());
                     let hint = (!areas.is_empty()).then(|| {
-                        format!("the areas are: {}", def.areas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "the areas are: {}",
+                            def.areas
+                                .iter()
+                                .map(|a| a.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     });
                     self.error(
                         path!["questions", i, "area"],
@@ -698,7 +747,10 @@ impl<'a> Compiler<'a> {
             if def.kind == Kind::Training && !q.options.iter().any(|o| o.correct == Some(true)) {
                 self.error(
                     path!["questions", i],
-                    format!("training question `{}` has no option marked `correct: true`", q.id),
+                    format!(
+                        "training question `{}` has no option marked `correct: true`",
+                        q.id
+                    ),
                     Some("mark the right answer or answers with `correct: true`".into()),
                 );
             }
@@ -719,7 +771,8 @@ impl<'a> Compiler<'a> {
                         feedback: self.t_opt(&o.feedback),
                     })
                     .collect(),
-                allow_unknown: q.qtype == QuestionType::YesNoUnknown || q.allow_unknown == Some(true),
+                allow_unknown: q.qtype == QuestionType::YesNoUnknown
+                    || q.allow_unknown == Some(true),
                 min: q.min,
                 max: q.max,
                 unit: self.t_opt(&q.unit),
@@ -746,7 +799,10 @@ impl<'a> Compiler<'a> {
             .lets
             .iter()
             .enumerate()
-            .map(|(i, l)| self.parse(&l.expr, &path!["let", i, "expr"], ""))
+            .map(|(i, l)| {
+                let path = path!["let", i, "expr"];
+                self.parse(&l.expr, &path, "")
+            })
             .collect();
         // Only the first of duplicate or shadowing ids takes part.
         let usable: Vec<bool> = (0..n)
@@ -794,7 +850,8 @@ impl<'a> Compiler<'a> {
                             let cycle: Vec<usize> = stack[pos..].iter().map(|(x, _)| *x).collect();
                             let next = cycle.get(1).copied().unwrap_or(w);
                             let span = edges[w].iter().find(|(t, _)| *t == next).map(|(_, s)| *s);
-                            let mut names: Vec<&str> = cycle.iter().map(|&x| def.lets[x].id.as_str()).collect();
+                            let mut names: Vec<&str> =
+                                cycle.iter().map(|&x| def.lets[x].id.as_str()).collect();
                             names.push(&def.lets[w].id);
                             for &x in &cycle {
                                 in_cycle[x] = true;
@@ -808,7 +865,9 @@ impl<'a> Compiler<'a> {
                                     def.lets[w].id,
                                     names.join(" → ")
                                 ),
-                                hint: Some("a `let` can only use values that do not use it in turn".into()),
+                                hint: Some(
+                                    "a `let` can only use values that do not use it in turn".into(),
+                                ),
                             });
                         }
                         _ => {}
@@ -838,7 +897,8 @@ impl<'a> Compiler<'a> {
                     }
                     Err(errs) => {
                         scope.let_types[ci] = Some(Ty::Error);
-                        self.expr_errors(&path!["let", d, "expr"], "", errs);
+                        let path = path!["let", d, "expr"];
+                        self.expr_errors(&path, "", errs);
                     }
                 }
             }
@@ -927,7 +987,9 @@ impl<'a> Compiler<'a> {
                             self.error(
                                 idpath,
                                 format!("action id `{id}` is already the id of a playbook step"),
-                                Some(format!("refer to the step as `- {id}`, or give this action another id")),
+                                Some(format!(
+                                    "refer to the step as `- {id}`, or give this action another id"
+                                )),
                             );
                             continue;
                         }
@@ -965,7 +1027,11 @@ impl<'a> Compiler<'a> {
 
     fn unknown_contact(&mut self, path: Vec<PathSeg>, role: &str) {
         let s = suggest(role, self.ctx.contacts.iter().map(|c| c.role.as_str()));
-        self.error(path, format!("unknown contact `{role}`{}", did_you_mean(s)), None);
+        self.error(
+            path,
+            format!("unknown contact `{role}`{}", did_you_mean(s)),
+            None,
+        );
     }
 
     /// The window of the contact `role`, reporting why there is none.
@@ -989,7 +1055,9 @@ impl<'a> Compiler<'a> {
             self.error(
                 due_path,
                 format!("{who} is due `window`, but contact `{role}` has no `window`"),
-                Some(format!("add `window: 24h` (or the right duration) to `{role}` in contacts.yaml")),
+                Some(format!(
+                    "add `window: 24h` (or the right duration) to `{role}` in contacts.yaml"
+                )),
             );
             return None;
         };
@@ -1012,7 +1080,10 @@ impl<'a> Compiler<'a> {
 
     fn step_action(&mut self, scope: &Scope<'_>, step: &StepInfo) -> CAction {
         let sid = step.id.as_str();
-        let prefix = format!("in the `when` of step `{sid}` (playbook `{}`): ", step.playbook);
+        let prefix = format!(
+            "in the `when` of step `{sid}` (playbook `{}`): ",
+            step.playbook
+        );
         let when = step.when.as_ref().and_then(|src| {
             let path = path!["steps", sid, "when"];
             let e = self.parse(src, &path, &prefix)?;
@@ -1032,7 +1103,12 @@ impl<'a> Compiler<'a> {
         let (due, window_ms) = match parse_due(&step.due) {
             Ok(Due::Window) => {
                 let who = format!("step `{sid}`");
-                let w = self.window_of(step.party.as_deref(), &who, path!["steps", sid, "due"], "party");
+                let w = self.window_of(
+                    step.party.as_deref(),
+                    &who,
+                    path!["steps", sid, "due"],
+                    "party",
+                );
                 (Due::Window, w)
             }
             Ok(d) => (d, None),
@@ -1124,7 +1200,12 @@ impl<'a> Compiler<'a> {
                 None => None,
                 Some(Ok(Due::Window)) => {
                     let who = format!("verdict `{}`", v.id);
-                    window_ms = self.window_of(v.contact.as_deref(), &who, path!["verdicts", i, "due"], "contact");
+                    window_ms = self.window_of(
+                        v.contact.as_deref(),
+                        &who,
+                        path!["verdicts", i, "due"],
+                        "contact",
+                    );
                     Some(Due::Window)
                 }
                 Some(Ok(d)) => Some(d),
@@ -1148,7 +1229,13 @@ impl<'a> Compiler<'a> {
 
     /// Warnings for what can never happen: questions never shown, rules
     /// that never apply, verdicts nothing gives.
-    fn reach_warnings(&mut self, scope: &Scope<'_>, questions: &[CQuestion], lets: &[CLet], rules: &[CRule]) {
+    fn reach_warnings(
+        &mut self,
+        scope: &Scope<'_>,
+        questions: &[CQuestion],
+        lets: &[CLet],
+        rules: &[CRule],
+    ) {
         let reach = Reach {
             scope,
             questions,
@@ -1171,14 +1258,20 @@ impl<'a> Compiler<'a> {
             if never {
                 self.warning(
                     path!["rules", i, "when"],
-                    format!("rule `{}` can never apply: its `when` is false for every possible answer", r.id),
+                    format!(
+                        "rule `{}` can never apply: its `when` is false for every possible answer",
+                        r.id
+                    ),
                     None,
                 );
             }
             if r.verdicts.is_empty() && r.actions.is_empty() {
                 self.warning(
                     path!["rules", i],
-                    format!("rule `{}` has neither `verdicts` nor `actions`, so it does nothing", r.id),
+                    format!(
+                        "rule `{}` has neither `verdicts` nor `actions`, so it does nothing",
+                        r.id
+                    ),
                     None,
                 );
             }
@@ -1197,7 +1290,10 @@ impl<'a> Compiler<'a> {
             } else if !listing.iter().any(|&r| can_fire[r]) {
                 self.warning(
                     path!["verdicts", i, "id"],
-                    format!("verdict `{}` can never apply: no rule that gives it can apply", v.id),
+                    format!(
+                        "verdict `{}` can never apply: no rule that gives it can apply",
+                        v.id
+                    ),
                     None,
                 );
             }
@@ -1222,9 +1318,10 @@ fn idents<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Span)>) {
     match &e.kind {
         ExprKind::Ident(name) => out.push((name, e.span)),
         ExprKind::Num(_) | ExprKind::Str(_) => {}
-        ExprKind::List(items) | ExprKind::Call(_, items) | ExprKind::And(items) | ExprKind::Or(items) => {
-            items.iter().for_each(|i| idents(i, out))
-        }
+        ExprKind::List(items)
+        | ExprKind::Call(_, items)
+        | ExprKind::And(items)
+        | ExprKind::Or(items) => items.iter().for_each(|i| idents(i, out)),
         ExprKind::Not(a) | ExprKind::Neg(a) => idents(a, out),
         ExprKind::Binary(_, a, b) => {
             idents(a, out);
@@ -1285,7 +1382,9 @@ impl Reach<'_, '_> {
         for q in deps.iter() {
             let info = self.questions.get(q)?;
             let mut dom: Vec<Val<'_>> = match info.qtype {
-                QuestionType::YesNo | QuestionType::YesNoUnknown => vec![Val::Bool(true), Val::Bool(false)],
+                QuestionType::YesNo | QuestionType::YesNoUnknown => {
+                    vec![Val::Bool(true), Val::Bool(false)]
+                }
                 QuestionType::Single => (0..info.options.len() as u32).map(Val::Sym).collect(),
                 QuestionType::Multi if info.options.len() <= 6 => {
                     (0..1u64 << info.options.len()).map(Val::Set).collect()
@@ -1298,7 +1397,9 @@ impl Reach<'_, '_> {
                     }
                     v.extend(info.min);
                     v.extend(info.max);
-                    v.retain(|x| info.min.is_none_or(|m| *x >= m) && info.max.is_none_or(|m| *x <= m));
+                    v.retain(|x| {
+                        info.min.is_none_or(|m| *x >= m) && info.max.is_none_or(|m| *x <= m)
+                    });
                     v.sort_by(f64::total_cmp);
                     v.dedup();
                     // Midpoints catch ranges between literals (`> 10 and < 11`).
@@ -1327,7 +1428,10 @@ impl Reach<'_, '_> {
         if domains.iter().any(|(_, d)| d.is_empty()) {
             return Some(false);
         }
-        let mut env = Env::new(self.lets.iter().map(|l| &l.expr).collect(), self.questions.len());
+        let mut env = Env::new(
+            self.lets.iter().map(|l| &l.expr).collect(),
+            self.questions.len(),
+        );
         let mut idx = vec![0usize; domains.len()];
         loop {
             for (k, (q, dom)) in domains.iter().enumerate() {
@@ -1363,11 +1467,9 @@ impl Reach<'_, '_> {
             n.walk(&mut |m| match m {
                 Node::Num(x) => numbers.push(*x),
                 Node::Text(t) => texts.push(t.as_str()),
-                Node::Let(i) => {
-                    if seen_lets.insert(*i) {
-                        if let Some(l) = self.lets.get(*i as usize) {
-                            todo.push(&l.expr);
-                        }
+                Node::Let(i) if seen_lets.insert(*i) => {
+                    if let Some(l) = self.lets.get(*i as usize) {
+                        todo.push(&l.expr);
                     }
                 }
                 _ => {}

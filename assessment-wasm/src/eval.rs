@@ -528,7 +528,11 @@ fn combine<'a>(
 }
 
 fn map_value<'a>(e: Ev<'a>, f: impl FnOnce(Val<'a>) -> Option<Val<'a>>) -> Ev<'a> {
-    let val = if e.val == Val::Unknown { None } else { f(e.val) };
+    let val = if e.val == Val::Unknown {
+        None
+    } else {
+        f(e.val)
+    };
     match val {
         Some(v) => Ev::known(v, e.witnesses),
         None => {
@@ -640,7 +644,11 @@ mod tests {
         assert_eq!(e.val, F);
         assert!(e.unknown_on.is_empty());
         // Comparisons: both sides.
-        let cmp = Node::Cmp(CmpOp::Ge, Box::new(Node::Arith(ArithOp::Add, q(0), q(1))), Box::new(Node::Num(3.0)));
+        let cmp = Node::Cmp(
+            CmpOp::Ge,
+            Box::new(Node::Arith(ArithOp::Add, q(0), q(1))),
+            Box::new(Node::Num(3.0)),
+        );
         let e = eval_with(&[Val::Num(1.0), Val::Num(2.0)], &cmp);
         assert_eq!(e.val, T);
         let mut both = set(0);
@@ -672,7 +680,10 @@ mod tests {
             (Node::Has(q(0), 0), F),
             (Node::AnyOf(q(0), 0b11), F),
             (Node::Count(q(0)), Val::Num(0.0)),
-            (Node::Arith(ArithOp::Add, q(0), Box::new(Node::Num(1.0))), Val::Absent),
+            (
+                Node::Arith(ArithOp::Add, q(0), Box::new(Node::Num(1.0))),
+                Val::Absent,
+            ),
             (Node::Neg(q(0)), Val::Absent),
             (Node::Max(vec![Node::Num(1.0), Node::Q(0)]), Val::Absent),
         ];
@@ -681,7 +692,11 @@ mod tests {
             // Absent decides even when the other side is unknown.
             if let Node::Cmp(op, _, _) = &node {
                 let other = Node::Cmp(*op, q(0), q(1));
-                assert_eq!(eval_with(&[a, U], &other).val, want, "{node:?} with unknown");
+                assert_eq!(
+                    eval_with(&[a, U], &other).val,
+                    want,
+                    "{node:?} with unknown"
+                );
             }
         }
     }
@@ -730,7 +745,10 @@ mod tests {
     #[test]
     fn arithmetic_and_division_by_zero() {
         let div = Node::Arith(ArithOp::Div, q(0), q(1));
-        assert_eq!(eval_with(&[Val::Num(6.0), Val::Num(4.0)], &div).val, Val::Num(1.5));
+        assert_eq!(
+            eval_with(&[Val::Num(6.0), Val::Num(4.0)], &div).val,
+            Val::Num(1.5)
+        );
         // 0 / 0 is NaN: equal to nothing, not greater or smaller.
         let nan_eq = Node::Cmp(CmpOp::Eq, Box::new(div.clone()), Box::new(Node::Num(0.0)));
         let nan_ne = Node::Cmp(CmpOp::Ne, Box::new(div.clone()), Box::new(Node::Num(0.0)));
@@ -765,11 +783,19 @@ mod tests {
         leaf.prop_recursive(2, 8, 3, move |inner| {
             let ops = prop_oneof![Just(ArithOp::Add), Just(ArithOp::Sub), Just(ArithOp::Mul)];
             prop_oneof![
-                (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Arith(op, Box::new(a), Box::new(b))),
+                (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Arith(
+                    op,
+                    Box::new(a),
+                    Box::new(b)
+                )),
                 prop::collection::vec(inner.clone(), 1..3).prop_map(Node::Max),
                 prop::collection::vec(inner.clone(), 1..3).prop_map(Node::Min),
                 inner.clone().prop_map(|a| Node::Neg(Box::new(a))),
-                (bools.clone(), inner.clone(), inner).prop_map(|(c, a, b)| Node::If(Box::new(c), Box::new(a), Box::new(b))),
+                (bools.clone(), inner.clone(), inner).prop_map(|(c, a, b)| Node::If(
+                    Box::new(c),
+                    Box::new(a),
+                    Box::new(b)
+                )),
             ]
         })
         .boxed()
@@ -791,8 +817,13 @@ mod tests {
             (0u32..3).prop_map(|i| Node::Cmp(CmpOp::Ne, q(3), Box::new(Node::Sym(i)))),
             (0u32..3).prop_map(|i| Node::Has(q(4), i)),
             (0u64..8).prop_map(|m| Node::AnyOf(q(4), m)),
-            prop::collection::vec((0u32..3).prop_map(Node::Sym), 0..3).prop_map(|v| Node::In(q(3), v)),
-            (cmp_op.clone(), 0u8..6).prop_map(|(op, n)| Node::Cmp(op, q(2), Box::new(Node::Num(f64::from(n))))),
+            prop::collection::vec((0u32..3).prop_map(Node::Sym), 0..3)
+                .prop_map(|v| Node::In(q(3), v)),
+            (cmp_op.clone(), 0u8..6).prop_map(|(op, n)| Node::Cmp(
+                op,
+                q(2),
+                Box::new(Node::Num(f64::from(n)))
+            )),
             any::<bool>().prop_map(Node::Bool),
         ];
         leaf.prop_recursive(4, 24, 3, move |inner| {
@@ -801,16 +832,28 @@ mod tests {
                 inner.clone().prop_map(|a| Node::Not(Box::new(a))),
                 prop::collection::vec(inner.clone(), 2..4).prop_map(Node::And),
                 prop::collection::vec(inner.clone(), 2..4).prop_map(Node::Or),
-                (inner.clone(), inner.clone(), inner.clone())
-                    .prop_map(|(c, a, b)| Node::If(Box::new(c), Box::new(a), Box::new(b))),
-                (cmp_op.clone(), num.clone(), num).prop_map(|(op, a, b)| Node::Cmp(op, Box::new(a), Box::new(b))),
-                (inner.clone(), inner).prop_map(|(a, b)| Node::Cmp(CmpOp::Eq, Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| Node::If(
+                    Box::new(c),
+                    Box::new(a),
+                    Box::new(b)
+                )),
+                (cmp_op.clone(), num.clone(), num).prop_map(|(op, a, b)| Node::Cmp(
+                    op,
+                    Box::new(a),
+                    Box::new(b)
+                )),
+                (inner.clone(), inner).prop_map(|(a, b)| Node::Cmp(
+                    CmpOp::Eq,
+                    Box::new(a),
+                    Box::new(b)
+                )),
             ]
         })
     }
 
     fn arb_values() -> impl Strategy<Value = Vec<Val<'static>>> {
-        let absent_or = |s: BoxedStrategy<Val<'static>>| prop_oneof![4 => s, 1 => Just(Val::Absent)];
+        let absent_or =
+            |s: BoxedStrategy<Val<'static>>| prop_oneof![4 => s, 1 => Just(Val::Absent)];
         (
             absent_or(any::<bool>().prop_map(Val::Bool).boxed()),
             absent_or(any::<bool>().prop_map(Val::Bool).boxed()),

@@ -367,7 +367,11 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     .parse()
                     .map_err(|_| err((start, j), format!("`{text}` is not a number"), None))?;
                 if !value.is_finite() {
-                    return Err(err((start, j), format!("the number `{text}` is too large"), None));
+                    return Err(err(
+                        (start, j),
+                        format!("the number `{text}` is too large"),
+                        None,
+                    ));
                 }
                 i = j;
                 out.push(Token {
@@ -404,10 +408,16 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     '≥' => Some("write `>=`".to_string()),
                     '≤' => Some("write `<=`".to_string()),
                     '≠' => Some("write `!=`".to_string()),
-                    '‘' | '’' | '“' | '”' => Some("write text between plain quotes: 'x'".into()),
+                    '‘' | '’' | '“' | '”' => {
+                        Some("write text between plain quotes: 'x'".into())
+                    }
                     _ => None,
                 };
-                return Err(err((start, end), format!("unexpected character `{ch}`"), hint));
+                return Err(err(
+                    (start, end),
+                    format!("unexpected character `{ch}`"),
+                    hint,
+                ));
             }
         };
         i = token.span.1;
@@ -457,7 +467,10 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         };
         return Err(err(
             t.span,
-            format!("unexpected {} after a complete expression", describe(&t, src)),
+            format!(
+                "unexpected {} after a complete expression",
+                describe(&t, src)
+            ),
             hint,
         ));
     }
@@ -956,7 +969,10 @@ mod tests {
         assert_eq!(e.span, (6, 7));
         let e = perr("a b");
         assert_eq!(e.message, "unexpected `b` after a complete expression");
-        assert_eq!(e.hint.as_deref(), Some("join two conditions with `and` or `or`"));
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("join two conditions with `and` or `or`")
+        );
         let e = perr("a AND b");
         assert_eq!(e.hint.as_deref(), Some("write `and` in lower case"));
         let e = perr("a = 'open");
@@ -977,7 +993,10 @@ mod tests {
         assert_eq!(e.span, (3, 4));
         let e = perr("x in [a b]");
         assert_eq!(e.message, "unclosed `[` opened here");
-        assert_eq!(e.hint.as_deref(), Some("found `b` where `,` or `]` was expected"));
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("found `b` where `,` or `]` was expected")
+        );
         let e = perr("a = not b");
         assert_eq!(e.message, "expected a value after `=`");
         let e = perr("()");
@@ -1003,9 +1022,8 @@ mod tests {
 
     fn arb_expr() -> impl Strategy<Value = Expr> {
         let leaf = prop_oneof![
-            (0u32..100_000, 0u32..4).prop_map(|(n, d)| ExprKind::Num(
-                f64::from(n) / f64::from(10u32.pow(d))
-            )),
+            (0u32..100_000, 0u32..4)
+                .prop_map(|(n, d)| ExprKind::Num(f64::from(n) / f64::from(10u32.pow(d)))),
             "[a-z '\"\\\\]{0,5}".prop_map(ExprKind::Str),
             ident().prop_map(ExprKind::Ident),
         ]
@@ -1026,8 +1044,11 @@ mod tests {
                 Just(BinOp::Div),
             ];
             prop_oneof![
-                (ops, inner.clone(), inner.clone())
-                    .prop_map(|(op, l, r)| ExprKind::Binary(op, Box::new(l), Box::new(r))),
+                (ops, inner.clone(), inner.clone()).prop_map(|(op, l, r)| ExprKind::Binary(
+                    op,
+                    Box::new(l),
+                    Box::new(r)
+                )),
                 prop::collection::vec(inner.clone(), 2..4).prop_map(ExprKind::And),
                 prop::collection::vec(inner.clone(), 2..4).prop_map(ExprKind::Or),
                 inner.clone().prop_map(|e| ExprKind::Not(Box::new(e))),

@@ -15,14 +15,14 @@
 //! - [`plan`]: compiled assessment + answers + times → [`plan::Plan`].
 //! - [`time`]: civil date-time arithmetic, RFC 3339, EU daylight-saving rule.
 
-pub mod text;
-pub mod model;
-pub mod time;
-pub mod expr;
-pub mod eval;
 pub mod check;
 pub mod compile;
+pub mod eval;
+pub mod expr;
+pub mod model;
 pub mod plan;
+pub mod text;
+pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

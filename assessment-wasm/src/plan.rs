@@ -30,7 +30,10 @@ pub enum Answer {
     Number(f64),
     /// Unix milliseconds; `local` when written without an offset, in which
     /// case `ms` is the wall-clock time and the plan's time zone applies.
-    DateTime { ms: i64, local: bool },
+    DateTime {
+        ms: i64,
+        local: bool,
+    },
     Text(String),
 }
 
@@ -120,10 +123,7 @@ pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerErr
             let s = crate::check::suggest(id, c.questions.iter().map(|q| q.id.as_str()));
             errors.push(AnswerError {
                 question: id.clone(),
-                message: format!(
-                    "unknown question `{id}`{}",
-                    crate::check::did_you_mean(s)
-                ),
+                message: format!("unknown question `{id}`{}", crate::check::did_you_mean(s)),
             });
             continue;
         };
@@ -164,17 +164,26 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
         return if q.allow_unknown {
             Ok(Answer::Unknown)
         } else {
-            Err("\"unknown\" is not accepted here: this question has no \"I don't know\" answer"
-                .into())
+            Err(
+                "\"unknown\" is not accepted here: this question has no \"I don't know\" answer"
+                    .into(),
+            )
         };
     }
-    let unknown_too = if q.allow_unknown { ", or \"unknown\"" } else { "" };
+    let unknown_too = if q.allow_unknown {
+        ", or \"unknown\""
+    } else {
+        ""
+    };
     match q.qtype {
         QuestionType::YesNo | QuestionType::YesNoUnknown => match v {
             Value::Bool(b) => Ok(Answer::Bool(*b)),
             Value::String(s) if s == "yes" => Ok(Answer::Bool(true)),
             Value::String(s) if s == "no" => Ok(Answer::Bool(false)),
-            _ => Err(format!("expected \"yes\" or \"no\"{unknown_too}, got {}", show(v))),
+            _ => Err(format!(
+                "expected \"yes\" or \"no\"{unknown_too}, got {}",
+                show(v)
+            )),
         },
         QuestionType::Single => match v {
             Value::String(s) => option_index(q, s).map(Answer::Choice),
@@ -200,7 +209,10 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
             let mut mask = 0u64;
             for item in items {
                 let Value::String(s) = item else {
-                    return Err(format!("expected option values in the list, got {}", show(item)));
+                    return Err(format!(
+                        "expected option values in the list, got {}",
+                        show(item)
+                    ));
                 };
                 let i = option_index(q, s)?;
                 mask |= 1u64.checked_shl(i).unwrap_or(0);
@@ -441,19 +453,25 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         env.set_question(i, ev);
     }
 
+    // Each answer is described once; verdicts and actions share them.
+    let described: Vec<Option<Because>> = c
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let v = settled[i]?;
+            let (answer, value) = describe_answer(q, v, &tz);
+            Some(Because {
+                question: q.id.clone(),
+                text: q.text.clone(),
+                answer,
+                value,
+            })
+        })
+        .collect();
     let because = |w: &QSet| -> Vec<Because> {
         w.iter()
-            .filter_map(|i| {
-                let q = c.questions.get(i)?;
-                let v = settled.get(i).copied().flatten()?;
-                let (answer, value) = describe_answer(q, v, &tz);
-                Some(Because {
-                    question: q.id.clone(),
-                    text: q.text.clone(),
-                    answer,
-                    value,
-                })
-            })
+            .filter_map(|i| described.get(i).cloned().flatten())
             .collect()
     };
     let ids = |s: &QSet| -> Vec<String> {
@@ -461,9 +479,8 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             .filter_map(|i| c.questions.get(i).map(|q| q.id.clone()))
             .collect()
     };
-    let contact = |role: &str| -> Option<ContactInfo> {
-        c.contacts.iter().find(|x| x.role == role).cloned()
-    };
+    let contact =
+        |role: &str| -> Option<ContactInfo> { c.contacts.iter().find(|x| x.role == role).cloned() };
 
     let rule_evs: Vec<Ev<'_>> = c.rules.iter().map(|r| env.eval(&r.when)).collect();
 
@@ -494,7 +511,11 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             u.union_with(&rule_evs[r].unknown_on);
         }
         let reasons = if decision == Decision::Yes {
-            dedup(deciding.iter().filter_map(|&r| c.rules[r].reason.clone()))
+            dedup(
+                deciding
+                    .iter()
+                    .filter_map(|&r| c.rules[r].reason.as_deref()),
+            )
         } else {
             Vec::new()
         };
@@ -523,11 +544,11 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
     }
 
     // Which actions apply, and why: merged over every rule that includes them.
-    struct Inclusion {
+    struct Inclusion<'r> {
         definite: bool,
         unknown_on: QSet,
         witnesses: QSet,
-        reasons: Vec<String>,
+        reasons: Vec<&'r str>,
     }
     let mut step_evs: Vec<Option<Ev<'_>>> = vec![None; c.actions.len()];
     let mut included: BTreeMap<usize, Inclusion> = BTreeMap::new();
@@ -561,9 +582,9 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             inc.unknown_on.union_with(&step.unknown_on);
             inc.witnesses.union_with(&rule.witnesses);
             inc.witnesses.union_with(&step.witnesses);
-            if let Some(reason) = &r.reason {
-                if !inc.reasons.contains(reason) {
-                    inc.reasons.push(reason.clone());
+            if let Some(reason) = r.reason.as_deref() {
+                if !inc.reasons.contains(&reason) {
+                    inc.reasons.push(reason);
                 }
             }
         }
@@ -572,7 +593,16 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         .into_iter()
         .filter_map(|(ai, inc)| {
             let a = c.actions.get(ai)?;
-            Some(action_out(c, a, inc.definite, &ids(&inc.unknown_on), inc.reasons, because(&inc.witnesses), input, &contact))
+            Some(action_out(
+                c,
+                a,
+                inc.definite,
+                &ids(&inc.unknown_on),
+                dedup(inc.reasons.into_iter()),
+                because(&inc.witnesses),
+                input,
+                &contact,
+            ))
         })
         .collect();
     actions.sort_by(|a, b| {
@@ -700,14 +730,15 @@ fn action_out(
     }
 }
 
-fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The distinct items in first-seen order, cloned only once each.
+fn dedup<'s>(items: impl Iterator<Item = &'s str>) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
     for s in items {
-        if !out.contains(&s) {
-            out.push(s);
+        if !seen.contains(&s) {
+            seen.push(s);
         }
     }
-    out
+    seen.into_iter().map(str::to_string).collect()
 }
 
 /// The value an answer gives its question, if it is a definite one of the
@@ -773,7 +804,10 @@ fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) 
         }
         Val::Set(_) => {
             let opts = chosen(q, v);
-            let values = opts.iter().map(|o| Value::String(o.value.clone())).collect();
+            let values = opts
+                .iter()
+                .map(|o| Value::String(o.value.clone()))
+                .collect();
             (labels(opts), Value::Array(values))
         }
         Val::Num(x) => {
@@ -804,11 +838,9 @@ fn question_points(q: &CQuestion, v: Option<Val<'_>>) -> (f64, f64) {
     }
     let max = match q.qtype {
         QuestionType::Multi => q.options.iter().map(score_of).filter(|s| *s > 0.0).sum(),
-        QuestionType::Single | QuestionType::YesNo | QuestionType::YesNoUnknown => q
-            .options
-            .iter()
-            .map(score_of)
-            .fold(0.0, f64::max),
+        QuestionType::Single | QuestionType::YesNo | QuestionType::YesNoUnknown => {
+            q.options.iter().map(score_of).fold(0.0, f64::max)
+        }
         _ => 0.0,
     };
     let earned = v.map_or(0.0, |v| chosen(q, v).into_iter().map(score_of).sum());
@@ -824,11 +856,7 @@ fn percent(score: f64, max: f64) -> f64 {
 }
 
 /// Sums per area over the asked questions; unanswered and unknown earn 0.
-fn area_scores(
-    c: &Compiled,
-    visible: &[bool],
-    points: impl Fn(usize) -> (f64, f64),
-) -> Score {
+fn area_scores(c: &Compiled, visible: &[bool], points: impl Fn(usize) -> (f64, f64)) -> Score {
     let mut total = (0.0, 0.0);
     let mut per_area: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     for (i, q) in c.questions.iter().enumerate() {

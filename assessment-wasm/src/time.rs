@@ -144,21 +144,29 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
     };
     let b = s.trim().as_bytes();
     let mut p = Cursor { b, i: 0 };
-    let year = p.digits(4).ok_or_else(|| malformed("expected a four-digit year"))?;
-    p.expect(b'-').ok_or_else(|| malformed("expected `-` after the year"))?;
-    let month = p.digits(2).ok_or_else(|| malformed("expected a two-digit month"))?;
-    p.expect(b'-').ok_or_else(|| malformed("expected `-` after the month"))?;
-    let day = p.digits(2).ok_or_else(|| malformed("expected a two-digit day"))?;
+    let year = p
+        .digits(4)
+        .ok_or_else(|| malformed("expected a four-digit year"))?;
+    p.expect(b'-')
+        .ok_or_else(|| malformed("expected `-` after the year"))?;
+    let month = p
+        .digits(2)
+        .ok_or_else(|| malformed("expected a two-digit month"))?;
+    p.expect(b'-')
+        .ok_or_else(|| malformed("expected `-` after the month"))?;
+    let day = p
+        .digits(2)
+        .ok_or_else(|| malformed("expected a two-digit day"))?;
     if !(1..=12).contains(&month) {
         return Err(malformed(&format!("month {month} does not exist")));
     }
-    let (year, month) = (year as i64, month as u32);
-    if day < 1 || day as u32 > days_in_month(year, month) {
+    let year = i64::from(year);
+    if day < 1 || day > days_in_month(year, month) {
         return Err(malformed(&format!(
             "day {day} does not exist in {year:04}-{month:02}"
         )));
     }
-    let mut local = days_from_civil(year, month, day as u32) * DAY_MS;
+    let mut local = days_from_civil(year, month, day) * DAY_MS;
     if p.at_end() {
         return Ok((local, None));
     }
@@ -166,14 +174,21 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
         return Err(malformed("expected `T` between the date and the time"));
     }
     p.i += 1;
-    let hour = p.digits(2).ok_or_else(|| malformed("expected a two-digit hour"))?;
-    p.expect(b':').ok_or_else(|| malformed("expected `:` after the hour"))?;
-    let minute = p.digits(2).ok_or_else(|| malformed("expected two-digit minutes"))?;
+    let hour = p
+        .digits(2)
+        .ok_or_else(|| malformed("expected a two-digit hour"))?;
+    p.expect(b':')
+        .ok_or_else(|| malformed("expected `:` after the hour"))?;
+    let minute = p
+        .digits(2)
+        .ok_or_else(|| malformed("expected two-digit minutes"))?;
     let mut second = 0;
     let mut millis = 0;
     if p.peek() == Some(b':') {
         p.i += 1;
-        second = p.digits(2).ok_or_else(|| malformed("expected two-digit seconds"))?;
+        second = p
+            .digits(2)
+            .ok_or_else(|| malformed("expected two-digit seconds"))?;
         if p.peek() == Some(b'.') {
             p.i += 1;
             let start = p.i;
@@ -207,9 +222,14 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
         }
         Some(sign @ (b'+' | b'-')) => {
             p.i += 1;
-            let oh = p.digits(2).ok_or_else(|| malformed("expected a two-digit offset hour"))?;
-            p.expect(b':').ok_or_else(|| malformed("expected `:` in the offset"))?;
-            let om = p.digits(2).ok_or_else(|| malformed("expected two-digit offset minutes"))?;
+            let oh = p
+                .digits(2)
+                .ok_or_else(|| malformed("expected a two-digit offset hour"))?;
+            p.expect(b':')
+                .ok_or_else(|| malformed("expected `:` in the offset"))?;
+            let om = p
+                .digits(2)
+                .ok_or_else(|| malformed("expected two-digit offset minutes"))?;
             if oh > 23 || om > 59 {
                 return Err(malformed("the offset is out of range"));
             }
@@ -271,7 +291,11 @@ pub fn format_rfc3339(ms: i64, offset_min: i32) -> String {
         out.push_str(&format!(".{milli:03}"));
     }
     let sign = if off < 0 { '-' } else { '+' };
-    out.push_str(&format!("{sign}{:02}:{:02}", off.abs() / 60, off.abs() % 60));
+    out.push_str(&format!(
+        "{sign}{:02}:{:02}",
+        off.abs() / 60,
+        off.abs() % 60
+    ));
     out
 }
 
@@ -457,7 +481,10 @@ mod tests {
             assert_eq!(format_rfc3339(ms, off), s);
         }
         assert_eq!(local("2026-11-23T09:00:00Z"), "2026-11-23T10:00:00+01:00");
-        assert_eq!(local("2026-06-23T09:00:00.5Z"), "2026-06-23T11:00:00.500+02:00");
+        assert_eq!(
+            local("2026-06-23T09:00:00.5Z"),
+            "2026-06-23T11:00:00.500+02:00"
+        );
     }
 
     #[test]
@@ -486,7 +513,10 @@ mod tests {
             ("2026-11-23T25:00", "the time of day is out of range"),
             ("23-11-2026", "expected a four-digit year"),
             ("2026-11-23T10:00+1", "expected a two-digit offset hour"),
-            ("2026-11-23T10:00:00+01:00 CET", "unexpected text after the offset"),
+            (
+                "2026-11-23T10:00:00+01:00 CET",
+                "unexpected text after the offset",
+            ),
         ] {
             let err = parse_rfc3339(s).unwrap_err();
             assert!(err.contains(why), "{s}: {err}");

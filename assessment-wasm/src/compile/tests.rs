@@ -52,7 +52,16 @@ fn the_fixture_compiles_cleanly() {
         ]
     );
     let roles: Vec<&str> = c.contacts.iter().map(|c| c.role.as_str()).collect();
-    assert_eq!(roles, ["incident-lead", "privacy-officer", "it-lead", "ap", "insurer"]);
+    assert_eq!(
+        roles,
+        [
+            "incident-lead",
+            "privacy-officer",
+            "it-lead",
+            "ap",
+            "insurer"
+        ]
+    );
     assert_eq!(c.phases.len(), 3);
     let insurer = c.actions.iter().find(|a| a.id == "notify-insurer").unwrap();
     assert_eq!(insurer.window_ms, Some(24 * HOUR_MS));
@@ -81,7 +90,9 @@ fn from_json_refuses_broken_indices() {
     v["questions"][1]["show_if"] = json!({"q": 5});
     let err = Compiled::from_json(&v.to_string()).unwrap_err();
     assert_eq!(err, "the show_if of `subjects` refers to a later question");
-    assert!(Compiled::from_json("{}").unwrap_err().starts_with("not a compiled assessment"));
+    assert!(Compiled::from_json("{}")
+        .unwrap_err()
+        .starts_with("not a compiled assessment"));
 }
 
 #[test]
@@ -94,8 +105,14 @@ fn hash_follows_the_answers_schema_only() {
     let base = hash(&|_| {});
     assert_eq!(base.len(), 16);
     assert_eq!(hash(&|_| {}), base);
-    assert_eq!(hash(&|d| d["questions"][0]["text"] = json!("Other text")), base);
-    assert_eq!(hash(&|d| d["rules"][0]["when"] = json!("personal_data = yes")), base);
+    assert_eq!(
+        hash(&|d| d["questions"][0]["text"] = json!("Other text")),
+        base
+    );
+    assert_eq!(
+        hash(&|d| d["rules"][0]["when"] = json!("personal_data = yes")),
+        base
+    );
     assert_ne!(
         hash(&|d| d["questions"][4]["options"][0]["value"] = json!("spear_phishing")),
         base
@@ -107,7 +124,10 @@ fn hash_follows_the_answers_schema_only() {
 fn duplicate_and_malformed_ids() {
     assert_eq!(
         one(|d, _| d["questions"][7]["id"] = json!("personal_data")),
-        pair("questions[7].id", "duplicate question id `personal_data`: questions[0] has it too")
+        pair(
+            "questions[7].id",
+            "duplicate question id `personal_data`: questions[0] has it too"
+        )
     );
     let p = problems(|d, _| d["questions"][7]["id"] = json!("free text"));
     assert_eq!(
@@ -119,18 +139,27 @@ fn duplicate_and_malformed_ids() {
     );
     assert_eq!(
         one(|d, _| d["questions"][7]["id"] = json!("yes")),
-        pair("questions[7].id", "`yes` is a reserved word and cannot be a question id")
+        pair(
+            "questions[7].id",
+            "`yes` is a reserved word and cannot be a question id"
+        )
     );
     assert_eq!(
         problems(|d, _| d["verdicts"][1]["id"] = json!("notify_authority")),
         [
-            pair("verdicts[1].id", "duplicate verdict id `notify_authority`: verdicts[0] has it too"),
+            pair(
+                "verdicts[1].id",
+                "duplicate verdict id `notify_authority`: verdicts[0] has it too"
+            ),
             pair("rules[1].verdicts[0]", "unknown verdict `notify_subjects`"),
         ]
     );
     assert_eq!(
         one(|d, _| d["rules"][1]["id"] = json!("authority")),
-        pair("rules[1].id", "duplicate rule id `authority`: rules[0] has it too")
+        pair(
+            "rules[1].id",
+            "duplicate rule id `authority`: rules[0] has it too"
+        )
     );
     assert_eq!(
         one(|d, _| d["questions"][4]["options"][3]["value"] = json!("phishing")),
@@ -140,13 +169,23 @@ fn duplicate_and_malformed_ids() {
         )
     );
     let p = problems(|d, _| {
-        d["areas"] = json!([{"id": "people", "title": "People"}, {"id": "people", "title": "Again"}])
+        d["areas"] =
+            json!([{"id": "people", "title": "People"}, {"id": "people", "title": "Again"}])
     });
-    assert_eq!(p, [pair("areas[1].id", "duplicate area id `people`: areas[0] has it too")]);
+    assert_eq!(
+        p,
+        [pair(
+            "areas[1].id",
+            "duplicate area id `people`: areas[0] has it too"
+        )]
+    );
     let sensitive_gone = pair("rules[1].when", "unknown name `sensitive`");
     assert_eq!(
         problems(|d, _| d["let"][1]["id"] = json!("risk")),
-        [pair("let[1].id", "duplicate let id `risk`: let[0] has it too"), sensitive_gone.clone()]
+        [
+            pair("let[1].id", "duplicate let id `risk`: let[0] has it too"),
+            sensitive_gone.clone()
+        ]
     );
     assert_eq!(
         problems(|d, _| d["let"][1]["id"] = json!("cause")),
@@ -184,7 +223,10 @@ fn expression_errors_carry_path_and_span() {
         ]
     );
     assert_eq!(d.span, Some((23, 31)));
-    assert_eq!(d.message, "unknown name `subjetcs`; did you mean `subjects`?");
+    assert_eq!(
+        d.message,
+        "unknown name `subjetcs`; did you mean `subjects`?"
+    );
     assert_eq!(
         d.to_string(),
         "error: rules[1].when: unknown name `subjetcs`; did you mean `subjects`?"
@@ -237,7 +279,10 @@ fn let_types_are_inferred() {
         d["rules"][0]["when"] = json!("score = yes");
     });
     assert!(
-        p.contains(&pair("rules[0].when", "cannot compare `score` (a number) with a yes/no value")),
+        p.contains(&pair(
+            "rules[0].when",
+            "cannot compare `score` (a number) with a yes/no value"
+        )),
         "{p:#?}"
     );
     // …and a let of a single choice compares with that question's options.
@@ -337,7 +382,10 @@ fn references_to_verdicts_steps_phases_and_contacts() {
     );
     assert_eq!(
         one(|d, _| d["rules"][4]["actions"][0]["id"] = json!("notify-ap")),
-        pair("rules[4].actions[0].id", "action id `notify-ap` is already the id of a playbook step")
+        pair(
+            "rules[4].actions[0].id",
+            "action id `notify-ap` is already the id of a playbook step"
+        )
     );
     assert_eq!(
         one(|d, _| d["verdicts"][0]["due"] = json!("72 hours")),
@@ -348,7 +396,10 @@ fn references_to_verdicts_steps_phases_and_contacts() {
     );
     assert_eq!(
         one(|d, _| d["verdicts"][0]["contact"] = json!("pa")),
-        pair("verdicts[0].contact", "unknown contact `pa`; did you mean `ap`?")
+        pair(
+            "verdicts[0].contact",
+            "unknown contact `pa`; did you mean `ap`?"
+        )
     );
 }
 
@@ -401,7 +452,10 @@ fn step_conditions_are_checked_in_this_assessment() {
 fn question_shape_problems() {
     assert_eq!(
         one(|d, _| d["questions"][7]["type"] = json!("single")),
-        pair("questions[7].type", "`notes` is a `single` question but has no `options`")
+        pair(
+            "questions[7].type",
+            "`notes` is a `single` question but has no `options`"
+        )
     );
     let p = problems(|d, _| {
         d["questions"][1]["options"] = json!([{"value": "a", "label": "A"}]);
@@ -440,7 +494,13 @@ fn readiness_areas_and_training_answers() {
         d["areas"] = json!([{"id": "governance", "title": "Governance"}]);
         d["questions"][0]["area"] = json!("goverance");
     });
-    assert_eq!(p, [pair("questions[0].area", "unknown area `goverance`; did you mean `governance`?")]);
+    assert_eq!(
+        p,
+        [pair(
+            "questions[0].area",
+            "unknown area `goverance`; did you mean `governance`?"
+        )]
+    );
     let p = problems(|d, _| {
         d["kind"] = json!("training");
         d["questions"] = json!([
@@ -455,7 +515,10 @@ fn readiness_areas_and_training_answers() {
     });
     assert_eq!(
         p,
-        [pair("questions[1]", "training question `q2` has no option marked `correct: true`")]
+        [pair(
+            "questions[1]",
+            "training question `q2` has no option marked `correct: true`"
+        )]
     );
 }
 
@@ -484,7 +547,10 @@ fn warns_about_what_can_never_happen() {
     );
     assert_eq!(
         one(|d, _| d["rules"][3]["verdicts"] = json!([])),
-        pair("verdicts[3].id", "no rule gives verdict `report_to_police`, so it is always \"no\"")
+        pair(
+            "verdicts[3].id",
+            "no rule gives verdict `report_to_police`, so it is always \"no\""
+        )
     );
     // Warnings do not stop compilation.
     let (mut def, ctx) = (triage_json(), context_json());
@@ -512,8 +578,14 @@ fn does_not_warn_about_rules_that_can_apply() {
     assert_eq!(
         p,
         [
-            pair("rules[0].when", "rule `authority` can never apply: its `when` is false for every possible answer"),
-            pair("verdicts[0].id", "verdict `notify_authority` can never apply: no rule that gives it can apply"),
+            pair(
+                "rules[0].when",
+                "rule `authority` can never apply: its `when` is false for every possible answer"
+            ),
+            pair(
+                "verdicts[0].id",
+                "verdict `notify_authority` can never apply: no rule that gives it can apply"
+            ),
         ]
     );
 }

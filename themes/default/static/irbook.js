@@ -96,7 +96,8 @@
   // ---------- formatting ----------
   function fmtTime(ms) {
     try {
-      return new Date(ms).toLocaleString(lang, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      // English readers here are in the Netherlands or Belgium: day-month order and a 24-hour clock.
+      return new Date(ms).toLocaleString(lang === 'en' ? 'en-GB' : lang, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     } catch (e) { return new Date(ms).toString(); }
   }
 
@@ -522,12 +523,15 @@
 
   // ---------- start ----------
   function start() {
-    if (!DEF || typeof window.wasm_bindgen !== 'function' || typeof window.IRBOOK_ENGINE_WASM !== 'string') {
+    // The glue declares `wasm_bindgen` with `let`: a global binding shared by
+    // classic scripts, but not a property of window.
+    var bindgen = typeof wasm_bindgen === 'function' ? wasm_bindgen : null; // eslint-disable-line no-undef
+    if (!DEF || !bindgen || typeof window.IRBOOK_ENGINE_WASM !== 'string') {
       fail('engine files missing');
       return;
     }
-    window.wasm_bindgen({ module_or_path: base64ToBytes(window.IRBOOK_ENGINE_WASM) }).then(function () {
-      engine = new window.wasm_bindgen.Engine(JSON.stringify(DEF));
+    bindgen({ module_or_path: base64ToBytes(window.IRBOOK_ENGINE_WASM) }).then(function () {
+      engine = new bindgen.Engine(JSON.stringify(DEF));
       load();
       build();
       update();
