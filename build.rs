@@ -132,9 +132,10 @@ fn build_wasm(manifest: &Path, out: &Path) {
 
 fn ensure_wasm_target() {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(&rustc).args(["--print", "sysroot"]).output().ok().and_then(|o| {
-        o.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string()))
-    });
+    let sysroot =
+        Command::new(&rustc).args(["--print", "sysroot"]).output().ok().and_then(|o| {
+            o.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string()))
+        });
     let installed = |root: &Option<PathBuf>| {
         root.as_ref().is_some_and(|r| r.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir())
     };

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "irbook", version, about = "Build an offline incident-response handbook from YAML playbooks and Markdown guidance.")]
+#[command(
+    name = "irbook",
+    version,
+    about = "Build an offline incident-response handbook from YAML playbooks and Markdown guidance."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -94,15 +98,13 @@ pub fn print_report(report: &Report) {
     }
 }
 
-/// Loads, validates and renders; `None` when there were errors.
-pub fn build_site(tree: &Tree, report: &mut Report) -> Option<render::Site> {
+/// Loads, validates and renders into `sink`; `None` when there were errors.
+/// Rendering runs even after model errors, so link and questionnaire problems
+/// are reported in the same run.
+pub fn build_site(tree: &Tree, report: &mut Report, sink: &dyn render::Sink) -> Option<render::Summary> {
     let hb = model::build(tree, report)?;
-    if report.has_errors() {
-        // Still render to find link and questionnaire problems, so all are reported at once.
-        let _ = render::render_site(&hb, tree, &load::builtin_theme(), report);
-        return None;
-    }
-    render::render_site(&hb, tree, &load::builtin_theme(), report)
+    let summary = render::render_site(&hb, tree, &load::builtin_theme(), report, sink);
+    summary.filter(|_| !report.has_errors())
 }
 
 fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
@@ -118,16 +120,29 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
             return fail(&report, output);
         }
     }
-    let site = build_site(&tree, &mut report);
-    let Some(site) = site.filter(|_| !report.has_errors()) else { return fail(&report, output) };
+    let staging = match write::Staging::new(output) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let Some(site) = build_site(&tree, &mut report, &staging) else {
+        drop(staging);
+        return fail(&report, output);
+    };
     print_report(&report);
-    if let Err(e) = write::write_site(&site, output) {
+    if let Err(e) = staging.commit() {
         eprintln!("error: {e}");
         return 1;
     }
     if !quiet {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let warn = if report.warnings() > 0 { format!(", {}", report.summary().split(", ").nth(1).unwrap_or("")) } else { String::new() };
+        let warn = if report.warnings() > 0 {
+            format!(", {}", report.summary().split(", ").nth(1).unwrap_or(""))
+        } else {
+            String::new()
+        };
         println!("Built {} pages from {} into {} in {:.0} ms{}", site.pages, tree.label, output.display(), ms, warn);
     }
     0
@@ -161,7 +176,11 @@ fn absolute(p: &Path) -> PathBuf {
 
 fn fail(report: &Report, output: &Path) -> i32 {
     print_report(report);
-    let kept = if output.exists() { format!("; the previous site in {} is unchanged", output.display()) } else { String::new() };
+    let kept = if output.exists() {
+        format!("; the previous site in {} is unchanged", output.display())
+    } else {
+        String::new()
+    };
     eprintln!("Build failed: {}{kept}.", report.summary());
     1
 }
@@ -170,7 +189,7 @@ fn check(root: Option<PathBuf>, format: Format) -> i32 {
     let mut report = match resolve_root(root, None) {
         Ok(tree) => {
             let mut report = Report::default();
-            let _ = build_site(&tree, &mut report);
+            let _ = build_site(&tree, &mut report, &render::Discard);
             report
         }
         Err(r) => r,

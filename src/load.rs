@@ -53,10 +53,10 @@ impl Tree {
             Some(t) => Some(t),
             None => {
                 let (line, column) = first_invalid_utf8(&f.bytes);
-                report.push(
-                    Diagnostic::error(path, Pos::new(line, column), "this file is not valid UTF-8 text")
-                        .hint("save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")"),
-                );
+                report
+                    .push(Diagnostic::error(path, Pos::new(line, column), "this file is not valid UTF-8 text").hint(
+                        "save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")",
+                    ));
                 None
             }
         }
@@ -116,7 +116,8 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
                 } else {
                     format!("cannot read: {e}")
                 };
-                report.push(Diagnostic::error(rel, Pos::FILE, msg).hint("remove the link or point it at a real folder"));
+                report
+                    .push(Diagnostic::error(rel, Pos::FILE, msg).hint("remove the link or point it at a real folder"));
                 continue;
             }
         };
@@ -147,7 +148,11 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
                 Diagnostic::error(
                     rel,
                     Pos::FILE,
-                    format!("this file is too large ({} MB; the limit is {} MB)", len / (1024 * 1024), limit / (1024 * 1024)),
+                    format!(
+                        "this file is too large ({} MB; the limit is {} MB)",
+                        len / (1024 * 1024),
+                        limit / (1024 * 1024)
+                    ),
                 )
                 .hint("split it into smaller files, or move large downloads to static/"),
             );

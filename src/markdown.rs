@@ -47,7 +47,11 @@ pub struct Rendered {
 }
 
 pub fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
 }
 
 /// Renders `src`, pushing link problems into `problems`.
@@ -130,10 +134,18 @@ fn anchor_headings(events: &mut [Event]) -> Vec<(String, String)> {
     toc
 }
 
-fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targets, pos: Pos, problems: &mut Vec<Diagnostic>) -> CowStr<'a> {
+fn rewrite<'a>(
+    dest: &CowStr<'a>,
+    image: bool,
+    ctx: &DocContext,
+    targets: &Targets,
+    pos: Pos,
+    problems: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
     let d = dest.trim();
     let lower = d.to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/') && !s.contains('#') && !s.contains('.'));
+    let scheme =
+        lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/') && !s.contains('#') && !s.contains('.'));
     match scheme {
         Some("http") | Some("https") => {
             if image {
@@ -148,7 +160,12 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
         Some("source") => {
             let id = &d["source:".len()..];
             if !targets.sources.contains(id) {
-                problems.push(Diagnostic::error(ctx.file, pos, format!("unknown source `{id}`")).maybe_hint(did_you_mean(id, targets.sources.iter().map(String::as_str)).or_else(|| Some("add it to sources/sources.yaml".into()))));
+                problems.push(
+                    Diagnostic::error(ctx.file, pos, format!("unknown source `{id}`")).maybe_hint(
+                        did_you_mean(id, targets.sources.iter().map(String::as_str))
+                            .or_else(|| Some("add it to sources/sources.yaml".into())),
+                    ),
+                );
             }
             return format!("{}sources.html#src-{id}", ctx.to_lang_root).into();
         }
@@ -158,7 +175,10 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
                 Some(url) => format!("{}{url}", ctx.to_lang_root).into(),
                 None => {
                     if !targets.steps_incomplete {
-                        problems.push(Diagnostic::error(ctx.file, pos, format!("unknown step `{id}`")).maybe_hint(did_you_mean(id, targets.steps.keys().map(String::as_str))));
+                        problems.push(
+                            Diagnostic::error(ctx.file, pos, format!("unknown step `{id}`"))
+                                .maybe_hint(did_you_mean(id, targets.steps.keys().map(String::as_str))),
+                        );
                     }
                     dest.clone()
                 }
@@ -167,15 +187,26 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
         Some("contact") => {
             let role = &d["contact:".len()..];
             if !targets.contacts.contains(role) {
-                problems.push(Diagnostic::error(ctx.file, pos, format!("unknown contact `{role}`")).maybe_hint(did_you_mean(role, targets.contacts.iter().map(String::as_str)).or_else(|| Some("add it to contacts.yaml".into()))));
+                problems.push(
+                    Diagnostic::error(ctx.file, pos, format!("unknown contact `{role}`")).maybe_hint(
+                        did_you_mean(role, targets.contacts.iter().map(String::as_str))
+                            .or_else(|| Some("add it to contacts.yaml".into())),
+                    ),
+                );
             }
             return format!("{}contacts.html#contact-{role}", ctx.to_lang_root).into();
         }
         Some(other) => {
             let (msg, hint) = if matches!(other, "javascript" | "data" | "vbscript" | "file") {
-                (format!("unsafe link `{d}`: `{other}:` links are not allowed"), "link to a page of the handbook or to an https:// address")
+                (
+                    format!("unsafe link `{d}`: `{other}:` links are not allowed"),
+                    "link to a page of the handbook or to an https:// address",
+                )
             } else {
-                (format!("link with unknown scheme `{other}:`"), "use https://, mailto:, tel:, or a path to another file of the handbook")
+                (
+                    format!("link with unknown scheme `{other}:`"),
+                    "use https://, mailto:, tel:, or a path to another file of the handbook",
+                )
             };
             problems.push(Diagnostic::error(ctx.file, pos, msg).hint(hint));
             return CowStr::from("#");
@@ -186,7 +217,9 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
         return dest.clone();
     }
     if d.starts_with('/') || d.starts_with("//") {
-        problems.push(Diagnostic::error(ctx.file, pos, format!("absolute link `{d}`")).hint("write the path relative to this file, like ../phases/02-analysis.md, so the site works from any folder"));
+        problems.push(Diagnostic::error(ctx.file, pos, format!("absolute link `{d}`")).hint(
+            "write the path relative to this file, like ../phases/02-analysis.md, so the site works from any folder",
+        ));
         return CowStr::from("#");
     }
     let (path, frag) = match d.split_once('#') {
@@ -196,14 +229,20 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
     let path = percent_decode(path);
     let dir = ctx.file.rsplit_once('/').map_or("", |(d, _)| d);
     let Some(resolved) = normalize(dir, &path) else {
-        problems.push(Diagnostic::error(ctx.file, pos, format!("link `{d}` points outside the content folder")).hint("link only to files inside the handbook"));
+        problems.push(
+            Diagnostic::error(ctx.file, pos, format!("link `{d}` points outside the content folder"))
+                .hint("link only to files inside the handbook"),
+        );
         return CowStr::from("#");
     };
     if resolved.starts_with("static/") {
         if targets.statics.contains(&resolved) {
             return format!("{}{}", ctx.to_site_root, resolved).into();
         }
-        problems.push(Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`")).maybe_hint(did_you_mean(&resolved, targets.statics.iter().map(String::as_str))));
+        problems.push(
+            Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`"))
+                .maybe_hint(did_you_mean(&resolved, targets.statics.iter().map(String::as_str))),
+        );
         return CowStr::from("#");
     }
     let key = content_key(&resolved, ctx.languages);
@@ -222,8 +261,10 @@ fn rewrite<'a>(dest: &CowStr<'a>, image: bool, ctx: &DocContext, targets: &Targe
         }
         None => {
             problems.push(
-                Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`"))
-                    .maybe_hint(did_you_mean(&key, targets.files.keys().map(String::as_str)).or_else(|| Some("check the path: it is relative to this file".into()))),
+                Diagnostic::error(ctx.file, pos, format!("link to a missing file `{resolved}`")).maybe_hint(
+                    did_you_mean(&key, targets.files.keys().map(String::as_str))
+                        .or_else(|| Some("check the path: it is relative to this file".into())),
+                ),
             );
             CowStr::from("#")
         }
@@ -313,7 +354,14 @@ mod tests {
     }
 
     fn ctx<'a>(langs: &'a [String], allow_html: bool) -> DocContext<'a> {
-        DocContext { file: "phases/01-first.nl.md", first_line: 5, to_lang_root: "../", to_site_root: "../../", languages: langs, allow_html }
+        DocContext {
+            file: "phases/01-first.nl.md",
+            first_line: 5,
+            to_lang_root: "../",
+            to_site_root: "../../",
+            languages: langs,
+            allow_html,
+        }
     }
 
     #[test]
@@ -338,10 +386,19 @@ mod tests {
     fn reports_bad_links_with_positions() {
         let langs = vec!["nl".to_string()];
         let mut p = Vec::new();
-        render("line one\n\n[x](02-analyse.md) and [y](javascript:alert(1)) [z](../../etc/passwd)", &ctx(&langs, false), &targets(), &mut p);
+        render(
+            "line one\n\n[x](02-analyse.md) and [y](javascript:alert(1)) [z](../../etc/passwd)",
+            &ctx(&langs, false),
+            &targets(),
+            &mut p,
+        );
         let msgs: Vec<String> = p.iter().map(|d| d.to_string()).collect();
         assert_eq!(msgs[0], "error: phases/01-first.nl.md:7:1: link to a missing file `phases/02-analyse.md`\n  hint: did you mean `phases/02-analysis`?");
-        assert!(msgs[1].starts_with("error: phases/01-first.nl.md:7:24: unsafe link `javascript:alert(1)`"), "{}", msgs[1]);
+        assert!(
+            msgs[1].starts_with("error: phases/01-first.nl.md:7:24: unsafe link `javascript:alert(1)`"),
+            "{}",
+            msgs[1]
+        );
         assert!(msgs[2].contains("points outside the content folder"), "{}", msgs[2]);
     }
 
@@ -349,7 +406,12 @@ mod tests {
     fn escapes_raw_html_unless_allowed() {
         let langs = vec!["en".to_string()];
         let mut p = Vec::new();
-        let r = render("Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>", &ctx(&langs, false), &targets(), &mut p);
+        let r = render(
+            "Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>",
+            &ctx(&langs, false),
+            &targets(),
+            &mut p,
+        );
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<img"));

@@ -361,9 +361,15 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usiz
             let mut d = yaml_error(file, &e, line_offset);
             let line = e.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
             if d.hint.is_none() {
-                if line.is_some_and(|l| l.trim_end().len() - l.trim().len() < l.len() && l.starts_with(|c: char| c.is_whitespace()) && l[..l.len() - l.trim_start().len()].contains('\t')) {
+                if line.is_some_and(|l| {
+                    l.trim_end().len() - l.trim().len() < l.len()
+                        && l.starts_with(|c: char| c.is_whitespace())
+                        && l[..l.len() - l.trim_start().len()].contains('\t')
+                }) {
                     d.hint = Some("YAML does not allow tabs for indentation; use spaces".into());
-                } else if d.message.contains("mapping values are not allowed") || d.message.contains("did not find expected") {
+                } else if d.message.contains("mapping values are not allowed")
+                    || d.message.contains("did not find expected")
+                {
                     d.hint = Some("check the indentation: keys of one map must start in the same column, and text with `: ` in it needs quotes".into());
                 }
             }
@@ -374,7 +380,8 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usiz
 }
 
 fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
-    let pos = e.location().map(|l| Pos::new(l.line() + line_offset, l.column())).unwrap_or(Pos::new(1 + line_offset, 1));
+    let pos =
+        e.location().map(|l| Pos::new(l.line() + line_offset, l.column())).unwrap_or(Pos::new(1 + line_offset, 1));
     let raw = e.to_string();
     // serde_yaml appends " at line X column Y"; we print the position ourselves.
     let msg = match raw.find(" at line ") {
@@ -407,7 +414,8 @@ fn explain_serde(msg: &str) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (v, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint = did_you_mean(v, options.iter().copied()).or_else(|| Some(format!("use one of: {}", options.join(", "))));
+        let hint =
+            did_you_mean(v, options.iter().copied()).or_else(|| Some(format!("use one of: {}", options.join(", "))));
         return (format!("`{v}` is not allowed here"), hint);
     }
     if let Some(i) = msg.find("invalid type: ") {
@@ -495,7 +503,10 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let unparsed: Vec<String> = tree
         .files
         .keys()
-        .filter(|p| (p.starts_with("playbooks/") && !playbooks.iter().any(|pb| &pb.file == *p)) || (p.starts_with("assessments/") && !assessments.iter().any(|a| &a.file == *p)))
+        .filter(|p| {
+            (p.starts_with("playbooks/") && !playbooks.iter().any(|pb| &pb.file == *p))
+                || (p.starts_with("assessments/") && !assessments.iter().any(|a| &a.file == *p))
+        })
         .cloned()
         .collect();
     let mut statics = Vec::new();
@@ -555,23 +566,37 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
     let spans = SpanIndex::build(text, 0);
     let mut languages = hf.languages.unwrap_or_else(|| vec!["en".to_string()]);
     if languages.is_empty() {
-        report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages"]), "`languages` is empty").hint("list at least one language, like `languages: [nl, en]`"));
+        report.push(
+            Diagnostic::error(FILE, spans.pos(&ypath!["languages"]), "`languages` is empty")
+                .hint("list at least one language, like `languages: [nl, en]`"),
+        );
         languages.push("en".into());
     }
     let mut seen = BTreeSet::new();
     for (i, l) in languages.iter().enumerate() {
         if !valid_lang(l) {
-            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("`{l}` is not a language code")).hint("use a short lowercase code such as `nl`, `en` or `fr`"));
+            report.push(
+                Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("`{l}` is not a language code"))
+                    .hint("use a short lowercase code such as `nl`, `en` or `fr`"),
+            );
         }
         if !seen.insert(l.clone()) {
-            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("language `{l}` is listed twice")));
+            report.push(Diagnostic::error(
+                FILE,
+                spans.pos(&ypath!["languages", i]),
+                format!("language `{l}` is listed twice"),
+            ));
         }
     }
     let default_language = hf.default_language.unwrap_or_else(|| languages[0].clone());
     if !languages.contains(&default_language) {
         report.push(
-            Diagnostic::error(FILE, spans.pos(&ypath!["default_language"]), format!("the default language `{default_language}` is not in `languages`"))
-                .hint(format!("add it to `languages` or choose one of: {}", languages.join(", "))),
+            Diagnostic::error(
+                FILE,
+                spans.pos(&ypath!["default_language"]),
+                format!("the default language `{default_language}` is not in `languages`"),
+            )
+            .hint(format!("add it to `languages` or choose one of: {}", languages.join(", "))),
         );
     }
     let id = match hf.id {
@@ -586,14 +611,28 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
         Some(tz) => {
             let off = parse_offset(&tz.utc_offset);
             if off.is_none() {
-                report.push(Diagnostic::error(FILE, spans.pos(&ypath!["timezone", "utc_offset"]), format!("`{}` is not a UTC offset", tz.utc_offset)).hint("write it like \"+01:00\" (in quotes)"));
+                report.push(
+                    Diagnostic::error(
+                        FILE,
+                        spans.pos(&ypath!["timezone", "utc_offset"]),
+                        format!("`{}` is not a UTC offset", tz.utc_offset),
+                    )
+                    .hint("write it like \"+01:00\" (in quotes)"),
+                );
             }
             let off = off.unwrap_or(0);
             match tz.dst.as_deref() {
                 None | Some("none") => TimeZone::Fixed { offset_min: off },
                 Some("eu") => TimeZone::Eu { standard_offset_min: off },
                 Some(other) => {
-                    report.push(Diagnostic::error(FILE, spans.pos(&ypath!["timezone", "dst"]), format!("unknown daylight-saving rule `{other}`")).hint("use `eu` (last Sunday of March to last Sunday of October) or `none`"));
+                    report.push(
+                        Diagnostic::error(
+                            FILE,
+                            spans.pos(&ypath!["timezone", "dst"]),
+                            format!("unknown daylight-saving rule `{other}`"),
+                        )
+                        .hint("use `eu` (last Sunday of March to last Sunday of October) or `none`"),
+                    );
                     TimeZone::Fixed { offset_min: off }
                 }
             }
@@ -667,7 +706,11 @@ fn load_contacts(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Conta
     let spans = SpanIndex::build(text, 0);
     for (k, v) in cf.contacts {
         let Some(role) = k.as_str().map(str::to_string) else {
-            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["contacts"]), "a contact role must be a text like `incident-lead`"));
+            report.push(Diagnostic::error(
+                FILE,
+                spans.pos(&ypath!["contacts"]),
+                "a contact role must be a text like `incident-lead`",
+            ));
             continue;
         };
         let path = ypath!["contacts", role.as_str()];
@@ -701,15 +744,21 @@ fn load_contacts(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Conta
             }
             Err(e) => {
                 let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
-                report.push(Diagnostic::error(FILE, spans.pos(&path), format!("contact `{role}`: {msg}")).maybe_hint(hint));
+                report.push(
+                    Diagnostic::error(FILE, spans.pos(&path), format!("contact `{role}`: {msg}")).maybe_hint(hint),
+                );
             }
         }
     }
     let examples: Vec<&str> = out.iter().filter(|c| c.example).map(|c| c.role.as_str()).collect();
     if !examples.is_empty() {
         report.push(
-            Diagnostic::warning(FILE, Pos::FILE, format!("{} example contacts still to fill in: {}", examples.len(), examples.join(", ")))
-                .hint("replace the example names and numbers with your own, then remove `example: true`"),
+            Diagnostic::warning(
+                FILE,
+                Pos::FILE,
+                format!("{} example contacts still to fill in: {}", examples.len(), examples.join(", ")),
+            )
+            .hint("replace the example names and numbers with your own, then remove `example: true`"),
         );
     }
     out
@@ -725,7 +774,11 @@ fn strip_location(s: &str) -> String {
 /// Checks a URL that leaves the site: only web and mail links are allowed.
 pub fn check_external_url(report: &mut Report, file: &str, pos: Pos, url: &str) {
     let lower = url.trim().to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:") || lower.starts_with("tel:")) {
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:"))
+    {
         report.push(
             Diagnostic::error(file, pos, format!("`{url}` is not a web address"))
                 .hint("write a full address starting with https://"),
@@ -736,7 +789,10 @@ pub fn check_external_url(report: &mut Report, file: &str, pos: Pos, url: &str) 
 fn check_due(report: &mut Report, file: &str, pos: Pos, due: &str, allow_window: bool) {
     match parse_due(due) {
         Ok(assessment_wasm::time::Due::Window) if !allow_window => {
-            report.push(Diagnostic::error(file, pos, "`window` is only allowed as a step's due time").hint("write a duration such as `24h`"));
+            report.push(
+                Diagnostic::error(file, pos, "`window` is only allowed as a step's due time")
+                    .hint("write a duration such as `24h`"),
+            );
         }
         Ok(_) => {}
         Err(msg) => report.push(Diagnostic::error(file, pos, msg)),
@@ -754,11 +810,21 @@ fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
         let pos = spans.pos(&ypath!["sources", i, "id"]);
         check_id(report, FILE, pos, "source", &s.id);
         if let Some(first) = seen.insert(s.id.clone(), pos) {
-            report.push(Diagnostic::error(FILE, pos, format!("duplicate source id `{}`", s.id)).hint(format!("it is already used at line {}; give each source its own id", first.line)));
+            report.push(
+                Diagnostic::error(FILE, pos, format!("duplicate source id `{}`", s.id))
+                    .hint(format!("it is already used at line {}; give each source its own id", first.line)),
+            );
         }
         check_external_url(report, FILE, spans.pos(&ypath!["sources", i, "url"]), &s.url);
         if !valid_date(&s.last_checked) {
-            report.push(Diagnostic::error(FILE, spans.pos(&ypath!["sources", i, "last_checked"]), format!("`{}` is not a date", s.last_checked)).hint("write the date you last checked the source as YYYY-MM-DD"));
+            report.push(
+                Diagnostic::error(
+                    FILE,
+                    spans.pos(&ypath!["sources", i, "last_checked"]),
+                    format!("`{}` is not a date", s.last_checked),
+                )
+                .hint("write the date you last checked the source as YYYY-MM-DD"),
+            );
         }
         out.push(Source {
             id: s.id,
@@ -784,7 +850,12 @@ pub fn valid_date(s: &str) -> bool {
 }
 
 /// Groups Markdown files under `dir` by base path and language.
-fn markdown_groups(tree: &Tree, dir: &str, config: &Config, report: &mut Report) -> BTreeMap<String, BTreeMap<String, (String, &'static str)>> {
+fn markdown_groups(
+    tree: &Tree,
+    dir: &str,
+    config: &Config,
+    report: &mut Report,
+) -> BTreeMap<String, BTreeMap<String, (String, &'static str)>> {
     let _ = report;
     let mut groups: BTreeMap<String, BTreeMap<String, (String, &'static str)>> = BTreeMap::new();
     for f in tree.under(dir) {
@@ -802,14 +873,25 @@ fn markdown_groups(tree: &Tree, dir: &str, config: &Config, report: &mut Report)
 
 fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, lang: &str) {
     report.push(
-        Diagnostic::error(file, Pos::FILE, format!("two files give the `{lang}` text of the same page (the other is {other})"))
-            .hint("keep one: `slug.md` is the default language, `slug.LANG.md` a translation"),
+        Diagnostic::error(
+            file,
+            Pos::FILE,
+            format!("two files give the `{lang}` text of the same page (the other is {other})"),
+        )
+        .hint("keep one: `slug.md` is the default language, `slug.LANG.md` a translation"),
     );
 }
 
 /// Parses each language of a group with `parse_front`, fills missing
 /// languages from the default one and warns about them.
-fn translated<F>(tree: &Tree, base: &str, files: &BTreeMap<String, (String, &'static str)>, config: &Config, report: &mut Report, mut parse_front: F) -> Option<Translated>
+fn translated<F>(
+    tree: &Tree,
+    base: &str,
+    files: &BTreeMap<String, (String, &'static str)>,
+    config: &Config,
+    report: &mut Report,
+    mut parse_front: F,
+) -> Option<Translated>
 where
     F: FnMut(&str, &str, usize, &mut Report) -> Option<(String, Option<String>, Option<i64>)>,
 {
@@ -818,15 +900,20 @@ where
         let Some(text) = tree.text(file, report) else { continue };
         let Some((front, body, body_line)) = split_front_matter(text) else {
             let d = if text.starts_with("---") {
-                Diagnostic::error(file, Pos::new(1, 1), "the front matter is not closed").hint("add a line with only `---` after the front matter")
+                Diagnostic::error(file, Pos::new(1, 1), "the front matter is not closed")
+                    .hint("add a line with only `---` after the front matter")
             } else {
-                Diagnostic::error(file, Pos::new(1, 1), "this page has no front matter").hint("start the file with a block like:\n---\ntitle: Page title\n---")
+                Diagnostic::error(file, Pos::new(1, 1), "this page has no front matter")
+                    .hint("start the file with a block like:\n---\ntitle: Page title\n---")
             };
             report.push(d);
             continue;
         };
         let Some((title, summary, weight)) = parse_front(file, front, 1, report) else { continue };
-        docs.insert(lang.clone(), MdDoc { file: file.clone(), lang: lang.clone(), title, summary, body: body.to_string(), body_line, weight });
+        docs.insert(
+            lang.clone(),
+            MdDoc { file: file.clone(), lang: lang.clone(), title, summary, body: body.to_string(), body_line, weight },
+        );
     }
     if docs.is_empty() {
         return None;
@@ -838,8 +925,12 @@ where
         }
         let src = docs.get(&config.default_language).or_else(|| docs.values().next()).cloned()?;
         report.push(
-            Diagnostic::warning(&src.file, Pos::FILE, format!("no `{lang}` translation; readers of that language see the `{}` text", src.lang))
-                .hint(format!("add {base}.{lang}.md")),
+            Diagnostic::warning(
+                &src.file,
+                Pos::FILE,
+                format!("no `{lang}` translation; readers of that language see the `{}` text", src.lang),
+            )
+            .hint(format!("add {base}.{lang}.md")),
         );
         fallback.insert(lang.clone());
         docs.insert(lang.clone(), src);
@@ -866,11 +957,17 @@ fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> 
         }
         if distinct.len() > 1 {
             let (file, (_, _, pos)) = ids.iter().nth(1).unwrap();
-            report.push(Diagnostic::error(file, *pos, "the translations of this phase disagree on `id` or `order`").hint("give every language file of a phase the same id and order"));
+            report.push(
+                Diagnostic::error(file, *pos, "the translations of this phase disagree on `id` or `order`")
+                    .hint("give every language file of a phase the same id and order"),
+            );
         }
         let (id, order, pos) = ids.values().next().cloned().unwrap();
         if let Some(other) = out.iter().find(|p| p.id == id) {
-            report.push(Diagnostic::error(&doc.doc(&config.default_language).file, pos, format!("duplicate phase id `{id}`")).hint(format!("{} already uses it", other.doc.base)));
+            report.push(
+                Diagnostic::error(&doc.doc(&config.default_language).file, pos, format!("duplicate phase id `{id}`"))
+                    .hint(format!("{} already uses it", other.doc.base)),
+            );
             continue;
         }
         out.push(Phase { id, order, doc });
@@ -895,7 +992,10 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
         let spans = SpanIndex::build(text, 0);
         check_id(report, file, spans.pos(&ypath!["id"]), "playbook", &pf.id);
         if let Some(other) = playbooks.iter().find(|p: &&Playbook| p.id == pf.id) {
-            report.push(Diagnostic::error(file, spans.pos(&ypath!["id"]), format!("duplicate playbook id `{}`", pf.id)).hint(format!("{} already uses it", other.file)));
+            report.push(
+                Diagnostic::error(file, spans.pos(&ypath!["id"]), format!("duplicate playbook id `{}`", pf.id))
+                    .hint(format!("{} already uses it", other.file)),
+            );
             continue;
         }
         let mut ids = Vec::new();
@@ -903,11 +1003,18 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
             let path = ypath!["steps", i];
             if let Some(r) = v.get("ref") {
                 let Some(r) = r.as_str() else {
-                    report.push(Diagnostic::error(file, spans.pos(&ypath!["steps", i, "ref"]), "`ref` must be a step id"));
+                    report.push(Diagnostic::error(
+                        file,
+                        spans.pos(&ypath!["steps", i, "ref"]),
+                        "`ref` must be a step id",
+                    ));
                     continue;
                 };
                 if v.as_mapping().map_or(0, |m| m.len()) > 1 {
-                    report.push(Diagnostic::error(file, spans.pos(&path), "a step with `ref` takes no other fields").hint("change the step where it is defined, or give this one its own id"));
+                    report.push(
+                        Diagnostic::error(file, spans.pos(&path), "a step with `ref` takes no other fields")
+                            .hint("change the step where it is defined, or give this one its own id"),
+                    );
                 }
                 refs.push((file.to_string(), r.to_string(), spans.pos(&ypath!["steps", i, "ref"]), playbooks.len()));
                 ids.push(r.to_string());
@@ -917,25 +1024,35 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
                 Ok(s) => s,
                 Err(e) => {
                     let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
-                    report.push(Diagnostic::error(file, spans.pos(&path), format!("step {}: {msg}", i + 1)).maybe_hint(hint));
+                    report.push(
+                        Diagnostic::error(file, spans.pos(&path), format!("step {}: {msg}", i + 1)).maybe_hint(hint),
+                    );
                     continue;
                 }
             };
             let pos = spans.pos(&ypath!["steps", i, "id"]);
             check_id(report, file, pos, "step", &sd.id);
             if let Some(prev) = steps.get(&sd.id) {
-                report.push(Diagnostic::error(file, pos, format!("duplicate step id `{}`", sd.id)).hint(format!("{}:{} defines it already; reuse it with `- ref: {}` or rename one", prev.file, prev.pos.line, sd.id)));
+                report.push(Diagnostic::error(file, pos, format!("duplicate step id `{}`", sd.id)).hint(format!(
+                    "{}:{} defines it already; reuse it with `- ref: {}` or rename one",
+                    prev.file, prev.pos.line, sd.id
+                )));
                 continue;
             }
             let due_pos = spans.pos(&ypath!["steps", i, "due"]);
             check_due(report, file, due_pos, &sd.due, true);
             if sd.due == "window" && sd.party.is_none() {
-                report.push(Diagnostic::error(file, due_pos, "`due: window` needs a `party` whose notification window to use").hint("add `party: insurer` (a contact with `window:`), or write a duration like `24h`"));
+                report.push(
+                    Diagnostic::error(file, due_pos, "`due: window` needs a `party` whose notification window to use")
+                        .hint("add `party: insurer` (a contact with `window:`), or write a duration like `24h`"),
+                );
             }
             if let Some(w) = &sd.when {
                 if let Err(e) = assessment_wasm::expr::parse(w) {
                     let p = spans.pos_in_value(&ypath!["steps", i, "when"], e.span.0);
-                    report.push(Diagnostic::error(file, p, format!("in `when`: {}", e.message)).maybe_hint(e.hint.clone()));
+                    report.push(
+                        Diagnostic::error(file, p, format!("in `when`: {}", e.message)).maybe_hint(e.hint.clone()),
+                    );
                 }
             }
             ids.push(sd.id.clone());
@@ -957,13 +1074,23 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
             };
             steps.insert(sd.id, step);
         }
-        playbooks.push(Playbook { id: pf.id, file: file.to_string(), title: pf.title, summary: pf.summary, order: pf.order.unwrap_or(100), steps: ids });
+        playbooks.push(Playbook {
+            id: pf.id,
+            file: file.to_string(),
+            title: pf.title,
+            summary: pf.summary,
+            order: pf.order.unwrap_or(100),
+            steps: ids,
+        });
     }
     let any_broken = tree.under("playbooks").count() > playbooks.len();
     for (file, id, pos, _) in refs {
         // A playbook that did not parse may define it; that error is reported already.
         if !steps.contains_key(&id) && !any_broken {
-            report.push(Diagnostic::error(&file, pos, format!("unknown step `{id}`")).maybe_hint(did_you_mean(&id, steps.keys().map(String::as_str))));
+            report.push(
+                Diagnostic::error(&file, pos, format!("unknown step `{id}`"))
+                    .maybe_hint(did_you_mean(&id, steps.keys().map(String::as_str))),
+            );
         }
     }
     for p in &mut playbooks {
@@ -995,7 +1122,11 @@ fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
             for (i, item) in fy.faq.into_iter().enumerate() {
                 check_id(report, FILE, spans.pos(&ypath!["faq", i, "id"]), "question", &item.id);
                 if out.iter().any(|f: &Faq| f.id == item.id) {
-                    report.push(Diagnostic::error(FILE, spans.pos(&ypath!["faq", i, "id"]), format!("duplicate question id `{}`", item.id)));
+                    report.push(Diagnostic::error(
+                        FILE,
+                        spans.pos(&ypath!["faq", i, "id"]),
+                        format!("duplicate question id `{}`", item.id),
+                    ));
                     continue;
                 }
                 let mut docs = BTreeMap::new();
@@ -1013,7 +1144,11 @@ fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
                         },
                     );
                 }
-                out.push(Faq { id: item.id, order: item.order.unwrap_or(100), doc: Translated { base: FILE.into(), docs, fallback: BTreeSet::new() } });
+                out.push(Faq {
+                    id: item.id,
+                    order: item.order.unwrap_or(100),
+                    doc: Translated { base: FILE.into(), docs, fallback: BTreeSet::new() },
+                });
             }
         }
     }
@@ -1042,7 +1177,14 @@ fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, 
             continue;
         }
         if name == "index" {
-            report.push(Diagnostic::error(&doc.doc(&config.default_language).file, Pos::FILE, "a page cannot be called `index`").hint("use `_section.md` for a folder's own title and text, or rename the page"));
+            report.push(
+                Diagnostic::error(
+                    &doc.doc(&config.default_language).file,
+                    Pos::FILE,
+                    "a page cannot be called `index`",
+                )
+                .hint("use `_section.md` for a folder's own title and text, or rename the page"),
+            );
             continue;
         }
         let weight = doc.doc(&config.default_language).weight.unwrap_or(0);
@@ -1057,7 +1199,13 @@ fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, 
         let weight = index.as_ref().and_then(|d| d.doc(&config.default_language).weight).unwrap_or(0);
         let lang = &config.default_language;
         let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].section == name).collect();
-        members.sort_by(|&a, &b| (pages[a].weight, &pages[a].doc.doc(lang).title, &pages[a].path).cmp(&(pages[b].weight, &pages[b].doc.doc(lang).title, &pages[b].path)));
+        members.sort_by(|&a, &b| {
+            (pages[a].weight, &pages[a].doc.doc(lang).title, &pages[a].path).cmp(&(
+                pages[b].weight,
+                &pages[b].doc.doc(lang).title,
+                &pages[b].path,
+            ))
+        });
         sections.push(Section { path: name, weight, index, pages: members });
     }
     sections.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
@@ -1074,13 +1222,19 @@ fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
         let Some(def) = parse_yaml::<AssessmentDef>(&f.path, text, 0, report) else { continue };
         if let Some(other) = out.iter().find(|a| a.def.id == def.id) {
             let spans = SpanIndex::build(text, 0);
-            report.push(Diagnostic::error(&f.path, spans.pos(&ypath!["id"]), format!("duplicate assessment id `{}`", def.id)).hint(format!("{} already uses it", other.file)));
+            report.push(
+                Diagnostic::error(&f.path, spans.pos(&ypath!["id"]), format!("duplicate assessment id `{}`", def.id))
+                    .hint(format!("{} already uses it", other.file)),
+            );
             continue;
         }
         out.push(Assessment { def, file: f.path.clone(), text: text.to_string() });
     }
     // The incident questionnaire comes first wherever questionnaires are listed.
-    out.sort_by(|a, b| (a.def.kind != assessment_wasm::model::Kind::Triage, &a.def.id).cmp(&(b.def.kind != assessment_wasm::model::Kind::Triage, &b.def.id)));
+    out.sort_by(|a, b| {
+        (a.def.kind != assessment_wasm::model::Kind::Triage, &a.def.id)
+            .cmp(&(b.def.kind != assessment_wasm::model::Kind::Triage, &b.def.id))
+    });
     out
 }
 
@@ -1091,20 +1245,43 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
     let sources: Vec<&str> = hb.sources.iter().map(|s| s.id.as_str()).collect();
     let mut span_cache: BTreeMap<&str, SpanIndex> = BTreeMap::new();
     for step in hb.steps.values() {
-        let spans = span_cache.entry(step.file.as_str()).or_insert_with(|| SpanIndex::build(tree.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
+        let spans = span_cache
+            .entry(step.file.as_str())
+            .or_insert_with(|| SpanIndex::build(tree.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
         let i = step.index;
         let at = |field: &str| spans.pos(&ypath!["steps", i, field]);
         if !phases.contains(&step.phase.as_str()) {
-            report.push(Diagnostic::error(&step.file, at("phase"), format!("unknown phase `{}`", step.phase)).maybe_hint(did_you_mean(&step.phase, phases.iter().copied()).or_else(|| hint_list("phases", &phases))));
+            report.push(
+                Diagnostic::error(&step.file, at("phase"), format!("unknown phase `{}`", step.phase)).maybe_hint(
+                    did_you_mean(&step.phase, phases.iter().copied()).or_else(|| hint_list("phases", &phases)),
+                ),
+            );
         }
         if !roles.contains(&step.owner.as_str()) {
-            report.push(Diagnostic::error(&step.file, at("owner"), format!("unknown owner `{}`", step.owner)).maybe_hint(did_you_mean(&step.owner, roles.iter().copied()).or_else(|| Some(format!("add `{}:` to contacts.yaml, or use one of its roles", step.owner)))));
+            report.push(
+                Diagnostic::error(&step.file, at("owner"), format!("unknown owner `{}`", step.owner)).maybe_hint(
+                    did_you_mean(&step.owner, roles.iter().copied())
+                        .or_else(|| Some(format!("add `{}:` to contacts.yaml, or use one of its roles", step.owner))),
+                ),
+            );
         }
         if let Some(party) = &step.party {
             match hb.contact(party) {
-                None => report.push(Diagnostic::error(&step.file, at("party"), format!("unknown party `{party}`")).maybe_hint(did_you_mean(party, roles.iter().copied()).or_else(|| Some(format!("add `{party}:` to contacts.yaml"))))),
+                None => report.push(
+                    Diagnostic::error(&step.file, at("party"), format!("unknown party `{party}`")).maybe_hint(
+                        did_you_mean(party, roles.iter().copied())
+                            .or_else(|| Some(format!("add `{party}:` to contacts.yaml"))),
+                    ),
+                ),
                 Some(c) if step.due == "window" && c.window.is_none() => report.push(
-                    Diagnostic::error(&step.file, at("due"), format!("`due: window`, but contact `{party}` has no `window`")).hint(format!("add `window: 24h` (the window from the contract or policy) to `{party}` in contacts.yaml")),
+                    Diagnostic::error(
+                        &step.file,
+                        at("due"),
+                        format!("`due: window`, but contact `{party}` has no `window`"),
+                    )
+                    .hint(format!(
+                        "add `window: 24h` (the window from the contract or policy) to `{party}` in contacts.yaml"
+                    )),
                 ),
                 _ => {}
             }
@@ -1112,7 +1289,9 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
         for (j, s) in step.sources.iter().enumerate() {
             if !sources.contains(&s.as_str()) {
                 let pos = spans.pos(&ypath!["steps", i, "sources", j]);
-                report.push(Diagnostic::error(&step.file, pos, format!("unknown source `{s}`")).maybe_hint(did_you_mean(s, sources.iter().copied()).or_else(|| Some("add it to sources/sources.yaml".into()))));
+                report.push(Diagnostic::error(&step.file, pos, format!("unknown source `{s}`")).maybe_hint(
+                    did_you_mean(s, sources.iter().copied()).or_else(|| Some("add it to sources/sources.yaml".into())),
+                ));
             }
         }
     }
@@ -1120,7 +1299,10 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
         if tree.get(start).is_none() {
             let text = tree.get("handbook.yaml").and_then(|f| f.text()).unwrap_or("");
             let pos = SpanIndex::build(text, 0).pos(&ypath!["start"]);
-            report.push(Diagnostic::error("handbook.yaml", pos, format!("`start` points to `{start}`, which does not exist")).hint("give the path of a file in the handbook, such as assessments/triage.yaml"));
+            report.push(
+                Diagnostic::error("handbook.yaml", pos, format!("`start` points to `{start}`, which does not exist"))
+                    .hint("give the path of a file in the handbook, such as assessments/triage.yaml"),
+            );
         }
     }
 }

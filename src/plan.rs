@@ -8,7 +8,14 @@ use assessment_wasm::plan::{parse_answers, plan, PlanInput};
 use assessment_wasm::time::parse_datetime;
 use std::path::{Path, PathBuf};
 
-pub fn run(root: Option<PathBuf>, assessment: &str, answers: &Path, discovered: Option<&str>, now: Option<&str>, lang: Option<&str>) -> i32 {
+pub fn run(
+    root: Option<PathBuf>,
+    assessment: &str,
+    answers: &Path,
+    discovered: Option<&str>,
+    now: Option<&str>,
+    lang: Option<&str>,
+) -> i32 {
     let tree = match resolve_root(root, None) {
         Ok(t) => t,
         Err(r) => {
@@ -32,7 +39,8 @@ pub fn run(root: Option<PathBuf>, assessment: &str, answers: &Path, discovered: 
             print_report(&report);
             if !report.has_errors() {
                 let ids: Vec<&str> = hb.assessments.iter().map(|a| a.def.id.as_str()).collect();
-                let hint = crate::diag::did_you_mean(assessment, ids.iter().copied()).unwrap_or_else(|| format!("the questionnaires are: {}", ids.join(", ")));
+                let hint = crate::diag::did_you_mean(assessment, ids.iter().copied())
+                    .unwrap_or_else(|| format!("the questionnaires are: {}", ids.join(", ")));
                 eprintln!("error: there is no questionnaire `{assessment}`\n  hint: {hint}");
             }
             return 1;
@@ -49,7 +57,11 @@ pub fn run(root: Option<PathBuf>, assessment: &str, answers: &Path, discovered: 
         Ok(v) => v,
         Err(e) => {
             let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
-            eprintln!("error: {}{at}: the answers file is not valid YAML or JSON: {}", answers.display(), e.to_string().split(" at line ").next().unwrap_or(""));
+            eprintln!(
+                "error: {}{at}: the answers file is not valid YAML or JSON: {}",
+                answers.display(),
+                e.to_string().split(" at line ").next().unwrap_or("")
+            );
             return 1;
         }
     };
@@ -59,11 +71,15 @@ pub fn run(root: Option<PathBuf>, assessment: &str, answers: &Path, discovered: 
             for e in &errors {
                 eprintln!("error: {}: {e}", answers.display());
             }
-            eprintln!("The answers file has {} {}; no plan was made.", errors.len(), crate::diag::plural(errors.len(), "problem", "problems"));
+            eprintln!(
+                "The answers file has {} {}; no plan was made.",
+                errors.len(),
+                crate::diag::plural(errors.len(), "problem", "problems")
+            );
             return 1;
         }
     };
-    let tz = hb.config.timezone.clone();
+    let tz = hb.config.timezone;
     let now_ms = match now.map(|s| parse_datetime(s, &tz)) {
         Some(Ok(ms)) => ms,
         Some(Err(e)) => return time_error("--now", &e),

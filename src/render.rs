@@ -22,20 +22,6 @@ pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval';
 /// The engine as built by build.rs: wasm-bindgen glue plus the module in base64.
 pub const ENGINE_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/engine.js"));
 
-#[derive(Debug, Clone)]
-pub struct OutFile {
-    /// Relative to the output root, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// A fully rendered site, ready to be written.
-#[derive(Debug, Default)]
-pub struct Site {
-    pub files: Vec<OutFile>,
-    pub pages: usize,
-}
-
 type Strings = BTreeMap<String, String>;
 
 #[derive(Serialize, Clone)]
@@ -96,79 +82,104 @@ struct LangData {
     contacts: HashMap<String, ContactView>,
     site_title: String,
     organisation: String,
+    /// Per section of `pages/`: its title, index URL and page list, built once
+    /// and borrowed by every page of the section while it renders.
+    sections: Vec<SectionData>,
 }
 
-/// A page to render: output path, template and its own context.
-struct Job {
+struct SectionData {
+    title: String,
+    index_rel: String,
+    links: Vec<Link>,
+}
+
+/// Where rendered files go: the staging folder of a build, or nowhere (check).
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String>;
+}
+
+/// A sink that keeps nothing, for validating without writing.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What a finished render produced.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Markdown that a page renders itself, in parallel with the other pages.
+enum Fill<'a> {
+    None,
+    /// One document into `content` and `toc`.
+    Doc(&'a Translated),
+    /// Every FAQ entry into `items`.
+    Faq,
+    /// A page of a section: its whole context is made while it renders, so
+    /// that thousands of pages do not each hold a copy of the section list.
+    SectionPage(&'a crate::model::Page, &'a SectionData),
+}
+
+/// A page to render: output path, template, its own context and its Markdown.
+struct Job<'a> {
     path: String,
     template: &'static str,
     ctx: tera::Context,
     /// Output path of the same page relative to the language root (for the language switch).
     rel: String,
     nav_key: &'static str,
+    fill: Fill<'a>,
 }
 
-pub fn render_site(hb: &Handbook, content: &Tree, theme: &Tree, report: &mut Report) -> Option<Site> {
+/// Renders every page and asset into `sink`; returns `None` when the content
+/// has errors (the sink may then hold a partial site, which the caller discards).
+pub fn render_site(
+    hb: &Handbook,
+    content: &Tree,
+    theme: &Tree,
+    report: &mut Report,
+    sink: &dyn Sink,
+) -> Option<Summary> {
     let i18n = load_i18n(theme, report);
     let tera = load_templates(theme, hb, report)?;
     let cfg = &hb.config;
 
     let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
 
-    // Markdown of every document in every language, in parallel.
-    let mut docs: Vec<(&Translated, &str)> = Vec::new();
-    for p in &hb.phases {
-        docs.push((&p.doc, "phase"));
-    }
-    for f in &hb.faqs {
-        docs.push((&f.doc, "faq"));
-    }
-    for p in &hb.pages {
-        docs.push((&p.doc, "page"));
-    }
-    for s in &hb.sections {
-        if let Some(d) = &s.index {
-            docs.push((d, "section"));
-        }
-    }
-    let jobs: Vec<(usize, usize)> = (0..docs.len()).flat_map(|d| (0..langs.len()).map(move |l| (d, l))).collect();
-    let rendered: Vec<(Rendered, Vec<Diagnostic>)> = jobs
-        .par_iter()
-        .map(|&(d, l)| {
-            let ld = &langs[l];
-            let doc = docs[d].0.doc(&ld.lang);
-            let out = doc_out_path(docs[d].0, docs[d].1);
-            let (to_lang, to_site) = prefixes(&out);
-            let ctx = DocContext { file: &doc.file, first_line: doc.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
-            let mut problems = Vec::new();
-            let r = markdown::render(&doc.body, &ctx, &ld.targets, &mut problems);
-            // The same fallback text is rendered for several languages; report its problems once.
-            if docs[d].0.fallback.contains(&ld.lang) {
-                problems.clear();
-            }
-            (r, problems)
-        })
-        .collect();
-    let mut md: HashMap<(String, String), Rendered> = HashMap::new();
-    for (&(d, l), (r, problems)) in jobs.iter().zip(rendered) {
-        report.extend(problems);
-        md.insert((docs[d].0.base.clone(), langs[l].lang.clone()), r);
-    }
-
-    // Step texts are Markdown too.
+    // Step texts are Markdown too; they are short and shared by several pages.
     let mut step_html: HashMap<(String, String), String> = HashMap::new();
     for step in hb.steps.values() {
         for ld in &langs {
             let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
-            let ctx = DocContext { file: &step.file, first_line: step.pos.line, to_lang_root: "../", to_site_root: "../../", languages: &cfg.languages, allow_html: cfg.allow_html };
+            let ctx = DocContext {
+                file: &step.file,
+                first_line: step.pos.line,
+                to_lang_root: "../",
+                to_site_root: "../../",
+                languages: &cfg.languages,
+                allow_html: cfg.allow_html,
+            };
             let mut problems = Vec::new();
             let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
             // Positions inside a YAML block are approximate; point at the step.
-            for mut p in problems {
-                p.line = step.pos.line;
-                p.column = step.pos.column;
-                p.message = format!("in the text of step `{}`: {}", step.id, p.message);
-                report.push(p);
+            if ld.lang == cfg.default_language
+                || step.text.as_ref().is_some_and(|t| {
+                    t.resolve(&ld.lang, &cfg.default_language).1 == assessment_wasm::text::Resolved::Exact
+                })
+            {
+                for mut p in problems {
+                    p.line = step.pos.line;
+                    p.column = step.pos.column;
+                    p.message = format!("in the text of step `{}`: {}", step.id, p.message);
+                    report.push(p);
+                }
             }
             step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
         }
@@ -177,28 +188,78 @@ pub fn render_site(hb: &Handbook, content: &Tree, theme: &Tree, report: &mut Rep
     // Questionnaires: compile for every language (validates them, too).
     let compiled = compile_assessments(hb, content, &langs, report);
 
-    if report.has_errors() {
-        return None;
-    }
-
     let mut jobs: Vec<Job> = Vec::new();
     for ld in &langs {
-        page_jobs(hb, ld, &md, &step_html, &compiled, &mut jobs);
+        page_jobs(hb, ld, &step_html, &compiled, &mut jobs);
     }
-    let csp = CSP;
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for j in &jobs {
+        if seen.insert(j.path.as_str(), ()).is_some() {
+            let file = match &j.fill {
+                Fill::Doc(doc) => doc.doc(j.path.split('/').next().unwrap_or("")).file.clone(),
+                _ => "pages".to_string(),
+            };
+            report.push(Diagnostic::error(file, Pos::FILE, format!("two pages would be written to `{}`", j.path)).hint("rename this page: its name is taken by a page irbook makes itself (faq, sources, contacts, index, …) or by another page"));
+        }
+    }
+    drop(seen);
     let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
-    let results: Vec<Result<OutFile, String>> = jobs
-        .par_iter()
+    let results: Vec<(Vec<Diagnostic>, Result<u64, String>)> = jobs
+        .into_par_iter()
         .map(|job| {
             let lang = job.path.split('/').next().unwrap_or("");
             let ld = lang_index[lang];
             let (to_lang, to_site) = prefixes(&job.path);
-            let mut ctx = job.ctx.clone();
+            let mut ctx = job.ctx;
+            let mut problems = Vec::new();
+            let mut render_md = |doc: &Translated| -> Rendered {
+                let d = doc.doc(&ld.lang);
+                let dctx = DocContext { file: &d.file, first_line: d.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                let mut p = Vec::new();
+                let r = markdown::render(&d.body, &dctx, &ld.targets, &mut p);
+                // A fallback text is rendered for several languages; report its problems once.
+                if !doc.fallback.contains(&ld.lang) {
+                    problems.extend(p);
+                }
+                r
+            };
+            match job.fill {
+                Fill::None => {}
+                Fill::Doc(doc) => {
+                    let r = render_md(doc);
+                    ctx.insert("content", &r.html);
+                    ctx.insert("toc", &r.toc);
+                }
+                Fill::SectionPage(page, sec) => {
+                    let doc = page.doc.doc(&ld.lang);
+                    ctx.insert("page_title", &doc.title);
+                    ctx.insert("summary", doc.summary.as_deref().unwrap_or(""));
+                    ctx.insert("fallback", &page.doc.fallback.contains(&ld.lang));
+                    ctx.insert("section_title", &sec.title);
+                    ctx.insert("section_url", &sec.index_rel);
+                    ctx.insert("sidebar_title", &sec.title);
+                    ctx.insert("sidebar", &SectionNav { links: &sec.links, current: &job.rel });
+                    let r = render_md(&page.doc);
+                    ctx.insert("content", &r.html);
+                    ctx.insert("toc", &r.toc);
+                }
+                Fill::Faq => {
+                    let items: Vec<serde_json::Value> = hb
+                        .faqs
+                        .iter()
+                        .map(|f| {
+                            let r = render_md(&f.doc);
+                            serde_json::json!({"id": f.id, "question": f.doc.doc(&ld.lang).title, "html": r.html, "fallback": f.doc.fallback.contains(&ld.lang)})
+                        })
+                        .collect();
+                    ctx.insert("items", &items);
+                }
+            }
             ctx.insert("lang", &ld.lang);
             ctx.insert("t", &ld.t);
             ctx.insert("root", &to_site);
             ctx.insert("lroot", &to_lang);
-            ctx.insert("csp", csp);
+            ctx.insert("csp", CSP);
             ctx.insert("site_title", &ld.site_title);
             ctx.insert("organisation", &ld.organisation);
             ctx.insert("handbook_id", &cfg.id);
@@ -213,20 +274,44 @@ pub fn render_site(hb: &Handbook, content: &Tree, theme: &Tree, report: &mut Rep
                 .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
                 .collect();
             ctx.insert("languages", &switch);
-            tera.render(job.template, &ctx).map(|s| OutFile { path: job.path.clone(), bytes: s.into_bytes() }).map_err(|e| format!("{}: {}", job.template, tera_error(&e)))
+            let written = tera
+                .render(job.template, &ctx)
+                .map_err(|e| format!("{}: {}", job.template, tera_error(&e)))
+                .and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
+            (problems, written)
         })
         .collect();
-    let mut site = Site::default();
-    for r in results {
-        match r {
-            Ok(f) => site.files.push(f),
-            Err(e) => report.push(Diagnostic::error("templates", Pos::FILE, format!("a template failed to render: {e}")).hint("check the template override in templates/")),
+    let mut summary = Summary::default();
+    for (problems, written) in results {
+        report.extend(problems);
+        match written {
+            Ok(n) => {
+                summary.pages += 1;
+                summary.files += 1;
+                summary.bytes += n;
+            }
+            Err(e) => report.push(
+                Diagnostic::error("templates", Pos::FILE, format!("a page could not be written: {e}"))
+                    .hint("check the template override in templates/, and that the output folder is writable"),
+            ),
         }
     }
     if report.has_errors() {
         return None;
     }
-    site.pages = site.files.len();
+    let mut put = |path: &str, bytes: &[u8]| -> Option<()> {
+        match sink.put(path, bytes) {
+            Ok(()) => {
+                summary.files += 1;
+                summary.bytes += bytes.len() as u64;
+                Some(())
+            }
+            Err(e) => {
+                report.push(Diagnostic::error(path, Pos::FILE, format!("could not be written: {e}")));
+                None
+            }
+        }
+    };
     // The root page sends the reader to the default language.
     let mut root_ctx = tera::Context::new();
     let default = lang_index[cfg.default_language.as_str()];
@@ -235,48 +320,50 @@ pub fn render_site(hb: &Handbook, content: &Tree, theme: &Tree, report: &mut Rep
     root_ctx.insert("default_language", &cfg.default_language);
     root_ctx.insert("lang", &cfg.default_language);
     root_ctx.insert("t", &default.t);
-    let choices: Vec<Link> = langs.iter().map(|o| Link { title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), url: format!("{}/index.html", o.lang), current: o.lang == cfg.default_language }).collect();
+    let choices: Vec<Link> = langs
+        .iter()
+        .map(|o| Link {
+            title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
+            url: format!("{}/index.html", o.lang),
+            current: o.lang == cfg.default_language,
+        })
+        .collect();
     root_ctx.insert("languages", &choices);
-    match tera.render("root.html", &root_ctx) {
-        Ok(s) => site.files.push(OutFile { path: "index.html".into(), bytes: s.into_bytes() }),
+    let root = tera.render("root.html", &root_ctx).map_err(|e| tera_error(&e));
+    match root {
+        Ok(s) => put("index.html", s.as_bytes())?,
         Err(e) => {
-            report.push(Diagnostic::error("templates/root.html", Pos::FILE, tera_error(&e)));
+            report.push(Diagnostic::error("templates/root.html", Pos::FILE, e));
             return None;
         }
     }
-    site.pages += 1;
 
     // Assets: the theme's static files, the engine, and each compiled questionnaire.
     for f in theme.under("static") {
         let rel = f.path.strip_prefix("static/").unwrap_or(&f.path);
-        site.files.push(OutFile { path: format!("assets/{rel}"), bytes: f.bytes.clone() });
+        put(&format!("assets/{rel}"), &f.bytes)?;
     }
     if !compiled.is_empty() {
-        site.files.push(OutFile { path: "assets/engine.js".into(), bytes: ENGINE_JS.as_bytes().to_vec() });
+        put("assets/engine.js", ENGINE_JS.as_bytes())?;
     }
     for ((id, lang), c) in &compiled {
         // The questionnaire script's own words travel with the questionnaire data.
-        let ui: BTreeMap<&String, &String> = lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
+        let ui: BTreeMap<&String, &String> =
+            lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
         let ui = serde_json::to_string(&ui).unwrap_or_default();
-        let js = format!("/* irbook questionnaire `{id}` ({lang}) */\nvar IRBOOK_ASSESSMENT = {};\nvar IRBOOK_UI = {ui};\n", c.to_json());
-        site.files.push(OutFile { path: format!("assets/{lang}/assessment-{id}.js"), bytes: js.into_bytes() });
+        let js = format!(
+            "/* irbook questionnaire `{id}` ({lang}) */\nvar IRBOOK_ASSESSMENT = {};\nvar IRBOOK_UI = {ui};\n",
+            c.to_json()
+        );
+        put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
     }
     for s in &hb.statics {
         if let Some(f) = content.get(s) {
-            site.files.push(OutFile { path: s.clone(), bytes: f.bytes.clone() });
+            put(s, &f.bytes)?;
         }
     }
-    site.files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    for f in &site.files {
-        if seen.insert(f.path.as_str(), ()).is_some() {
-            report.push(Diagnostic::error(&f.path, Pos::FILE, format!("two pages would be written to `{}`", f.path)).hint("rename one of the pages"));
-        }
-    }
-    if report.has_errors() {
-        return None;
-    }
-    Some(site)
+    summary.pages += 1;
+    Some(summary)
 }
 
 fn tera_error(e: &tera::Error) -> String {
@@ -296,17 +383,6 @@ fn prefixes(out_path: &str) -> (String, String) {
     let to_site = "../".repeat(depth);
     let to_lang = "../".repeat(depth.saturating_sub(1));
     (to_lang, to_site)
-}
-
-/// Output path (under a language folder `xx/`) of a Markdown document, used to
-/// compute relative links before the page itself exists.
-fn doc_out_path(doc: &Translated, kind: &str) -> String {
-    match kind {
-        "phase" => "xx/phases/x.html".to_string(),
-        "faq" => "xx/faq.html".to_string(),
-        "section" => format!("xx/{}/index.html", doc.base.trim_start_matches("pages/").trim_end_matches("/_section")),
-        _ => format!("xx/{}.html", doc.base.trim_start_matches("pages/")),
-    }
 }
 
 fn load_i18n(theme: &Tree, report: &mut Report) -> BTreeMap<String, Strings> {
@@ -329,13 +405,23 @@ fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<te
     }
     for (name, text) in &hb.templates {
         if !list.contains_key(name) {
-            report.push(Diagnostic::warning(format!("templates/{name}"), Pos::FILE, "the theme has no template of this name, so this file is not used").maybe_hint(crate::diag::did_you_mean(name, list.keys().map(String::as_str))));
+            report.push(
+                Diagnostic::warning(
+                    format!("templates/{name}"),
+                    Pos::FILE,
+                    "the theme has no template of this name, so this file is not used",
+                )
+                .maybe_hint(crate::diag::did_you_mean(name, list.keys().map(String::as_str))),
+            );
         }
         list.insert(name.clone(), text.clone());
     }
     if let Err(e) = tera.add_raw_templates(list.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
         let file = if hb.templates.is_empty() { "theme".to_string() } else { "templates/".to_string() };
-        report.push(Diagnostic::error(file, Pos::FILE, format!("a template does not parse: {}", tera_error(&e))).hint("fix the Tera syntax in the template override"));
+        report.push(
+            Diagnostic::error(file, Pos::FILE, format!("a template does not parse: {}", tera_error(&e)))
+                .hint("fix the Tera syntax in the template override"),
+        );
         return None;
     }
     Some(tera)
@@ -437,6 +523,23 @@ fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> Lan
         nav.push(Link { title: tr("sources"), url: "sources.html".into(), current: false });
     }
     let contacts = hb.contacts.iter().map(|c| (c.role.clone(), contact_view(c, lang, d))).collect();
+    let sections = hb
+        .sections
+        .iter()
+        .map(|s| SectionData {
+            title: section_title(s, lang, d),
+            index_rel: format!("{}/index.html", s.path),
+            links: s
+                .pages
+                .iter()
+                .map(|&i| Link {
+                    title: hb.pages[i].doc.doc(lang).title.clone(),
+                    url: format!("{}.html", hb.pages[i].path),
+                    current: false,
+                })
+                .collect(),
+        })
+        .collect();
     LangData {
         lang: lang.to_string(),
         site_title: text(&cfg.title, lang, d),
@@ -445,6 +548,7 @@ fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> Lan
         targets,
         nav,
         contacts,
+        sections,
     }
 }
 
@@ -539,7 +643,16 @@ fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
             window: c.window.clone(),
         })
         .collect();
-    let phases: Vec<PhaseInfo> = hb.phases.iter().map(|p| PhaseInfo { id: p.id.clone(), title: p.doc.doc(lang).title.clone(), order: p.order, url: format!("../phases/{}.html", p.id) }).collect();
+    let phases: Vec<PhaseInfo> = hb
+        .phases
+        .iter()
+        .map(|p| PhaseInfo {
+            id: p.id.clone(),
+            title: p.doc.doc(lang).title.clone(),
+            order: p.order,
+            url: format!("../phases/{}.html", p.id),
+        })
+        .collect();
     EngineContext { lang: lang.to_string(), default_lang: d.to_string(), steps, contacts, phases }
 }
 
@@ -555,7 +668,12 @@ pub fn compile_one(hb: &Handbook, content: &Tree, id: &str, lang: &str, report: 
     }
 }
 
-fn compile_assessments(hb: &Handbook, content: &Tree, langs: &[LangData], report: &mut Report) -> BTreeMap<(String, String), Compiled> {
+fn compile_assessments(
+    hb: &Handbook,
+    content: &Tree,
+    langs: &[LangData],
+    report: &mut Report,
+) -> BTreeMap<(String, String), Compiled> {
     let mut out = BTreeMap::new();
     for (i, ld) in langs.iter().enumerate() {
         let ctx = engine_context(hb, &ld.lang);
@@ -580,7 +698,13 @@ fn compile_assessments(hb: &Handbook, content: &Tree, langs: &[LangData], report
 }
 
 /// Turns the engine's path-based diagnostics into file:line:column ones.
-fn report_engine(hb: &Handbook, content: &Tree, a: &crate::model::Assessment, diags: &[assessment_wasm::compile::Diagnostic], report: &mut Report) {
+fn report_engine(
+    hb: &Handbook,
+    content: &Tree,
+    a: &crate::model::Assessment,
+    diags: &[assessment_wasm::compile::Diagnostic],
+    report: &mut Report,
+) {
     let spans = SpanIndex::build(&a.text, 0);
     let mut step_spans: HashMap<String, SpanIndex> = HashMap::new();
     let broken_playbooks = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
@@ -595,7 +719,9 @@ fn report_engine(hb: &Handbook, content: &Tree, a: &crate::model::Assessment, di
         };
         let (file, pos) = match step {
             Some(step) => {
-                let idx = step_spans.entry(step.file.clone()).or_insert_with(|| SpanIndex::build(content.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
+                let idx = step_spans.entry(step.file.clone()).or_insert_with(|| {
+                    SpanIndex::build(content.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0)
+                });
                 let path = vec![Seg::Key("steps".into()), Seg::Index(step.index), Seg::Key("when".into())];
                 let pos = match d.span {
                     Some((start, _)) => idx.pos_in_value(&path, start),
@@ -604,7 +730,14 @@ fn report_engine(hb: &Handbook, content: &Tree, a: &crate::model::Assessment, di
                 (step.file.clone(), pos)
             }
             None => {
-                let p: Vec<Seg> = d.path.iter().map(|s| match s { PathSeg::Key(k) => Seg::Key(k.clone()), PathSeg::Index(i) => Seg::Index(*i) }).collect();
+                let p: Vec<Seg> = d
+                    .path
+                    .iter()
+                    .map(|s| match s {
+                        PathSeg::Key(k) => Seg::Key(k.clone()),
+                        PathSeg::Index(i) => Seg::Index(*i),
+                    })
+                    .collect();
                 let pos = match d.span {
                     Some((start, _)) => spans.pos_in_value(&p, start),
                     None => spans.pos(&p),
@@ -620,11 +753,24 @@ fn report_engine(hb: &Handbook, content: &Tree, a: &crate::model::Assessment, di
     }
 }
 
-fn job(path: String, rel: &str, template: &'static str, nav_key: &'static str, ctx: tera::Context) -> Job {
-    Job { path, template, ctx, rel: rel.to_string(), nav_key }
+fn job<'a>(
+    path: String,
+    rel: &str,
+    template: &'static str,
+    nav_key: &'static str,
+    ctx: tera::Context,
+    fill: Fill<'a>,
+) -> Job<'a> {
+    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill }
 }
 
-fn step_view(hb: &Handbook, ld: &LangData, step_html: &HashMap<(String, String), String>, id: &str, from_playbook: &str) -> Option<StepView> {
+fn step_view(
+    hb: &Handbook,
+    ld: &LangData,
+    step_html: &HashMap<(String, String), String>,
+    id: &str,
+    from_playbook: &str,
+) -> Option<StepView> {
     let s = hb.steps.get(id)?;
     let d = hb.config.default_language.as_str();
     let lang = ld.lang.as_str();
@@ -644,23 +790,40 @@ fn step_view(hb: &Handbook, ld: &LangData, step_html: &HashMap<(String, String),
             .sources
             .iter()
             .filter_map(|id| hb.source(id))
-            .map(|src| Link { title: text(&src.title, lang, d), url: format!("../sources.html#src-{}", src.id), current: false })
+            .map(|src| Link {
+                title: text(&src.title, lang, d),
+                url: format!("../sources.html#src-{}", src.id),
+                current: false,
+            })
             .collect(),
         defined_in: (s.playbook != from_playbook).then(|| {
             let pb = hb.playbooks.iter().find(|p| p.id == s.playbook);
-            Link { title: pb.map(|p| text(&p.title, lang, d)).unwrap_or_default(), url: format!("{}.html#step-{}", s.playbook, s.id), current: false }
+            Link {
+                title: pb.map(|p| text(&p.title, lang, d)).unwrap_or_default(),
+                url: format!("{}.html#step-{}", s.playbook, s.id),
+                current: false,
+            }
         }),
     })
 }
 
-fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Rendered>, step_html: &HashMap<(String, String), String>, compiled: &BTreeMap<(String, String), Compiled>, jobs: &mut Vec<Job>) {
+fn page_jobs<'a>(
+    hb: &'a Handbook,
+    ld: &'a LangData,
+    step_html: &HashMap<(String, String), String>,
+    compiled: &BTreeMap<(String, String), Compiled>,
+    jobs: &mut Vec<Job<'a>>,
+) {
     let cfg = &hb.config;
     let d = cfg.default_language.as_str();
     let lang = ld.lang.as_str();
-    let rendered = |base: &str| md.get(&(base.to_string(), lang.to_string())).cloned().unwrap_or_default();
     let fallback_note = |t: &Translated| t.fallback.contains(lang);
 
-    let phases: Vec<Link> = hb.phases.iter().map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false }).collect();
+    let phases: Vec<Link> = hb
+        .phases
+        .iter()
+        .map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false })
+        .collect();
     let phase_cards: Vec<serde_json::Value> = hb
         .phases
         .iter()
@@ -676,8 +839,10 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
         .iter()
         .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": opt_text(&a.def.intro, lang, d), "url": format!("assessments/{}.html", a.def.id)}))
         .collect();
-    let emergency: Vec<&ContactView> = hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
-    let start_url = cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
+    let emergency: Vec<&ContactView> =
+        hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
+    let start_url =
+        cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
 
     // Home.
     let mut ctx = tera::Context::new();
@@ -688,18 +853,15 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
     ctx.insert("assessments", &assessments);
     ctx.insert("emergency", &emergency);
     ctx.insert("start_url", &start_url);
-    jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx));
+    jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
 
     // Phases, with previous/next.
     for (i, p) in hb.phases.iter().enumerate() {
         let doc = p.doc.doc(lang);
-        let r = rendered(&p.doc.base);
         let rel = format!("phases/{}.html", p.id);
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &doc.title);
         ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
-        ctx.insert("content", &r.html);
-        ctx.insert("toc", &r.toc);
         ctx.insert("fallback", &fallback_note(&p.doc));
         ctx.insert("order", &p.order);
         let side: Vec<Link> = phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
@@ -725,14 +887,28 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
         }
         ctx.insert("admin_steps", &admin);
         ctx.insert("technical_steps", &technical);
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc)));
     }
 
     // Playbooks: both tracks side by side, per phase.
-    let pb_links: Vec<Link> = hb.playbooks.iter().map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false }).collect();
+    let pb_links: Vec<Link> = hb
+        .playbooks
+        .iter()
+        .map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false })
+        .collect();
     for pb in &hb.playbooks {
         let rel = format!("playbooks/{}.html", pb.id);
-        let mut lanes: Vec<PhaseLane> = hb.phases.iter().map(|p| PhaseLane { id: p.id.clone(), title: p.doc.doc(lang).title.clone(), url: format!("../phases/{}.html", p.id), admin: vec![], technical: vec![] }).collect();
+        let mut lanes: Vec<PhaseLane> = hb
+            .phases
+            .iter()
+            .map(|p| PhaseLane {
+                id: p.id.clone(),
+                title: p.doc.doc(lang).title.clone(),
+                url: format!("../phases/{}.html", p.id),
+                admin: vec![],
+                technical: vec![],
+            })
+            .collect();
         for sid in &pb.steps {
             let Some(s) = hb.steps.get(sid) else { continue };
             let Some(view) = step_view(hb, ld, step_html, sid, &pb.id) else { continue };
@@ -751,13 +927,20 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
         let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
         ctx.insert("sidebar", &side);
         ctx.insert("sidebar_title", &ld.t.get("playbooks"));
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None));
     }
     if !hb.playbooks.is_empty() {
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &ld.t.get("playbooks"));
         ctx.insert("playbooks", &playbooks);
-        jobs.push(job(format!("{lang}/playbooks/index.html"), "playbooks/index.html", "playbooks.html", "playbooks/index.html", ctx));
+        jobs.push(job(
+            format!("{lang}/playbooks/index.html"),
+            "playbooks/index.html",
+            "playbooks.html",
+            "playbooks/index.html",
+            ctx,
+            Fill::None,
+        ));
     }
 
     // Questionnaires.
@@ -765,7 +948,14 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &ld.t.get("questionnaires"));
         ctx.insert("assessments", &assessments);
-        jobs.push(job(format!("{lang}/assessments/index.html"), "assessments/index.html", "assessments.html", "assessments/index.html", ctx));
+        jobs.push(job(
+            format!("{lang}/assessments/index.html"),
+            "assessments/index.html",
+            "assessments.html",
+            "assessments/index.html",
+            ctx,
+            Fill::None,
+        ));
     }
     for a in &hb.assessments {
         let rel = format!("assessments/{}.html", a.def.id);
@@ -778,23 +968,14 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
         ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
         ctx.insert("content_hash", &c.hash);
         ctx.insert("question_count", &c.questions.len());
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx, Fill::None));
     }
 
     // FAQ on one page, each question an anchor.
     if !hb.faqs.is_empty() {
-        let items: Vec<serde_json::Value> = hb
-            .faqs
-            .iter()
-            .map(|f| {
-                let r = rendered(&f.doc.base);
-                serde_json::json!({"id": f.id, "question": f.doc.doc(lang).title, "html": r.html, "fallback": fallback_note(&f.doc)})
-            })
-            .collect();
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &ld.t.get("faq"));
-        ctx.insert("items", &items);
-        jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx));
+        jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx, Fill::Faq));
     }
 
     // Sources, with the date each was checked.
@@ -806,7 +987,7 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
     let mut ctx = tera::Context::new();
     ctx.insert("page_title", &ld.t.get("sources"));
     ctx.insert("sources", &sources);
-    jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx));
+    jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx, Fill::None));
 
     // Contacts, grouped: our own people first, then bodies per jurisdiction.
     let mut groups: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
@@ -817,7 +998,11 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
     let groups: Vec<serde_json::Value> = groups
         .into_iter()
         .map(|(j, cs)| {
-            let title = if j.is_empty() { ld.t.get("contacts_general").cloned().unwrap_or_default() } else { ld.t.get(&format!("jurisdiction_{j}")).cloned().unwrap_or_else(|| j.to_uppercase()) };
+            let title = if j.is_empty() {
+                ld.t.get("contacts_general").cloned().unwrap_or_default()
+            } else {
+                ld.t.get(&format!("jurisdiction_{j}")).cloned().unwrap_or_else(|| j.to_uppercase())
+            };
             serde_json::json!({"jurisdiction": j, "title": title, "contacts": cs})
         })
         .collect();
@@ -825,69 +1010,52 @@ fn page_jobs(hb: &Handbook, ld: &LangData, md: &HashMap<(String, String), Render
     ctx.insert("page_title", &ld.t.get("contacts"));
     ctx.insert("groups", &groups);
     ctx.insert("has_examples", &hb.contacts.iter().any(|c| c.example));
-    jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx));
+    jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx, Fill::None));
 
     // Free pages and their sections. The section list is built once and shared.
-    for s in &hb.sections {
-        let links: Vec<Link> = s
-            .pages
-            .iter()
-            .map(|&i| {
-                let p = &hb.pages[i];
-                Link { title: p.doc.doc(lang).title.clone(), url: format!("{}.html", p.path), current: false }
-            })
-            .collect();
-        let title = section_title(s, lang, d);
-        let index_rel = format!("{}/index.html", s.path);
+    for (s, sec) in hb.sections.iter().zip(&ld.sections) {
+        let (title, index_rel, links) = (&sec.title, &sec.index_rel, &sec.links);
         for &i in &s.pages {
             let p = &hb.pages[i];
-            let doc = p.doc.doc(lang);
-            let r = rendered(&p.doc.base);
             let rel = format!("{}.html", p.path);
-            let mut ctx = tera::Context::new();
-            ctx.insert("page_title", &doc.title);
-            ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
-            ctx.insert("content", &r.html);
-            ctx.insert("toc", &r.toc);
-            ctx.insert("fallback", &fallback_note(&p.doc));
-            ctx.insert("section_title", &title);
-            ctx.insert("section_url", &index_rel);
-            ctx.insert("sidebar_title", &title);
-            ctx.insert("sidebar", &SectionNav { links: &links, current: &rel });
-            jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx));
+            jobs.push(job(
+                format!("{lang}/{rel}"),
+                &rel,
+                "page.html",
+                "",
+                tera::Context::new(),
+                Fill::SectionPage(p, sec),
+            ));
         }
         let mut ctx = tera::Context::new();
-        let (content, fb) = match &s.index {
-            Some(doc) => (rendered(&doc.base).html, fallback_note(doc)),
-            None => (String::new(), false),
+        let (fill, fb) = match &s.index {
+            Some(doc) => (Fill::Doc(doc), fallback_note(doc)),
+            None => (Fill::None, false),
         };
-        ctx.insert("page_title", &title);
-        ctx.insert("content", &content);
+        ctx.insert("page_title", title);
+        ctx.insert("content", "");
         ctx.insert("fallback", &fb);
-        ctx.insert("pages", &links);
-        ctx.insert("sidebar_title", &title);
-        ctx.insert("sidebar", &links);
-        jobs.push(job(format!("{lang}/{index_rel}"), &index_rel, "section.html", "", ctx));
+        ctx.insert("pages", links);
+        ctx.insert("sidebar_title", title);
+        ctx.insert("sidebar", links);
+        jobs.push(job(format!("{lang}/{index_rel}"), index_rel, "section.html", "", ctx, fill));
     }
     // Top-level pages (directly under pages/).
     for p in hb.pages.iter().filter(|p| p.section.is_empty()) {
         let doc = p.doc.doc(lang);
-        let r = rendered(&p.doc.base);
         let rel = format!("{}.html", p.path);
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &doc.title);
         ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
-        ctx.insert("content", &r.html);
-        ctx.insert("toc", &r.toc);
         ctx.insert("fallback", &fallback_note(&p.doc));
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx, Fill::Doc(&p.doc)));
     }
     if hb.sections.len() > 6 {
         let sections: Vec<serde_json::Value> = hb.sections.iter().map(|s| serde_json::json!({"title": section_title(s, lang, d), "url": format!("{}/index.html", s.path), "count": s.pages.len()})).collect();
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &ld.t.get("all_pages"));
         ctx.insert("sections", &sections);
-        jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx));
+        jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx, Fill::None));
     }
 }
 
@@ -929,7 +1097,13 @@ mod tests {
     #[test]
     fn due_labels_read_naturally() {
         let mut t = Strings::new();
-        for (k, v) in [("due_asap", "Immediately"), ("due_within", "within"), ("unit_hours", "hours"), ("unit_hour", "hour"), ("unit_days", "days")] {
+        for (k, v) in [
+            ("due_asap", "Immediately"),
+            ("due_within", "within"),
+            ("unit_hours", "hours"),
+            ("unit_hour", "hour"),
+            ("unit_days", "days"),
+        ] {
             t.insert(k.into(), v.into());
         }
         assert_eq!(due_label("asap", None, &t), "Immediately");

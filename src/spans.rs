@@ -95,8 +95,15 @@ impl SpanIndex {
 enum Frame {
     /// `fresh` until the first key arrives: a block mapping's own marker sits
     /// after its first key, so the first key's position is used instead.
-    Map { path: Vec<Seg>, key: Option<(String, Pos)>, fresh: bool },
-    Seq { path: Vec<Seg>, next: usize },
+    Map {
+        path: Vec<Seg>,
+        key: Option<(String, Pos)>,
+        fresh: bool,
+    },
+    Seq {
+        path: Vec<Seg>,
+        next: usize,
+    },
 }
 
 struct Receiver {
@@ -172,7 +179,11 @@ impl MarkedEventReceiver for Receiver {
                 }
                 let (path, key_pos) = self.next_value_path().unwrap_or_default();
                 self.index.map.insert(path.clone(), Span { pos, key_pos, inner_offset: None, value: None });
-                self.stack.push(if is_map { Frame::Map { path, key: None, fresh: true } } else { Frame::Seq { path, next: 0 } });
+                self.stack.push(if is_map {
+                    Frame::Map { path, key: None, fresh: true }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
@@ -194,7 +205,7 @@ impl MarkedEventReceiver for Receiver {
 /// Builds a path from a list of segments: `path!["steps", 3, "owner"]`.
 #[macro_export]
 macro_rules! ypath {
-    ($($seg:expr),* $(,)?) => { vec![$($crate::spans::Seg::from($seg)),*] };
+    ($($seg:expr),* $(,)?) => { [$($crate::spans::Seg::from($seg)),*] };
 }
 
 #[cfg(test)]

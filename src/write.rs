@@ -2,9 +2,7 @@
 //! swapped in by rename, so a failed build never leaves a half-written site
 //! and the previous output stays as it was.
 
-use crate::render::Site;
-use rayon::prelude::*;
-use std::collections::BTreeSet;
+use crate::render::Sink;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -36,76 +34,129 @@ fn io_err(p: &Path) -> impl Fn(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(p.to_path_buf(), e)
 }
 
-/// Writes `site` to `out`, replacing a previous irbook output there.
-pub fn write_site(site: &Site, out: &Path) -> Result<(), WriteError> {
-    if out.exists() {
-        let ours = out.join(MARKER).is_file();
-        let empty = out.is_dir() && fs::read_dir(out).map_err(io_err(out))?.next().is_none();
-        if !out.is_dir() || !(ours || empty) {
-            return Err(WriteError::NotOurs(out.to_path_buf()));
+/// A build in progress: files go into a temporary folder next to the output;
+/// [`Staging::commit`] swaps it in, and dropping it without commit removes it.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and creates the temporary folder.
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+        if out.exists() {
+            let ours = out.join(MARKER).is_file();
+            let empty = out.is_dir() && fs::read_dir(out).map_err(io_err(out))?.next().is_none();
+            if !out.is_dir() || !(ours || empty) {
+                return Err(WriteError::NotOurs(out.to_path_buf()));
+            }
         }
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.irbook-new-{pid}"));
-    let old = parent.join(format!(".{name}.irbook-old-{pid}"));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = fill(site, &tmp).and_then(|()| swap(&tmp, out, &old));
-    if result.is_err() {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.irbook-new-{pid}"));
+        let old = parent.join(format!(".{name}.irbook-old-{pid}"));
         let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false })
     }
-    result
-}
 
-fn fill(site: &Site, tmp: &Path) -> Result<(), WriteError> {
-    fs::create_dir_all(tmp).map_err(io_err(tmp))?;
-    let dirs: BTreeSet<PathBuf> = site.files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p))).collect();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(io_err(d))?;
-    }
-    site.files.par_iter().try_for_each(|f| {
-        let p = tmp.join(&f.path);
-        fs::write(&p, &f.bytes).map_err(io_err(&p))
-    })?;
-    let marker = tmp.join(MARKER);
-    fs::write(&marker, "This folder was written by irbook and is replaced by each build.\n").map_err(io_err(&marker))
-}
-
-fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), WriteError> {
-    if out.exists() {
-        fs::rename(out, old).map_err(io_err(out))?;
-        if let Err(e) = fs::rename(tmp, out) {
-            // Put the previous site back before reporting.
-            let _ = fs::rename(old, out);
-            return Err(WriteError::Io(out.to_path_buf(), e));
+    /// Moves the finished site into place, keeping the previous one if that fails.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let marker = self.tmp.join(MARKER);
+        fs::write(&marker, "This folder was written by irbook and is replaced by each build.\n")
+            .map_err(io_err(&marker))?;
+        if self.out.exists() {
+            fs::rename(&self.out, &self.old).map_err(io_err(&self.out))?;
+            if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                // Put the previous site back before reporting.
+                let _ = fs::rename(&self.old, &self.out);
+                return Err(WriteError::Io(self.out.clone(), e));
+            }
+            remove_tree(&self.old);
+        } else {
+            fs::rename(&self.tmp, &self.out).map_err(io_err(&self.out))?;
         }
-        let _ = fs::remove_dir_all(old);
-    } else {
-        fs::rename(tmp, out).map_err(io_err(out))?;
+        self.committed = true;
+        Ok(())
     }
-    Ok(())
+}
+
+/// Removes a folder tree, deleting sibling subtrees in parallel: for a site of
+/// thousands of pages this is a noticeable part of a rebuild.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let mut subdirs = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    // Two levels deep: language folders and their sections.
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for d in stack.drain(..) {
+            if let Ok(entries) = fs::read_dir(&d) {
+                for e in entries.flatten() {
+                    if e.file_type().is_ok_and(|t| t.is_dir()) {
+                        next.push(e.path());
+                    }
+                }
+            }
+        }
+        subdirs.extend(next.iter().cloned());
+        stack = next;
+    }
+    // Deepest first, so each parallel removal owns its whole subtree.
+    subdirs.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    let deepest = subdirs.first().map(|p| p.components().count()).unwrap_or(0);
+    let leaves: Vec<_> = subdirs.iter().filter(|p| p.components().count() == deepest).collect();
+    leaves.par_iter().for_each(|p| {
+        let _ = fs::remove_dir_all(p);
+    });
+    let _ = fs::remove_dir_all(dir);
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        // Output paths are made by the renderer from ids; refuse anything that could leave the folder.
+        if path.split('/').any(|seg| seg == ".." || seg.is_empty()) || path.starts_with('/') {
+            return Err(format!("refusing to write outside the output folder: {path}"));
+        }
+        let target = self.tmp.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        fs::write(&target, bytes).map_err(|e| format!("{}: {e}", target.display()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutFile;
 
-    fn site(body: &str) -> Site {
-        Site { files: vec![OutFile { path: "en/index.html".into(), bytes: body.as_bytes().to_vec() }], pages: 1 }
+    fn build(out: &Path, body: &str) {
+        let st = Staging::new(out).unwrap();
+        st.put("en/index.html", body.as_bytes()).unwrap();
+        st.commit().unwrap();
     }
 
     #[test]
     fn replaces_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&site("one"), &out).unwrap();
-        write_site(&site("two"), &out).unwrap();
+        build(&out, "one");
+        build(&out, "two");
         assert_eq!(fs::read_to_string(out.join("en/index.html")).unwrap(), "two");
         // No temporary folders are left behind.
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -113,11 +164,32 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_build_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, "one");
+        {
+            let st = Staging::new(&out).unwrap();
+            st.put("en/index.html", b"half").unwrap();
+        }
+        assert_eq!(fs::read_to_string(out.join("en/index.html")).unwrap(), "one");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn refuses_a_folder_it_did_not_make() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("precious.txt"), "keep me").unwrap();
-        let err = write_site(&site("x"), dir.path()).unwrap_err();
-        assert!(matches!(err, WriteError::NotOurs(_)));
+        assert!(matches!(Staging::new(dir.path()), Err(WriteError::NotOurs(_))));
         assert_eq!(fs::read_to_string(dir.path().join("precious.txt")).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn never_writes_outside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = Staging::new(&dir.path().join("public")).unwrap();
+        assert!(st.put("../evil.html", b"x").is_err());
+        assert!(st.put("/etc/evil", b"x").is_err());
+        assert!(!dir.path().join("evil.html").exists());
     }
 }

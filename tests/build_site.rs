@@ -41,7 +41,11 @@ fn builds_the_minimal_fixture_with_every_page_kind() {
     assert!(phase.contains(r#"href="../sources.html#src-gdpr-art33""#));
     assert!(phase.contains(r#"href="../contacts.html#contact-incident-lead""#));
     // Raw HTML in content is shown as text, never run.
-    assert!(phase.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || phase.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{phase}");
+    assert!(
+        phase.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || phase.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{phase}"
+    );
     assert!(!phase.contains("<script>alert"));
     // Heading anchors.
     assert!(phase.contains(r#"<h2 id="wat-nu">"#));
@@ -99,7 +103,8 @@ fn output_is_byte_identical_across_builds() {
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
     for out in [&a, &b] {
-        let o = run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], tmp.path());
+        let o =
+            run(&["build", fixture("minimal").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], tmp.path());
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(snapshot(&a), snapshot(&b));

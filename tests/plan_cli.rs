@@ -29,7 +29,18 @@ fn plan(answers: &std::path::Path) -> serde_json::Value {
     let tmp = tempfile::tempdir().unwrap();
     let content = repo().join("content");
     let o = run(
-        &["plan", "--assessment", "triage", "--answers", answers.to_str().unwrap(), "--discovered", DISCOVERED, "--now", NOW, content.to_str().unwrap()],
+        &[
+            "plan",
+            "--assessment",
+            "triage",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--discovered",
+            DISCOVERED,
+            "--now",
+            NOW,
+            content.to_str().unwrap(),
+        ],
         tmp.path(),
     );
     assert!(o.status.success(), "{}: {}", answers.display(), stderr(&o));
@@ -37,7 +48,13 @@ fn plan(answers: &std::path::Path) -> serde_json::Value {
 }
 
 fn decision(plan: &serde_json::Value, id: &str) -> String {
-    plan["verdicts"].as_array().unwrap().iter().find(|v| v["id"] == id).map(|v| v["decision"].as_str().unwrap().to_string()).unwrap_or_else(|| panic!("no verdict {id}"))
+    plan["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .map(|v| v["decision"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no verdict {id}"))
 }
 
 #[test]
@@ -57,7 +74,10 @@ fn triage_agrees_with_every_edpb_case() {
             };
             let got = decision(&p, verdict);
             if got != expected {
-                wrong.push(format!("{}: {verdict} is {got}, the EDPB says {expected}", case.file_name().unwrap().to_string_lossy()));
+                wrong.push(format!(
+                    "{}: {verdict} is {got}, the EDPB says {expected}",
+                    case.file_name().unwrap().to_string_lossy()
+                ));
             }
         }
     }
@@ -69,13 +89,18 @@ fn plan_json_has_verdicts_and_actions_with_absolute_deadlines() {
     let case = repo().join("tests/fixtures/edpb-cases/case-04.yaml");
     let p = plan(&case);
     let v = p["verdicts"].as_array().unwrap();
-    assert!(v.iter().all(|v| v["id"].is_string() && (v["decision"] == "yes" || v["decision"] == "no") && v["reasons"].is_array()));
+    assert!(v
+        .iter()
+        .all(|v| v["id"].is_string() && (v["decision"] == "yes" || v["decision"] == "no") && v["reasons"].is_array()));
     let actions = p["actions"].as_array().unwrap();
     assert!(!actions.is_empty());
     // Deadlines are absolute times, in order, and 72 h after discovery for the authority.
     let dues: Vec<i64> = actions.iter().map(|a| a["due_ms"].as_i64().unwrap()).collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "actions are ordered by deadline");
-    let ap = actions.iter().find(|a| a["id"] == "notify-ap").expect("notify-ap is in the plan for a Dutch organisation or pending jurisdiction");
+    let ap = actions
+        .iter()
+        .find(|a| a["id"] == "notify-ap")
+        .expect("notify-ap is in the plan for a Dutch organisation or pending jurisdiction");
     assert_eq!(ap["due"], "2026-11-26T09:30:00+01:00");
 }
 
@@ -83,9 +108,13 @@ fn plan_json_has_verdicts_and_actions_with_absolute_deadlines() {
 fn bad_answers_files_get_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("answers.yaml");
-    fs::write(&file, "subjetcs: 10\naffected: [confidentiality, leaked]\nsubjects: many\npersonal_data: maybe\n").unwrap();
+    fs::write(&file, "subjetcs: 10\naffected: [confidentiality, leaked]\nsubjects: many\npersonal_data: maybe\n")
+        .unwrap();
     let content = repo().join("content");
-    let o = run(&["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()], tmp.path());
+    let o = run(
+        &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
+        tmp.path(),
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("subjetcs") && err.contains("did you mean `subjects`?"), "{err}");
@@ -93,12 +122,18 @@ fn bad_answers_files_get_clear_errors() {
     assert!(err.contains("subjects:") && err.contains("many"), "{err}");
     assert!(err.contains("personal_data:") && err.contains("maybe"), "{err}");
 
-    let o = run(&["plan", "--assessment", "triag", "--answers", file.to_str().unwrap(), content.to_str().unwrap()], tmp.path());
+    let o = run(
+        &["plan", "--assessment", "triag", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
+        tmp.path(),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("did you mean `triage`?"), "{}", stderr(&o));
 
     fs::write(&file, "personal_data: [unclosed\n").unwrap();
-    let o = run(&["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()], tmp.path());
+    let o = run(
+        &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
+        tmp.path(),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not valid YAML or JSON"), "{}", stderr(&o));
 }
@@ -113,5 +148,9 @@ fn unknown_answers_keep_the_cautious_side() {
     assert_eq!(ap["decision"], "yes");
     assert_eq!(ap["pending"], true);
     assert!(ap["pending_on"].as_array().unwrap().iter().any(|q| q == "personal_data"));
-    assert!(p["open_questions"].as_array().unwrap().iter().any(|q| q["id"] == "personal_data" && q["state"] == "unknown"));
+    assert!(p["open_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["id"] == "personal_data" && q["state"] == "unknown"));
 }

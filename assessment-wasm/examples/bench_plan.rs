@@ -2,9 +2,10 @@
 //! and 500 rules (a mix of `and`/`or`/`in`/`contains`/arithmetic), compiles
 //! it, then times `plan` over many calls. Deterministic (a fixed LCG), no
 //! dependencies. Run with `cargo run --release -p assessment-wasm --example bench_plan`;
-//! an optional argument sets the number of calls (default 2000).
+//! an optional argument sets the number of calls (default 2000). Also
+//! reports how long loading the compiled JSON takes, as the page does.
 
-use assessment_wasm::compile::compile;
+use assessment_wasm::compile::{compile, Compiled};
 use assessment_wasm::model::{AssessmentDef, Context};
 use assessment_wasm::plan::{parse_answers, plan, PlanInput};
 use assessment_wasm::time::TimeZone;
@@ -17,10 +18,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -29,10 +27,7 @@ const OPTIONS: [&str; 5] = ["alpha", "beta", "gamma", "delta", "epsilon"];
 
 fn question(i: usize) -> Value {
     let options = |n: usize| -> Vec<Value> {
-        OPTIONS[..n]
-            .iter()
-            .map(|o| json!({"value": o, "label": o.to_uppercase()}))
-            .collect()
+        OPTIONS[..n].iter().map(|o| json!({"value": o, "label": o.to_uppercase()})).collect()
     };
     let id = format!("q{i}");
     let mut q = match i % 6 {
@@ -58,12 +53,7 @@ fn atom(rng: &mut Lcg) -> String {
     let q = |kind: usize, rng: &mut Lcg| format!("q{}", rng.next(5) * 6 + kind);
     match rng.next(8) {
         0 => format!("{} = yes", q(rng.next(2), rng)),
-        1 => format!(
-            "{} in [{}, {}]",
-            q(2, rng),
-            OPTIONS[rng.next(2)],
-            OPTIONS[2 + rng.next(2)]
-        ),
+        1 => format!("{} in [{}, {}]", q(2, rng), OPTIONS[rng.next(2)], OPTIONS[2 + rng.next(2)]),
         2 => format!("{} contains {}", q(3, rng), OPTIONS[rng.next(5)]),
         3 => format!("{} * 2 + {} >= {}", q(4, rng), q(5, rng), rng.next(300)),
         4 => format!("count({}) > {}", q(3, rng), rng.next(4)),
@@ -93,16 +83,11 @@ fn definition(rng: &mut Lcg) -> Value {
         lets.push(json!({"id": format!("l{i}"),
             "expr": format!("max(q{n1}, q{n2}) * {} + count(q{})", rng.next(5) + 1, rng.next(5) * 6 + 3)}));
     }
-    for i in 0..10 {
+    for i in 0..10usize {
         let expr = if i > 0 && i.is_multiple_of(3) {
             format!("b{} or l{} >= {}", i - 1, i, rng.next(50))
         } else {
-            format!(
-                "q{} = yes and q{} != {}",
-                rng.next(5) * 6,
-                rng.next(5) * 6 + 2,
-                OPTIONS[rng.next(4)]
-            )
+            format!("q{} = yes and q{} != {}", rng.next(5) * 6, rng.next(5) * 6 + 2, OPTIONS[rng.next(4)])
         };
         lets.push(json!({"id": format!("b{i}"), "expr": expr}));
     }
@@ -132,9 +117,8 @@ fn context() -> Value {
                    "url": "#", "sources": []})
         })
         .collect();
-    let phases: Vec<Value> = (0..4)
-        .map(|i| json!({"id": format!("p{i}"), "title": format!("Phase {i}"), "order": i, "url": "#"}))
-        .collect();
+    let phases: Vec<Value> =
+        (0..4).map(|i| json!({"id": format!("p{i}"), "title": format!("Phase {i}"), "order": i, "url": "#"})).collect();
     json!({"lang": "en", "default_lang": "en", "steps": steps, "phases": phases,
            "contacts": [{"role": "lead", "name": "Lead"}, {"role": "authority", "name": "Authority"}]})
 }
@@ -148,10 +132,7 @@ fn answers(rng: &mut Lcg) -> Value {
             match i % 6 {
                 0 | 1 => json!(["yes", "no"][rng.next(2)]),
                 2 => json!(OPTIONS[rng.next(4)]),
-                3 => json!(OPTIONS
-                    .iter()
-                    .filter(|_| rng.next(2) == 0)
-                    .collect::<Vec<_>>()),
+                3 => json!(OPTIONS.iter().filter(|_| rng.next(2) == 0).collect::<Vec<_>>()),
                 _ => json!(rng.next(200)),
             }
         };
@@ -161,10 +142,7 @@ fn answers(rng: &mut Lcg) -> Value {
 }
 
 fn main() {
-    let calls: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(2000);
+    let calls: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
     let mut rng = Lcg(0x1b00c);
     let def: AssessmentDef = serde_json::from_value(definition(&mut rng)).expect("definition");
     let ctx: Context = serde_json::from_value(context()).expect("context");
@@ -189,36 +167,37 @@ fn main() {
         warnings.len()
     );
 
+    // What the page does on load: read the compiled JSON the builder wrote.
+    let json = compiled.to_json();
+    let start = Instant::now();
+    let loads = 50;
+    for _ in 0..loads {
+        black_box(Compiled::from_json(black_box(&json)).expect("loads"));
+    }
+    let load_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(loads);
+
     // A few answer sets, used in turn, so no single path is measured.
     let inputs: Vec<PlanInput> = (0..16)
         .map(|_| PlanInput {
             answers: parse_answers(&compiled, &answers(&mut rng)).expect("answers"),
             discovered_ms: 1_795_424_400_000,
             now_ms: 1_795_431_600_000,
-            tz: TimeZone::Eu {
-                standard_offset_min: 60,
-            },
+            tz: TimeZone::Eu { standard_offset_min: 60 },
         })
         .collect();
     let first = plan(&compiled, &inputs[0]);
     eprintln!(
         "first plan: {} verdicts yes, {} actions",
-        first
-            .verdicts
-            .iter()
-            .filter(|v| v.decision == assessment_wasm::plan::Decision::Yes)
-            .count(),
+        first.verdicts.iter().filter(|v| v.decision == assessment_wasm::plan::Decision::Yes).count(),
         first.actions.len()
     );
 
     let start = Instant::now();
     for i in 0..calls {
-        black_box(plan(
-            black_box(&compiled),
-            black_box(&inputs[i % inputs.len()]),
-        ));
+        black_box(plan(black_box(&compiled), black_box(&inputs[i % inputs.len()])));
     }
     let per_call_us = start.elapsed().as_secs_f64() * 1e6 / calls as f64;
     println!("plan_500_rules_us_per_call={per_call_us:.1}");
     println!("compile_ms={compile_ms:.1}");
+    println!("load_ms={load_ms:.2} ({} KB of JSON)", json.len() / 1024);
 }

@@ -39,14 +39,7 @@ impl Engine {
         now_ms: f64,
         tz_offset_min: i32,
     ) -> Result<String, JsError> {
-        self.plan_with(
-            answers_json,
-            discovered_ms,
-            now_ms,
-            TimeZone::Fixed {
-                offset_min: tz_offset_min,
-            },
-        )
+        self.plan_with(answers_json, discovered_ms, now_ms, TimeZone::Fixed { offset_min: tz_offset_min })
     }
 
     /// Like [`Engine::plan`], with a time zone given as JSON, such as
@@ -58,8 +51,8 @@ impl Engine {
         now_ms: f64,
         tz_json: &str,
     ) -> Result<String, JsError> {
-        let tz: TimeZone = serde_json::from_str(tz_json)
-            .map_err(|e| JsError::new(&format!("malformed time zone: {e}")))?;
+        let tz: TimeZone =
+            serde_json::from_str(tz_json).map_err(|e| JsError::new(&format!("malformed time zone: {e}")))?;
         self.plan_with(answers_json, discovered_ms, now_ms, tz)
     }
 
@@ -78,13 +71,7 @@ impl Engine {
 }
 
 impl Engine {
-    fn plan_with(
-        &self,
-        answers_json: &str,
-        discovered_ms: f64,
-        now_ms: f64,
-        tz: TimeZone,
-    ) -> Result<String, JsError> {
+    fn plan_with(&self, answers_json: &str, discovered_ms: f64, now_ms: f64, tz: TimeZone) -> Result<String, JsError> {
         let value: serde_json::Value = serde_json::from_str(answers_json)
             .map_err(|e| JsError::new(&format!("the answers are not valid JSON: {e}")))?;
         let answers = plan::parse_answers(&self.compiled, &value).map_err(|errors| {
@@ -92,12 +79,7 @@ impl Engine {
             JsError::new(&lines.join("\n"))
         })?;
         // `as` saturates (and maps NaN to 0), so no time can overflow.
-        let input = PlanInput {
-            answers,
-            discovered_ms: discovered_ms as i64,
-            now_ms: now_ms as i64,
-            tz,
-        };
+        let input = PlanInput { answers, discovered_ms: discovered_ms as i64, now_ms: now_ms as i64, tz };
         let plan = plan::plan(&self.compiled, &input);
         serde_json::to_string(&plan).map_err(|e| JsError::new(&e.to_string()))
     }

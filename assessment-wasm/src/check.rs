@@ -89,18 +89,10 @@ pub fn check_condition(
     before: Option<usize>,
     what: &str,
 ) -> Result<Node, Vec<ExprError>> {
-    let mut c = Checker {
-        scope,
-        errors: Vec::new(),
-        before,
-    };
+    let mut c = Checker { scope, errors: Vec::new(), before };
     let t = c.check(expr);
     if !matches!(t.ty, Ty::Bool | Ty::Error) {
-        c.error(
-            expr.span,
-            format!("{what} must be yes/no, but this is {}", c.describe(&t)),
-            None,
-        );
+        c.error(expr.span, format!("{what} must be yes/no, but this is {}", c.describe(&t)), None);
     }
     if c.errors.is_empty() {
         Ok(t.node)
@@ -111,11 +103,7 @@ pub fn check_condition(
 
 /// Checks a `let` value of any type.
 pub fn check_value(scope: &Scope<'_>, expr: &Expr) -> Result<(Ty, Node), Vec<ExprError>> {
-    let mut c = Checker {
-        scope,
-        errors: Vec::new(),
-        before: None,
-    };
+    let mut c = Checker { scope, errors: Vec::new(), before: None };
     let t = c.check(expr);
     if c.errors.is_empty() {
         Ok((t.ty, t.node))
@@ -127,11 +115,12 @@ pub fn check_value(scope: &Scope<'_>, expr: &Expr) -> Result<(Ty, Node), Vec<Exp
 /// The closest candidate to a misspelt name, if one is close enough.
 pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).max(1);
-    let lower = name.to_lowercase();
+    // Ids are ASCII; ASCII case folding keeps Unicode tables out of the wasm.
+    let lower = name.to_ascii_lowercase();
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (distance(&lower, &c.to_lowercase()), c))
+        .map(|c| (distance(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
@@ -151,9 +140,7 @@ fn distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -165,8 +152,7 @@ fn distance(a: &str, b: &str) -> usize {
 
 /// Formats "did you mean `x`?" when there is an `x`.
 pub fn did_you_mean(s: Option<&str>) -> String {
-    s.map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default()
+    s.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default()
 }
 
 /// A checked sub-expression.
@@ -180,11 +166,7 @@ struct Typed {
 
 impl Typed {
     fn plain(ty: Ty, node: Node) -> Typed {
-        Typed {
-            ty,
-            node,
-            label: None,
-        }
+        Typed { ty, node, label: None }
     }
 
     fn error() -> Typed {
@@ -196,11 +178,7 @@ impl Typed {
 /// the question on the other side, or a question, `let` or yes/no word.
 enum Operand {
     Typed(Typed),
-    Name {
-        text: String,
-        span: Span,
-        quoted: bool,
-    },
+    Name { text: String, span: Span, quoted: bool },
 }
 
 struct Checker<'s, 'a> {
@@ -211,11 +189,7 @@ struct Checker<'s, 'a> {
 
 impl Checker<'_, '_> {
     fn error(&mut self, span: Span, message: String, hint: Option<String>) {
-        self.errors.push(ExprError {
-            span,
-            message,
-            hint,
-        });
+        self.errors.push(ExprError { span, message, hint });
     }
 
     fn qid(&self, i: usize) -> &str {
@@ -272,16 +246,8 @@ impl Checker<'_, '_> {
     /// Identifiers and strings are kept unresolved until their context is known.
     fn operand(&mut self, e: &Expr) -> Operand {
         match &e.kind {
-            ExprKind::Ident(name) => Operand::Name {
-                text: name.clone(),
-                span: e.span,
-                quoted: false,
-            },
-            ExprKind::Str(s) => Operand::Name {
-                text: s.clone(),
-                span: e.span,
-                quoted: true,
-            },
+            ExprKind::Ident(name) => Operand::Name { text: name.clone(), span: e.span, quoted: false },
+            ExprKind::Str(s) => Operand::Name { text: s.clone(), span: e.span, quoted: true },
             _ => Operand::Typed(self.check_compound(e)),
         }
     }
@@ -295,11 +261,7 @@ impl Checker<'_, '_> {
         if let Some(&q) = self.scope.q_index.get(name) {
             if let Some(limit) = self.before {
                 if q == limit {
-                    self.error(
-                        span,
-                        format!("the `show_if` of `{name}` cannot depend on `{name}` itself"),
-                        None,
-                    );
+                    self.error(span, format!("the `show_if` of `{name}` cannot depend on `{name}` itself"), None);
                 } else if q > limit {
                     let current = self.qid(limit).to_string();
                     self.error(
@@ -336,28 +298,18 @@ impl Checker<'_, '_> {
                 }
             }
             let label = (ty != Ty::Error).then(|| format!("`{name}` ({})", self.noun(ty)));
-            return Typed {
-                ty,
-                node: Node::Let(l as u32),
-                label,
-            };
+            return Typed { ty, node: Node::Let(l as u32), label };
         }
         match name {
             "yes" | "true" => return Typed::plain(Ty::Bool, Node::Bool(true)),
             "no" | "false" => return Typed::plain(Ty::Bool, Node::Bool(false)),
             _ => {}
         }
-        let names = self
-            .scope
-            .q_index
-            .keys()
-            .chain(self.scope.let_index.keys())
-            .copied();
+        let names = self.scope.q_index.keys().chain(self.scope.let_index.keys()).copied();
         let suggestion = suggest(name, names);
         let hint = if suggestion.is_none() {
-            let owners: Vec<usize> = (0..self.scope.questions.len())
-                .filter(|&q| self.scope.questions[q].options.contains(&name))
-                .collect();
+            let owners: Vec<usize> =
+                (0..self.scope.questions.len()).filter(|&q| self.scope.questions[q].options.contains(&name)).collect();
             owners.first().map(|&q| {
                 let qid = self.qid(q);
                 let example = match self.scope.questions[q].qtype {
@@ -369,11 +321,7 @@ impl Checker<'_, '_> {
         } else {
             None
         };
-        self.error(
-            span,
-            format!("unknown name `{name}`{}", did_you_mean(suggestion)),
-            hint,
-        );
+        self.error(span, format!("unknown name `{name}`{}", did_you_mean(suggestion)), hint);
         Typed::error()
     }
 
@@ -385,11 +333,7 @@ impl Checker<'_, '_> {
         };
         match other {
             Ty::Sym(q) | Ty::Set(q) => {
-                if let Some(i) = self.scope.questions[q]
-                    .options
-                    .iter()
-                    .position(|o| *o == text)
-                {
+                if let Some(i) = self.scope.questions[q].options.iter().position(|o| *o == text) {
                     return Typed::plain(Ty::Sym(q), Node::Sym(i as u32));
                 }
                 let names_something = !quoted
@@ -400,8 +344,7 @@ impl Checker<'_, '_> {
                     return self.settle(&text, span, quoted);
                 }
                 let options = self.scope.questions[q].options.clone();
-                let hint =
-                    suggest(&text, options.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                let hint = suggest(&text, options.iter().copied()).map(|s| format!("did you mean `{s}`?"));
                 self.error(
                     span,
                     format!(
@@ -461,13 +404,8 @@ impl Checker<'_, '_> {
 
     fn names_value(&self, op: &Operand) -> bool {
         match op {
-            Operand::Name {
-                text,
-                quoted: false,
-                ..
-            } => {
-                self.scope.q_index.contains_key(text.as_str())
-                    || self.scope.let_index.contains_key(text.as_str())
+            Operand::Name { text, quoted: false, .. } => {
+                self.scope.q_index.contains_key(text.as_str()) || self.scope.let_index.contains_key(text.as_str())
             }
             _ => false,
         }
@@ -522,22 +460,14 @@ impl Checker<'_, '_> {
                 let is_and = matches!(e.kind, ExprKind::And(_));
                 let word = if is_and { "`and`" } else { "`or`" };
                 let nodes = items.iter().map(|i| self.boolean(i, word)).collect();
-                let node = if is_and {
-                    Node::And(nodes)
-                } else {
-                    Node::Or(nodes)
-                };
+                let node = if is_and { Node::And(nodes) } else { Node::Or(nodes) };
                 Typed::plain(Ty::Bool, node)
             }
             ExprKind::Neg(inner) => {
                 let t = self.check(inner);
                 if !matches!(t.ty, Ty::Num | Ty::Error) {
                     let d = self.describe(&t);
-                    self.error(
-                        inner.span,
-                        format!("`-` needs a number, but this is {d}"),
-                        None,
-                    );
+                    self.error(inner.span, format!("`-` needs a number, but this is {d}"), None);
                     return Typed::error();
                 }
                 // Fold so that `-3` is a constant (lists accept only constants).
@@ -556,11 +486,7 @@ impl Checker<'_, '_> {
         let t = self.check(e);
         if !matches!(t.ty, Ty::Bool | Ty::Error) {
             let d = self.describe(&t);
-            self.error(
-                e.span,
-                format!("{word} needs yes/no values, but this is {d}"),
-                None,
-            );
+            self.error(e.span, format!("{word} needs yes/no values, but this is {d}"), None);
         }
         t.node
     }
@@ -575,15 +501,8 @@ impl Checker<'_, '_> {
                     self.error(e.span, format!("cannot compare {ld} with {rd}"), hint);
                     return Typed::plain(Ty::Bool, Node::Bool(false));
                 }
-                let cop = if op == BinOp::Eq {
-                    CmpOp::Eq
-                } else {
-                    CmpOp::Ne
-                };
-                Typed::plain(
-                    Ty::Bool,
-                    Node::Cmp(cop, Box::new(lt.node), Box::new(rt.node)),
-                )
+                let cop = if op == BinOp::Eq { CmpOp::Eq } else { CmpOp::Ne };
+                Typed::plain(Ty::Bool, Node::Cmp(cop, Box::new(lt.node), Box::new(rt.node)))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let (lt, rt) = (self.check(l), self.check(r));
@@ -594,10 +513,7 @@ impl Checker<'_, '_> {
                         let d = self.describe(t);
                         self.error(
                             span,
-                            format!(
-                                "`{}` needs numbers on both sides, but the {side} side is {d}",
-                                op.symbol()
-                            ),
+                            format!("`{}` needs numbers on both sides, but the {side} side is {d}", op.symbol()),
                             None,
                         );
                         ok = false;
@@ -613,10 +529,7 @@ impl Checker<'_, '_> {
                     BinOp::Gt => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                Typed::plain(
-                    Ty::Bool,
-                    Node::Cmp(cop, Box::new(lt.node), Box::new(rt.node)),
-                )
+                Typed::plain(Ty::Bool, Node::Cmp(cop, Box::new(lt.node), Box::new(rt.node)))
             }
             BinOp::In => self.membership(e, l, r),
             BinOp::Contains => self.contains(l, r),
@@ -627,10 +540,7 @@ impl Checker<'_, '_> {
                         let d = self.describe(t);
                         self.error(
                             span,
-                            format!(
-                                "`{}` needs numbers on both sides, but the {side} side is {d}",
-                                op.symbol()
-                            ),
+                            format!("`{}` needs numbers on both sides, but the {side} side is {d}", op.symbol()),
                             None,
                         );
                     }
@@ -641,10 +551,7 @@ impl Checker<'_, '_> {
                     BinOp::Mul => ArithOp::Mul,
                     _ => ArithOp::Div,
                 };
-                Typed::plain(
-                    Ty::Num,
-                    Node::Arith(aop, Box::new(lt.node), Box::new(rt.node)),
-                )
+                Typed::plain(Ty::Num, Node::Arith(aop, Box::new(lt.node), Box::new(rt.node)))
             }
         }
     }
@@ -653,20 +560,15 @@ impl Checker<'_, '_> {
         let ExprKind::List(items) = &r.kind else {
             let rt = self.check(r);
             let hint = match (rt.ty, &l.kind) {
-                (Ty::Set(q), ExprKind::Ident(v) | ExprKind::Str(v)) => Some(format!(
-                    "to test whether `{v}` was chosen, write `{} contains {v}`",
-                    self.qid(q)
-                )),
+                (Ty::Set(q), ExprKind::Ident(v) | ExprKind::Str(v)) => {
+                    Some(format!("to test whether `{v}` was chosen, write `{} contains {v}`", self.qid(q)))
+                }
                 _ => {
                     self.check(l);
                     None
                 }
             };
-            self.error(
-                r.span,
-                "the right side of `in` must be a list, such as `[a, b]`".into(),
-                hint,
-            );
+            self.error(r.span, "the right side of `in` must be a list, such as `[a, b]`".into(), hint);
             return Typed::plain(Ty::Bool, Node::Bool(false));
         };
         let lt = self.check(l);
@@ -678,14 +580,10 @@ impl Checker<'_, '_> {
             if it.ty == Ty::Error || lt.ty == Ty::Error {
                 continue;
             }
-            if !matches!(
-                it.node,
-                Node::Bool(_) | Node::Num(_) | Node::Text(_) | Node::Sym(_)
-            ) {
+            if !matches!(it.node, Node::Bool(_) | Node::Num(_) | Node::Text(_) | Node::Sym(_)) {
                 self.error(
                     item.span,
-                    "the items of a list must be fixed values: options, numbers, texts or yes/no"
-                        .into(),
+                    "the items of a list must be fixed values: options, numbers, texts or yes/no".into(),
                     None,
                 );
                 continue;
@@ -706,11 +604,7 @@ impl Checker<'_, '_> {
             consts.push(it.node);
         }
         if matches!(lt.ty, Ty::Time) {
-            self.error(
-                e.span,
-                "`in` cannot be used with a date and time; compare with `<` or `>`".into(),
-                None,
-            );
+            self.error(e.span, "`in` cannot be used with a date and time; compare with `<` or `>`".into(), None);
         }
         let node = match lt.ty {
             Ty::Set(_) => Node::AnyOf(Box::new(lt.node), mask),
@@ -725,10 +619,7 @@ impl Checker<'_, '_> {
             Ty::Set(q) => q,
             Ty::Error => {
                 // Still look at the right side for its own mistakes.
-                if !matches!(
-                    r.kind,
-                    ExprKind::Ident(_) | ExprKind::Str(_) | ExprKind::List(_)
-                ) {
+                if !matches!(r.kind, ExprKind::Ident(_) | ExprKind::Str(_) | ExprKind::List(_)) {
                     self.check(r);
                 }
                 return Typed::plain(Ty::Bool, Node::Bool(false));
@@ -736,16 +627,14 @@ impl Checker<'_, '_> {
             other => {
                 let d = self.describe(&lt);
                 let hint = match (other, &l.kind) {
-                    (Ty::Sym(_), ExprKind::Ident(name)) => Some(format!(
-                        "`{name}` has one answer; write `{name} = …` or `{name} in [a, b]`"
-                    )),
+                    (Ty::Sym(_), ExprKind::Ident(name)) => {
+                        Some(format!("`{name}` has one answer; write `{name} = …` or `{name} in [a, b]`"))
+                    }
                     _ => None,
                 };
                 self.error(
                     l.span,
-                    format!(
-                        "`contains` needs a multiple-choice question on its left, but the left side is {d}"
-                    ),
+                    format!("`contains` needs a multiple-choice question on its left, but the left side is {d}"),
                     hint,
                 );
                 return Typed::plain(Ty::Bool, Node::Bool(false));
@@ -765,18 +654,13 @@ impl Checker<'_, '_> {
         let op = self.operand(r);
         let rt = self.resolve(op, Ty::Set(q));
         match rt.node {
-            Node::Sym(i) if rt.ty == Ty::Sym(q) => {
-                Typed::plain(Ty::Bool, Node::Has(Box::new(lt.node), i))
-            }
+            Node::Sym(i) if rt.ty == Ty::Sym(q) => Typed::plain(Ty::Bool, Node::Has(Box::new(lt.node), i)),
             _ => {
                 if rt.ty != Ty::Error {
                     let d = self.describe(&rt);
                     self.error(
                         r.span,
-                        format!(
-                            "the right side of `contains` must be an option of `{}`, but this is {d}",
-                            self.qid(q)
-                        ),
+                        format!("the right side of `contains` must be an option of `{}`, but this is {d}", self.qid(q)),
                         None,
                     );
                 }
@@ -798,29 +682,18 @@ impl Checker<'_, '_> {
                     let t = self.check(a);
                     if !matches!(t.ty, Ty::Num | Ty::Error) {
                         let d = self.describe(&t);
-                        self.error(
-                            a.span,
-                            format!("`{name}` needs numbers, but this is {d}"),
-                            None,
-                        );
+                        self.error(a.span, format!("`{name}` needs numbers, but this is {d}"), None);
                     }
                     nodes.push(t.node);
                 }
-                let node = if name == "max" {
-                    Node::Max(nodes)
-                } else {
-                    Node::Min(nodes)
-                };
+                let node = if name == "max" { Node::Max(nodes) } else { Node::Min(nodes) };
                 Typed::plain(Ty::Num, node)
             }
             "count" => {
                 if args.len() != 1 {
                     self.error(
                         e.span,
-                        format!(
-                            "`count` takes one multiple-choice question, but got {} arguments",
-                            args.len()
-                        ),
+                        format!("`count` takes one multiple-choice question, but got {} arguments", args.len()),
                         None,
                     );
                     return Typed::error();
@@ -841,10 +714,7 @@ impl Checker<'_, '_> {
                 if args.len() != 3 {
                     self.error(
                         e.span,
-                        format!(
-                            "`if` takes three arguments, `if(condition, then, otherwise)`, but got {}",
-                            args.len()
-                        ),
+                        format!("`if` takes three arguments, `if(condition, then, otherwise)`, but got {}", args.len()),
                         None,
                     );
                     return Typed::error();
@@ -866,10 +736,7 @@ impl Checker<'_, '_> {
                         Ty::Error
                     }
                 };
-                Typed::plain(
-                    ty,
-                    Node::If(Box::new(c), Box::new(a.node), Box::new(b.node)),
-                )
+                Typed::plain(ty, Node::If(Box::new(c), Box::new(a.node), Box::new(b.node)))
             }
             _ => {
                 let s = suggest(name, FUNCTIONS);
@@ -896,25 +763,14 @@ mod tests {
         let qs = vec![
             ("personal_data", QuestionType::YesNoUnknown, vec![]),
             ("subjects", QuestionType::Number, vec![]),
-            (
-                "cause",
-                QuestionType::Single,
-                vec!["phishing", "ransomware", "lost_device"],
-            ),
-            (
-                "data_categories",
-                QuestionType::Multi,
-                vec!["contact", "health", "financial"],
-            ),
+            ("cause", QuestionType::Single, vec!["phishing", "ransomware", "lost_device"]),
+            ("data_categories", QuestionType::Multi, vec!["contact", "health", "financial"]),
             ("found_at", QuestionType::Datetime, vec![]),
             ("notes", QuestionType::Text, vec![]),
         ];
         let q_index = qs.iter().enumerate().map(|(i, q)| (q.0, i)).collect();
         Scope {
-            questions: qs
-                .into_iter()
-                .map(|(id, qtype, options)| QInfo { id, qtype, options })
-                .collect(),
+            questions: qs.into_iter().map(|(id, qtype, options)| QInfo { id, qtype, options }).collect(),
             q_index,
             let_index: [("severity", 0)].into_iter().collect(),
             let_types: vec![Some(Ty::Num)],
@@ -964,31 +820,16 @@ mod tests {
 
     #[test]
     fn resolves_options_to_indices() {
-        assert_eq!(
-            node("cause = ransomware"),
-            Node::Cmp(CmpOp::Eq, Box::new(Node::Q(2)), Box::new(Node::Sym(1)))
-        );
-        assert_eq!(
-            node("data_categories in [health, financial]"),
-            Node::AnyOf(Box::new(Node::Q(3)), 0b110)
-        );
-        assert_eq!(
-            node("data_categories contains contact"),
-            Node::Has(Box::new(Node::Q(3)), 0)
-        );
-        assert_eq!(
-            node("subjects in [-1]"),
-            Node::In(Box::new(Node::Q(1)), vec![Node::Num(-1.0)])
-        );
+        assert_eq!(node("cause = ransomware"), Node::Cmp(CmpOp::Eq, Box::new(Node::Q(2)), Box::new(Node::Sym(1))));
+        assert_eq!(node("data_categories in [health, financial]"), Node::AnyOf(Box::new(Node::Q(3)), 0b110));
+        assert_eq!(node("data_categories contains contact"), Node::Has(Box::new(Node::Q(3)), 0));
+        assert_eq!(node("subjects in [-1]"), Node::In(Box::new(Node::Q(1)), vec![Node::Num(-1.0)]));
     }
 
     #[test]
     fn unknown_names_suggest() {
         let e = one_error("subjetcs > 10");
-        assert_eq!(
-            e.message,
-            "unknown name `subjetcs`; did you mean `subjects`?"
-        );
+        assert_eq!(e.message, "unknown name `subjetcs`; did you mean `subjects`?");
         assert_eq!(e.span, (0, 8));
         let e = one_error("health = yes");
         assert_eq!(e.message, "unknown name `health`");
@@ -1121,10 +962,7 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("subjetcs", ["subjects", "cause"]), Some("subjects"));
-        assert_eq!(
-            suggest("isolate-sytems", ["isolate-systems"]),
-            Some("isolate-systems")
-        );
+        assert_eq!(suggest("isolate-sytems", ["isolate-systems"]), Some("isolate-systems"));
         assert_eq!(suggest("xyz", ["subjects"]), None);
         assert_eq!(suggest("Cause", ["cause"]), Some("cause"));
     }

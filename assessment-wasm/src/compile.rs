@@ -8,8 +8,8 @@ use crate::check::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
 use crate::eval::{Env, Ev, Node, QSet, Tri, Val};
 use crate::expr::{self, Expr, ExprKind, Span};
 use crate::model::{
-    ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, QuestionType,
-    SourceInfo, StepInfo, Track,
+    ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, QuestionType, SourceInfo, StepInfo,
+    Track,
 };
 use crate::text::Text;
 use crate::time::{parse_due, Due, HOUR_MS};
@@ -247,10 +247,12 @@ impl Compiled {
     }
 
     /// Loads what [`Compiled::to_json`] wrote, and checks that every index
-    /// in it is in range so that evaluation cannot go wrong.
+    /// in it is in range so that evaluation cannot go wrong. (Reads through
+    /// [`serde_json::Value`] by hand, which keeps the wasm small; the
+    /// derived `Deserialize` gives the same result.)
     pub fn from_json(s: &str) -> Result<Compiled, String> {
-        let c: Compiled =
-            serde_json::from_str(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
+        let v: serde_json::Value = serde_json::from_str(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
+        let c = crate::load::compiled(&v).map_err(|e| format!("not a compiled assessment: {e}"))?;
         c.validate()?;
         Ok(c)
     }
@@ -293,30 +295,21 @@ impl Compiled {
                 return Err(format!("question `{}` has more than 64 options", q.id));
             }
             if let Some(s) = &q.show_if {
-                if !refs_ok(s, self.lets.len()) || deps(s, &let_qdeps).max().is_some_and(|m| m >= i)
-                {
-                    return Err(format!(
-                        "the show_if of `{}` refers to a later question",
-                        q.id
-                    ));
+                if !refs_ok(s, self.lets.len()) || deps(s, &let_qdeps).max().is_some_and(|m| m >= i) {
+                    return Err(format!("the show_if of `{}` refers to a later question", q.id));
                 }
             }
         }
         for r in &self.rules {
             if !refs_ok(&r.when, self.lets.len())
-                || r.verdicts
-                    .iter()
-                    .any(|v| *v as usize >= self.verdicts.len())
+                || r.verdicts.iter().any(|v| *v as usize >= self.verdicts.len())
                 || r.actions.iter().any(|a| *a as usize >= self.actions.len())
             {
                 return Err(format!("rule `{}` refers to something missing", r.id));
             }
         }
         for a in &self.actions {
-            if a.when
-                .as_ref()
-                .is_some_and(|w| !refs_ok(w, self.lets.len()))
-            {
+            if a.when.as_ref().is_some_and(|w| !refs_ok(w, self.lets.len())) {
                 return Err(format!("action `{}` refers to something missing", a.id));
             }
         }
@@ -327,15 +320,8 @@ impl Compiled {
 /// Checks `def` in the context of the handbook and compiles it for
 /// `ctx.lang`. `Ok` carries the warnings; `Err` every problem found,
 /// warnings included.
-pub fn compile(
-    def: &AssessmentDef,
-    ctx: &Context,
-) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut c = Compiler {
-        def,
-        ctx,
-        diags: Vec::new(),
-    };
+pub fn compile(def: &AssessmentDef, ctx: &Context) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut c = Compiler { def, ctx, diags: Vec::new() };
     let compiled = c.run();
     if c.diags.iter().any(Diagnostic::is_error) {
         Err(c.diags)
@@ -344,9 +330,7 @@ pub fn compile(
     }
 }
 
-const RESERVED: [&str; 9] = [
-    "and", "or", "not", "in", "contains", "yes", "no", "true", "false",
-];
+const RESERVED: [&str; 9] = ["and", "or", "not", "in", "contains", "yes", "no", "true", "false"];
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
@@ -391,23 +375,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn error(&mut self, path: Vec<PathSeg>, message: String, hint: Option<String>) {
-        self.diags.push(Diagnostic {
-            severity: Severity::Error,
-            path,
-            span: None,
-            message,
-            hint,
-        });
+        self.diags.push(Diagnostic { severity: Severity::Error, path, span: None, message, hint });
     }
 
     fn warning(&mut self, path: Vec<PathSeg>, message: String, hint: Option<String>) {
-        self.diags.push(Diagnostic {
-            severity: Severity::Warning,
-            path,
-            span: None,
-            message,
-            hint,
-        });
+        self.diags.push(Diagnostic { severity: Severity::Warning, path, span: None, message, hint });
     }
 
     fn expr_errors(&mut self, path: &[PathSeg], prefix: &str, errs: Vec<ExprError>) {
@@ -426,15 +398,7 @@ impl<'a> Compiler<'a> {
         match expr::parse(src) {
             Ok(e) => Some(e),
             Err(e) => {
-                self.expr_errors(
-                    path,
-                    prefix,
-                    vec![ExprError {
-                        span: e.span,
-                        message: e.message,
-                        hint: e.hint,
-                    }],
-                );
+                self.expr_errors(path, prefix, vec![ExprError { span: e.span, message: e.message, hint: e.hint }]);
                 None
             }
         }
@@ -460,27 +424,15 @@ impl<'a> Compiler<'a> {
                     IdRule::Identifier => "letters, digits and `_`, not starting with a digit",
                     IdRule::Slug => "letters, digits, `_` and `-`",
                 };
-                self.error(
-                    path,
-                    format!("`{id}` is not a valid {what} id: use {allowed}"),
-                    None,
-                );
+                self.error(path, format!("`{id}` is not a valid {what} id: use {allowed}"), None);
                 continue;
             }
             if rule == IdRule::Identifier && RESERVED.contains(&id) {
-                self.error(
-                    path,
-                    format!("`{id}` is a reserved word and cannot be a {what} id"),
-                    None,
-                );
+                self.error(path, format!("`{id}` is a reserved word and cannot be a {what} id"), None);
                 continue;
             }
             if let Some(first) = seen.get(id) {
-                self.error(
-                    path,
-                    format!("duplicate {what} id `{id}`: {section}[{first}] has it too"),
-                    None,
-                );
+                self.error(path, format!("duplicate {what} id `{id}`: {section}[{first}] has it too"), None);
                 continue;
             }
             seen.insert(id, i);
@@ -490,44 +442,18 @@ impl<'a> Compiler<'a> {
 
     fn run(&mut self) -> Compiled {
         let def = self.def;
-        let areas = self.check_ids(
-            "areas",
-            def.areas.iter().map(|a| a.id.as_str()),
-            IdRule::Identifier,
-            "area",
-        );
-        let q_index = self.check_ids(
-            "questions",
-            def.questions.iter().map(|q| q.id.as_str()),
-            IdRule::Identifier,
-            "question",
-        );
-        let let_ids = self.check_ids(
-            "let",
-            def.lets.iter().map(|l| l.id.as_str()),
-            IdRule::Identifier,
-            "let",
-        );
-        let verdict_index = self.check_ids(
-            "verdicts",
-            def.verdicts.iter().map(|v| v.id.as_str()),
-            IdRule::Identifier,
-            "verdict",
-        );
-        self.check_ids(
-            "rules",
-            def.rules.iter().map(|r| r.id.as_str()),
-            IdRule::Slug,
-            "rule",
-        );
+        let areas = self.check_ids("areas", def.areas.iter().map(|a| a.id.as_str()), IdRule::Identifier, "area");
+        let q_index =
+            self.check_ids("questions", def.questions.iter().map(|q| q.id.as_str()), IdRule::Identifier, "question");
+        let let_ids = self.check_ids("let", def.lets.iter().map(|l| l.id.as_str()), IdRule::Identifier, "let");
+        let verdict_index =
+            self.check_ids("verdicts", def.verdicts.iter().map(|v| v.id.as_str()), IdRule::Identifier, "verdict");
+        self.check_ids("rules", def.rules.iter().map(|r| r.id.as_str()), IdRule::Slug, "rule");
         for (i, l) in def.lets.iter().enumerate() {
             if q_index.contains_key(l.id.as_str()) && let_ids.get(l.id.as_str()) == Some(&i) {
                 self.error(
                     path!["let", i, "id"],
-                    format!(
-                        "`{}` is already the id of a question; a `let` needs an id of its own",
-                        l.id
-                    ),
+                    format!("`{}` is already the id of a question; a `let` needs an id of its own", l.id),
                     None,
                 );
             }
@@ -541,9 +467,7 @@ impl<'a> Compiler<'a> {
                 id: &q.id,
                 qtype: q.qtype,
                 options: match q.qtype {
-                    QuestionType::Single | QuestionType::Multi => {
-                        q.options.iter().map(|o| o.value.as_str()).collect()
-                    }
+                    QuestionType::Single | QuestionType::Multi => q.options.iter().map(|o| o.value.as_str()).collect(),
                     _ => Vec::new(),
                 },
             })
@@ -586,22 +510,9 @@ impl<'a> Compiler<'a> {
             roles.extend(a.party.as_deref());
         }
         roles.extend(verdicts.iter().filter_map(|v| v.contact.as_deref()));
-        let contacts = self
-            .ctx
-            .contacts
-            .iter()
-            .filter(|c| roles.contains(c.role.as_str()))
-            .cloned()
-            .collect();
-        let phase_ids: BTreeSet<&str> =
-            collected.actions.iter().map(|a| a.phase.as_str()).collect();
-        let phases = self
-            .ctx
-            .phases
-            .iter()
-            .filter(|p| phase_ids.contains(p.id.as_str()))
-            .cloned()
-            .collect();
+        let contacts = self.ctx.contacts.iter().filter(|c| roles.contains(c.role.as_str())).cloned().collect();
+        let phase_ids: BTreeSet<&str> = collected.actions.iter().map(|a| a.phase.as_str()).collect();
+        let phases = self.ctx.phases.iter().filter(|p| phase_ids.contains(p.id.as_str())).cloned().collect();
 
         Compiled {
             id: def.id.clone(),
@@ -610,14 +521,7 @@ impl<'a> Compiler<'a> {
             title: self.t(&def.title),
             intro: self.t_opt(&def.intro),
             hash: answers_hash(def),
-            areas: def
-                .areas
-                .iter()
-                .map(|a| CArea {
-                    id: a.id.clone(),
-                    title: self.t(&a.title),
-                })
-                .collect(),
+            areas: def.areas.iter().map(|a| CArea { id: a.id.clone(), title: self.t(&a.title) }).collect(),
             questions,
             lets,
             verdicts,
@@ -638,15 +542,8 @@ impl<'a> Compiler<'a> {
             if is_choice && q.options.is_empty() {
                 self.error(
                     path!["questions", i, "type"],
-                    format!(
-                        "`{}` is a `{}` question but has no `options`",
-                        q.id,
-                        type_name(q.qtype)
-                    ),
-                    Some(
-                        "list the choices under `options:`, each with a `value` and a `label`"
-                            .into(),
-                    ),
+                    format!("`{}` is a `{}` question but has no `options`", q.id, type_name(q.qtype)),
+                    Some("list the choices under `options:`, each with a `value` and a `label`".into()),
                 );
             }
             if !is_choice && !is_yes_no && !q.options.is_empty() {
@@ -663,11 +560,7 @@ impl<'a> Compiler<'a> {
             if q.qtype == QuestionType::Multi && q.options.len() > 64 {
                 self.error(
                     path!["questions", i, "options"],
-                    format!(
-                        "`{}` has {} options; a `multi` question can have at most 64",
-                        q.id,
-                        q.options.len()
-                    ),
+                    format!("`{}` has {} options; a `multi` question can have at most 64", q.id, q.options.len()),
                     None,
                 );
             }
@@ -679,32 +572,28 @@ impl<'a> Compiler<'a> {
                 } else if o.value == "unknown" {
                     self.error(
                         path,
-                        "`unknown` cannot be an option value: it is the answer \"I don't know\""
-                            .into(),
+                        "`unknown` cannot be an option value: it is the answer \"I don't know\"".into(),
                         Some("set `allow_unknown: true` on the question to offer it".into()),
                     );
                 } else if is_yes_no && o.value != "yes" && o.value != "no" {
                     self.error(
                         path,
-                        format!(
-                            "the options of a yes/no question can only be `yes` and `no`, not `{}`",
-                            o.value
-                        ),
+                        format!("the options of a yes/no question can only be `yes` and `no`, not `{}`", o.value),
                         None,
                     );
                 } else if !seen.insert(o.value.as_str()) {
-                    self.error(
-                        path,
-                        format!("duplicate option `{}` in question `{}`", o.value, q.id),
-                        None,
-                    );
+                    self.error(path, format!("duplicate option `{}` in question `{}`", o.value, q.id), None);
                 }
             }
             if (q.min.is_some() || q.max.is_some()) && q.qtype != QuestionType::Number {
                 let key = if q.min.is_some() { "min" } else { "max" };
                 self.error(
                     path!["questions", i, key],
-                    format!("`min` and `max` only apply to number questions, but `{}` is a `{}` question", q.id, type_name(q.qtype)),
+                    format!(
+                        "`min` and `max` only apply to number questions, but `{}` is a `{}` question",
+                        q.id,
+                        type_name(q.qtype)
+                    ),
                     None,
                 );
             }
@@ -730,11 +619,7 @@ impl<'a> Compiler<'a> {
                     let hint = (!areas.is_empty()).then(|| {
                         format!(
                             "the areas are: {}",
-                            def.areas
-                                .iter()
-                                .map(|a| a.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            def.areas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
                         )
                     });
                     self.error(
@@ -747,10 +632,7 @@ impl<'a> Compiler<'a> {
             if def.kind == Kind::Training && !q.options.iter().any(|o| o.correct == Some(true)) {
                 self.error(
                     path!["questions", i],
-                    format!(
-                        "training question `{}` has no option marked `correct: true`",
-                        q.id
-                    ),
+                    format!("training question `{}` has no option marked `correct: true`", q.id),
                     Some("mark the right answer or answers with `correct: true`".into()),
                 );
             }
@@ -771,8 +653,7 @@ impl<'a> Compiler<'a> {
                         feedback: self.t_opt(&o.feedback),
                     })
                     .collect(),
-                allow_unknown: q.qtype == QuestionType::YesNoUnknown
-                    || q.allow_unknown == Some(true),
+                allow_unknown: q.qtype == QuestionType::YesNoUnknown || q.allow_unknown == Some(true),
                 min: q.min,
                 max: q.max,
                 unit: self.t_opt(&q.unit),
@@ -850,8 +731,7 @@ impl<'a> Compiler<'a> {
                             let cycle: Vec<usize> = stack[pos..].iter().map(|(x, _)| *x).collect();
                             let next = cycle.get(1).copied().unwrap_or(w);
                             let span = edges[w].iter().find(|(t, _)| *t == next).map(|(_, s)| *s);
-                            let mut names: Vec<&str> =
-                                cycle.iter().map(|&x| def.lets[x].id.as_str()).collect();
+                            let mut names: Vec<&str> = cycle.iter().map(|&x| def.lets[x].id.as_str()).collect();
                             names.push(&def.lets[w].id);
                             for &x in &cycle {
                                 in_cycle[x] = true;
@@ -860,14 +740,8 @@ impl<'a> Compiler<'a> {
                                 severity: Severity::Error,
                                 path: path!["let", w, "expr"],
                                 span,
-                                message: format!(
-                                    "`{}` depends on itself: {}",
-                                    def.lets[w].id,
-                                    names.join(" → ")
-                                ),
-                                hint: Some(
-                                    "a `let` can only use values that do not use it in turn".into(),
-                                ),
+                                message: format!("`{}` depends on itself: {}", def.lets[w].id, names.join(" → ")),
+                                hint: Some("a `let` can only use values that do not use it in turn".into()),
                             });
                         }
                         _ => {}
@@ -902,12 +776,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            out.push(CLet {
-                id: l.id.clone(),
-                label: self.t_opt(&l.label),
-                expr: node,
-                src: l.expr.clone(),
-            });
+            out.push(CLet { id: l.id.clone(), label: self.t_opt(&l.label), expr: node, src: l.expr.clone() });
         }
         out
     }
@@ -915,11 +784,7 @@ impl<'a> Compiler<'a> {
     fn rules(&mut self, scope: &Scope<'_>, verdict_index: &BTreeMap<&str, usize>) -> Collected {
         let def = self.def;
         let ctx = self.ctx;
-        let mut col = Collected {
-            actions: Vec::new(),
-            action_index: BTreeMap::new(),
-            rules: Vec::new(),
-        };
+        let mut col = Collected { actions: Vec::new(), action_index: BTreeMap::new(), rules: Vec::new() };
         let step_ids: BTreeSet<&str> = ctx.steps.iter().map(|s| s.id.as_str()).collect();
         let mut inline_at: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for (i, r) in def.rules.iter().enumerate() {
@@ -960,11 +825,7 @@ impl<'a> Compiler<'a> {
                         }
                         let Some(step) = ctx.steps.iter().find(|s| &s.id == id) else {
                             let s = suggest(id, step_ids.iter().copied());
-                            self.error(
-                                apath,
-                                format!("unknown step `{id}`{}", did_you_mean(s)),
-                                None,
-                            );
+                            self.error(apath, format!("unknown step `{id}`{}", did_you_mean(s)), None);
                             continue;
                         };
                         let action = self.step_action(scope, step);
@@ -987,9 +848,7 @@ impl<'a> Compiler<'a> {
                             self.error(
                                 idpath,
                                 format!("action id `{id}` is already the id of a playbook step"),
-                                Some(format!(
-                                    "refer to the step as `- {id}`, or give this action another id"
-                                )),
+                                Some(format!("refer to the step as `- {id}`, or give this action another id")),
                             );
                             continue;
                         }
@@ -1027,21 +886,11 @@ impl<'a> Compiler<'a> {
 
     fn unknown_contact(&mut self, path: Vec<PathSeg>, role: &str) {
         let s = suggest(role, self.ctx.contacts.iter().map(|c| c.role.as_str()));
-        self.error(
-            path,
-            format!("unknown contact `{role}`{}", did_you_mean(s)),
-            None,
-        );
+        self.error(path, format!("unknown contact `{role}`{}", did_you_mean(s)), None);
     }
 
     /// The window of the contact `role`, reporting why there is none.
-    fn window_of(
-        &mut self,
-        role: Option<&str>,
-        who: &str,
-        due_path: Vec<PathSeg>,
-        role_key: &str,
-    ) -> Option<i64> {
+    fn window_of(&mut self, role: Option<&str>, who: &str, due_path: Vec<PathSeg>, role_key: &str) -> Option<i64> {
         let Some(role) = role else {
             self.error(
                 due_path,
@@ -1055,9 +904,7 @@ impl<'a> Compiler<'a> {
             self.error(
                 due_path,
                 format!("{who} is due `window`, but contact `{role}` has no `window`"),
-                Some(format!(
-                    "add `window: 24h` (or the right duration) to `{role}` in contacts.yaml"
-                )),
+                Some(format!("add `window: 24h` (or the right duration) to `{role}` in contacts.yaml")),
             );
             return None;
         };
@@ -1080,10 +927,7 @@ impl<'a> Compiler<'a> {
 
     fn step_action(&mut self, scope: &Scope<'_>, step: &StepInfo) -> CAction {
         let sid = step.id.as_str();
-        let prefix = format!(
-            "in the `when` of step `{sid}` (playbook `{}`): ",
-            step.playbook
-        );
+        let prefix = format!("in the `when` of step `{sid}` (playbook `{}`): ", step.playbook);
         let when = step.when.as_ref().and_then(|src| {
             let path = path!["steps", sid, "when"];
             let e = self.parse(src, &path, &prefix)?;
@@ -1103,12 +947,7 @@ impl<'a> Compiler<'a> {
         let (due, window_ms) = match parse_due(&step.due) {
             Ok(Due::Window) => {
                 let who = format!("step `{sid}`");
-                let w = self.window_of(
-                    step.party.as_deref(),
-                    &who,
-                    path!["steps", sid, "due"],
-                    "party",
-                );
+                let w = self.window_of(step.party.as_deref(), &who, path!["steps", sid, "due"], "party");
                 (Due::Window, w)
             }
             Ok(d) => (d, None),
@@ -1200,12 +1039,7 @@ impl<'a> Compiler<'a> {
                 None => None,
                 Some(Ok(Due::Window)) => {
                     let who = format!("verdict `{}`", v.id);
-                    window_ms = self.window_of(
-                        v.contact.as_deref(),
-                        &who,
-                        path!["verdicts", i, "due"],
-                        "contact",
-                    );
+                    window_ms = self.window_of(v.contact.as_deref(), &who, path!["verdicts", i, "due"], "contact");
                     Some(Due::Window)
                 }
                 Some(Ok(d)) => Some(d),
@@ -1229,24 +1063,17 @@ impl<'a> Compiler<'a> {
 
     /// Warnings for what can never happen: questions never shown, rules
     /// that never apply, verdicts nothing gives.
-    fn reach_warnings(
-        &mut self,
-        scope: &Scope<'_>,
-        questions: &[CQuestion],
-        lets: &[CLet],
-        rules: &[CRule],
-    ) {
-        let reach = Reach {
-            scope,
-            questions,
-            lets,
-        };
+    fn reach_warnings(&mut self, scope: &Scope<'_>, questions: &[CQuestion], lets: &[CLet], rules: &[CRule]) {
+        let reach = Reach { scope, questions, lets };
         for (i, q) in questions.iter().enumerate() {
             if let Some(node) = &q.show_if {
                 if reach.can_be_true(node) == Some(false) {
                     self.warning(
                         path!["questions", i, "show_if"],
-                        format!("question `{}` can never be shown: its `show_if` is false for every possible answer", q.id),
+                        format!(
+                            "question `{}` can never be shown: its `show_if` is false for every possible answer",
+                            q.id
+                        ),
                         None,
                     );
                 }
@@ -1258,29 +1085,21 @@ impl<'a> Compiler<'a> {
             if never {
                 self.warning(
                     path!["rules", i, "when"],
-                    format!(
-                        "rule `{}` can never apply: its `when` is false for every possible answer",
-                        r.id
-                    ),
+                    format!("rule `{}` can never apply: its `when` is false for every possible answer", r.id),
                     None,
                 );
             }
             if r.verdicts.is_empty() && r.actions.is_empty() {
                 self.warning(
                     path!["rules", i],
-                    format!(
-                        "rule `{}` has neither `verdicts` nor `actions`, so it does nothing",
-                        r.id
-                    ),
+                    format!("rule `{}` has neither `verdicts` nor `actions`, so it does nothing", r.id),
                     None,
                 );
             }
             can_fire.push(!never);
         }
         for (i, v) in self.def.verdicts.iter().enumerate() {
-            let listing: Vec<usize> = (0..rules.len())
-                .filter(|&r| rules[r].verdicts.contains(&(i as u32)))
-                .collect();
+            let listing: Vec<usize> = (0..rules.len()).filter(|&r| rules[r].verdicts.contains(&(i as u32))).collect();
             if listing.is_empty() {
                 self.warning(
                     path!["verdicts", i, "id"],
@@ -1290,10 +1109,7 @@ impl<'a> Compiler<'a> {
             } else if !listing.iter().any(|&r| can_fire[r]) {
                 self.warning(
                     path!["verdicts", i, "id"],
-                    format!(
-                        "verdict `{}` can never apply: no rule that gives it can apply",
-                        v.id
-                    ),
+                    format!("verdict `{}` can never apply: no rule that gives it can apply", v.id),
                     None,
                 );
             }
@@ -1318,10 +1134,9 @@ fn idents<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Span)>) {
     match &e.kind {
         ExprKind::Ident(name) => out.push((name, e.span)),
         ExprKind::Num(_) | ExprKind::Str(_) => {}
-        ExprKind::List(items)
-        | ExprKind::Call(_, items)
-        | ExprKind::And(items)
-        | ExprKind::Or(items) => items.iter().for_each(|i| idents(i, out)),
+        ExprKind::List(items) | ExprKind::Call(_, items) | ExprKind::And(items) | ExprKind::Or(items) => {
+            items.iter().for_each(|i| idents(i, out))
+        }
         ExprKind::Not(a) | ExprKind::Neg(a) => idents(a, out),
         ExprKind::Binary(_, a, b) => {
             idents(a, out);
@@ -1397,9 +1212,7 @@ impl Reach<'_, '_> {
                     }
                     v.extend(info.min);
                     v.extend(info.max);
-                    v.retain(|x| {
-                        info.min.is_none_or(|m| *x >= m) && info.max.is_none_or(|m| *x <= m)
-                    });
+                    v.retain(|x| info.min.is_none_or(|m| *x >= m) && info.max.is_none_or(|m| *x <= m));
                     v.sort_by(f64::total_cmp);
                     v.dedup();
                     // Midpoints catch ranges between literals (`> 10 and < 11`).
@@ -1419,19 +1232,14 @@ impl Reach<'_, '_> {
             }
             domains.push((q, dom));
         }
-        let total = domains
-            .iter()
-            .try_fold(1usize, |acc, (_, d)| acc.checked_mul(d.len().max(1)))?;
+        let total = domains.iter().try_fold(1usize, |acc, (_, d)| acc.checked_mul(d.len().max(1)))?;
         if total > MAX_COMBINATIONS {
             return None;
         }
         if domains.iter().any(|(_, d)| d.is_empty()) {
             return Some(false);
         }
-        let mut env = Env::new(
-            self.lets.iter().map(|l| &l.expr).collect(),
-            self.questions.len(),
-        );
+        let mut env = Env::new(self.lets.iter().map(|l| &l.expr).collect(), self.questions.len());
         let mut idx = vec![0usize; domains.len()];
         loop {
             for (k, (q, dom)) in domains.iter().enumerate() {

@@ -69,9 +69,7 @@ impl Node {
         match self {
             Node::Bool(_) | Node::Num(_) | Node::Text(_) | Node::Sym(_) => {}
             Node::Q(_) | Node::Let(_) => {}
-            Node::Not(a) | Node::Neg(a) | Node::AnyOf(a, _) | Node::Has(a, _) | Node::Count(a) => {
-                f(a)
-            }
+            Node::Not(a) | Node::Neg(a) | Node::AnyOf(a, _) | Node::Has(a, _) | Node::Count(a) => f(a),
             Node::And(v) | Node::Or(v) | Node::Max(v) | Node::Min(v) => v.iter().for_each(f),
             Node::Arith(_, a, b) | Node::Cmp(_, a, b) => {
                 f(a);
@@ -153,11 +151,11 @@ impl QSet {
     /// The members in increasing order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         let small = (0..128).filter(|i| self.small >> i & 1 == 1);
-        let big = self.big.iter().enumerate().flat_map(|(w, bits)| {
-            (0..64)
-                .filter(move |b| bits >> b & 1 == 1)
-                .map(move |b| 128 + w * 64 + b)
-        });
+        let big = self
+            .big
+            .iter()
+            .enumerate()
+            .flat_map(|(w, bits)| (0..64).filter(move |b| bits >> b & 1 == 1).map(move |b| 128 + w * 64 + b));
         small.chain(big)
     }
 
@@ -211,11 +209,7 @@ pub struct Ev<'a> {
 
 impl<'a> Ev<'a> {
     pub fn known(val: Val<'a>, witnesses: QSet) -> Ev<'a> {
-        Ev {
-            val,
-            witnesses,
-            unknown_on: QSet::new(),
-        }
+        Ev { val, witnesses, unknown_on: QSet::new() }
     }
 
     pub fn constant(val: Val<'a>) -> Ev<'a> {
@@ -223,11 +217,7 @@ impl<'a> Ev<'a> {
     }
 
     pub fn unknown(unknown_on: QSet, witnesses: QSet) -> Ev<'a> {
-        Ev {
-            val: Val::Unknown,
-            witnesses,
-            unknown_on,
-        }
+        Ev { val: Val::Unknown, witnesses, unknown_on }
     }
 
     /// The value read as a condition: not asked counts as false. Values of
@@ -255,14 +245,8 @@ impl<'a> Env<'a> {
     /// Every question starts unknown.
     pub fn new(lets: Vec<&'a Node>, question_count: usize) -> Env<'a> {
         let cache = vec![None; lets.len()];
-        let questions = (0..question_count)
-            .map(|i| Ev::unknown(QSet::one(i), QSet::new()))
-            .collect();
-        Env {
-            lets,
-            questions,
-            cache,
-        }
+        let questions = (0..question_count).map(|i| Ev::unknown(QSet::one(i), QSet::new())).collect();
+        Env { lets, questions, cache }
     }
 
     pub fn set_question(&mut self, i: usize, ev: Ev<'a>) {
@@ -286,11 +270,9 @@ impl<'a> Env<'a> {
             Node::Num(n) => Ev::constant(Val::Num(*n)),
             Node::Text(s) => Ev::constant(Val::Text(s)),
             Node::Sym(i) => Ev::constant(Val::Sym(*i)),
-            Node::Q(i) => self
-                .questions
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or_else(|| Ev::unknown(QSet::new(), QSet::new())),
+            Node::Q(i) => {
+                self.questions.get(*i as usize).cloned().unwrap_or_else(|| Ev::unknown(QSet::new(), QSet::new()))
+            }
             Node::Let(i) => self.eval_let(*i as usize),
             Node::Not(a) => {
                 let mut e = self.eval(a);
@@ -494,11 +476,7 @@ fn eq_only(op: CmpOp, equal: bool) -> Option<bool> {
 /// Applies a binary operation. `Absent` on either side decides the result
 /// whatever the other side is (so `f` is asked even if the other side is
 /// unknown); otherwise an unknown side makes the result unknown.
-fn combine<'a>(
-    a: Ev<'a>,
-    b: Ev<'a>,
-    f: impl FnOnce(Val<'a>, Val<'a>) -> Option<Val<'a>>,
-) -> Ev<'a> {
+fn combine<'a>(a: Ev<'a>, b: Ev<'a>, f: impl FnOnce(Val<'a>, Val<'a>) -> Option<Val<'a>>) -> Ev<'a> {
     let (a_absent, b_absent) = (a.val == Val::Absent, b.val == Val::Absent);
     if a_absent || b_absent {
         // Only the absent side(s) explain the result.
@@ -528,19 +506,11 @@ fn combine<'a>(
 }
 
 fn map_value<'a>(e: Ev<'a>, f: impl FnOnce(Val<'a>) -> Option<Val<'a>>) -> Ev<'a> {
-    let val = if e.val == Val::Unknown {
-        None
-    } else {
-        f(e.val)
-    };
+    let val = if e.val == Val::Unknown { None } else { f(e.val) };
     match val {
         Some(v) => Ev::known(v, e.witnesses),
         None => {
-            let u = if e.val == Val::Unknown {
-                e.unknown_on
-            } else {
-                QSet::new()
-            };
+            let u = if e.val == Val::Unknown { e.unknown_on } else { QSet::new() };
             Ev::unknown(u, e.witnesses)
         }
     }
@@ -644,11 +614,7 @@ mod tests {
         assert_eq!(e.val, F);
         assert!(e.unknown_on.is_empty());
         // Comparisons: both sides.
-        let cmp = Node::Cmp(
-            CmpOp::Ge,
-            Box::new(Node::Arith(ArithOp::Add, q(0), q(1))),
-            Box::new(Node::Num(3.0)),
-        );
+        let cmp = Node::Cmp(CmpOp::Ge, Box::new(Node::Arith(ArithOp::Add, q(0), q(1))), Box::new(Node::Num(3.0)));
         let e = eval_with(&[Val::Num(1.0), Val::Num(2.0)], &cmp);
         assert_eq!(e.val, T);
         let mut both = set(0);
@@ -680,10 +646,7 @@ mod tests {
             (Node::Has(q(0), 0), F),
             (Node::AnyOf(q(0), 0b11), F),
             (Node::Count(q(0)), Val::Num(0.0)),
-            (
-                Node::Arith(ArithOp::Add, q(0), Box::new(Node::Num(1.0))),
-                Val::Absent,
-            ),
+            (Node::Arith(ArithOp::Add, q(0), Box::new(Node::Num(1.0))), Val::Absent),
             (Node::Neg(q(0)), Val::Absent),
             (Node::Max(vec![Node::Num(1.0), Node::Q(0)]), Val::Absent),
         ];
@@ -692,11 +655,7 @@ mod tests {
             // Absent decides even when the other side is unknown.
             if let Node::Cmp(op, _, _) = &node {
                 let other = Node::Cmp(*op, q(0), q(1));
-                assert_eq!(
-                    eval_with(&[a, U], &other).val,
-                    want,
-                    "{node:?} with unknown"
-                );
+                assert_eq!(eval_with(&[a, U], &other).val, want, "{node:?} with unknown");
             }
         }
     }
@@ -745,10 +704,7 @@ mod tests {
     #[test]
     fn arithmetic_and_division_by_zero() {
         let div = Node::Arith(ArithOp::Div, q(0), q(1));
-        assert_eq!(
-            eval_with(&[Val::Num(6.0), Val::Num(4.0)], &div).val,
-            Val::Num(1.5)
-        );
+        assert_eq!(eval_with(&[Val::Num(6.0), Val::Num(4.0)], &div).val, Val::Num(1.5));
         // 0 / 0 is NaN: equal to nothing, not greater or smaller.
         let nan_eq = Node::Cmp(CmpOp::Eq, Box::new(div.clone()), Box::new(Node::Num(0.0)));
         let nan_ne = Node::Cmp(CmpOp::Ne, Box::new(div.clone()), Box::new(Node::Num(0.0)));
@@ -775,19 +731,12 @@ mod tests {
     // Questions of the random expressions: 0, 1 yes/no; 2 number;
     // 3 single with three options; 4 multi with three options.
     fn arb_num(bools: BoxedStrategy<Node>) -> BoxedStrategy<Node> {
-        let leaf = prop_oneof![
-            Just(Node::Q(2)),
-            (0u8..6).prop_map(|n| Node::Num(f64::from(n))),
-            Just(Node::Count(q(4))),
-        ];
+        let leaf =
+            prop_oneof![Just(Node::Q(2)), (0u8..6).prop_map(|n| Node::Num(f64::from(n))), Just(Node::Count(q(4))),];
         leaf.prop_recursive(2, 8, 3, move |inner| {
             let ops = prop_oneof![Just(ArithOp::Add), Just(ArithOp::Sub), Just(ArithOp::Mul)];
             prop_oneof![
-                (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Arith(
-                    op,
-                    Box::new(a),
-                    Box::new(b)
-                )),
+                (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Arith(op, Box::new(a), Box::new(b))),
                 prop::collection::vec(inner.clone(), 1..3).prop_map(Node::Max),
                 prop::collection::vec(inner.clone(), 1..3).prop_map(Node::Min),
                 inner.clone().prop_map(|a| Node::Neg(Box::new(a))),
@@ -817,13 +766,8 @@ mod tests {
             (0u32..3).prop_map(|i| Node::Cmp(CmpOp::Ne, q(3), Box::new(Node::Sym(i)))),
             (0u32..3).prop_map(|i| Node::Has(q(4), i)),
             (0u64..8).prop_map(|m| Node::AnyOf(q(4), m)),
-            prop::collection::vec((0u32..3).prop_map(Node::Sym), 0..3)
-                .prop_map(|v| Node::In(q(3), v)),
-            (cmp_op.clone(), 0u8..6).prop_map(|(op, n)| Node::Cmp(
-                op,
-                q(2),
-                Box::new(Node::Num(f64::from(n)))
-            )),
+            prop::collection::vec((0u32..3).prop_map(Node::Sym), 0..3).prop_map(|v| Node::In(q(3), v)),
+            (cmp_op.clone(), 0u8..6).prop_map(|(op, n)| Node::Cmp(op, q(2), Box::new(Node::Num(f64::from(n))))),
             any::<bool>().prop_map(Node::Bool),
         ];
         leaf.prop_recursive(4, 24, 3, move |inner| {
@@ -837,23 +781,14 @@ mod tests {
                     Box::new(a),
                     Box::new(b)
                 )),
-                (cmp_op.clone(), num.clone(), num).prop_map(|(op, a, b)| Node::Cmp(
-                    op,
-                    Box::new(a),
-                    Box::new(b)
-                )),
-                (inner.clone(), inner).prop_map(|(a, b)| Node::Cmp(
-                    CmpOp::Eq,
-                    Box::new(a),
-                    Box::new(b)
-                )),
+                (cmp_op.clone(), num.clone(), num).prop_map(|(op, a, b)| Node::Cmp(op, Box::new(a), Box::new(b))),
+                (inner.clone(), inner).prop_map(|(a, b)| Node::Cmp(CmpOp::Eq, Box::new(a), Box::new(b))),
             ]
         })
     }
 
     fn arb_values() -> impl Strategy<Value = Vec<Val<'static>>> {
-        let absent_or =
-            |s: BoxedStrategy<Val<'static>>| prop_oneof![4 => s, 1 => Just(Val::Absent)];
+        let absent_or = |s: BoxedStrategy<Val<'static>>| prop_oneof![4 => s, 1 => Just(Val::Absent)];
         (
             absent_or(any::<bool>().prop_map(Val::Bool).boxed()),
             absent_or(any::<bool>().prop_map(Val::Bool).boxed()),

@@ -136,18 +136,13 @@ impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         let child_depth = match &kind {
             ExprKind::Num(_) | ExprKind::Str(_) | ExprKind::Ident(_) => 0,
-            ExprKind::List(items)
-            | ExprKind::Call(_, items)
-            | ExprKind::And(items)
-            | ExprKind::Or(items) => items.iter().map(|e| e.depth).max().unwrap_or(0),
+            ExprKind::List(items) | ExprKind::Call(_, items) | ExprKind::And(items) | ExprKind::Or(items) => {
+                items.iter().map(|e| e.depth).max().unwrap_or(0)
+            }
             ExprKind::Not(e) | ExprKind::Neg(e) => e.depth,
             ExprKind::Binary(_, l, r) => l.depth.max(r.depth),
         };
-        Expr {
-            kind,
-            span,
-            depth: child_depth + 1,
-        }
+        Expr { kind, span, depth: child_depth + 1 }
     }
 
     /// Levels of nesting, 1 for a leaf.
@@ -200,11 +195,7 @@ fn describe(t: &Token, src: &str) -> String {
 }
 
 fn err(span: Span, message: impl Into<String>, hint: Option<String>) -> ParseError {
-    ParseError {
-        span,
-        message: message.into(),
-        hint,
-    }
+    ParseError { span, message: message.into(), hint }
 }
 
 fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
@@ -214,14 +205,8 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
     while i < b.len() {
         let c = b[i];
         let start = i;
-        let one = |tok| Token {
-            tok,
-            span: (start, start + 1),
-        };
-        let two = |tok| Token {
-            tok,
-            span: (start, start + 2),
-        };
+        let one = |tok| Token { tok, span: (start, start + 1) };
+        let two = |tok| Token { tok, span: (start, start + 2) };
         let next = b.get(i + 1).copied();
         let token = match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
@@ -239,20 +224,8 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             b'/' => one(Tok::Op(BinOp::Div)),
             b'=' => match next {
                 Some(b'=') => two(Tok::Op(BinOp::Eq)),
-                Some(b'>') => {
-                    return Err(err(
-                        (start, start + 2),
-                        "`=>` is not an operator; did you mean `>=`?",
-                        None,
-                    ))
-                }
-                Some(b'<') => {
-                    return Err(err(
-                        (start, start + 2),
-                        "`=<` is not an operator; did you mean `<=`?",
-                        None,
-                    ))
-                }
+                Some(b'>') => return Err(err((start, start + 2), "`=>` is not an operator; did you mean `>=`?", None)),
+                Some(b'<') => return Err(err((start, start + 2), "`=<` is not an operator; did you mean `<=`?", None)),
                 _ => one(Tok::Op(BinOp::Eq)),
             },
             b'!' => match next {
@@ -267,13 +240,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             },
             b'<' => match next {
                 Some(b'=') => two(Tok::Op(BinOp::Le)),
-                Some(b'>') => {
-                    return Err(err(
-                        (start, start + 2),
-                        "`<>` is not an operator; did you mean `!=`?",
-                        None,
-                    ))
-                }
+                Some(b'>') => return Err(err((start, start + 2), "`<>` is not an operator; did you mean `!=`?", None)),
                 _ => one(Tok::Op(BinOp::Lt)),
             },
             b'>' => match next {
@@ -288,11 +255,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     _ => ("or", 1),
                 };
                 let text = &src[start..start + len];
-                return Err(err(
-                    (start, start + len),
-                    format!("`{text}` is not an operator; write `{word}`"),
-                    None,
-                ));
+                return Err(err((start, start + len), format!("`{text}` is not an operator; write `{word}`"), None));
             }
             b'\'' | b'"' => {
                 let quote = c;
@@ -321,10 +284,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     s.push(ch);
                 }
                 i = j;
-                out.push(Token {
-                    tok: Tok::Str(s),
-                    span: (start, j),
-                });
+                out.push(Token { tok: Tok::Str(s), span: (start, j) });
                 continue;
             }
             b'0'..=b'9' | b'.' => {
@@ -341,11 +301,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                         return Err(err((start, k), "unexpected character `.`", None));
                     }
                     let text = &src[start..k];
-                    return Err(err(
-                        (start, k),
-                        format!("`{text}` is not a number"),
-                        Some(format!("write `0{text}`")),
-                    ));
+                    return Err(err((start, k), format!("`{text}` is not a number"), Some(format!("write `0{text}`"))));
                 }
                 if j < b.len() && b[j] == b'.' {
                     let frac_start = j + 1;
@@ -363,21 +319,13 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     j = k;
                 }
                 let text = &src[start..j];
-                let value: f64 = text
-                    .parse()
-                    .map_err(|_| err((start, j), format!("`{text}` is not a number"), None))?;
+                let value: f64 =
+                    text.parse().map_err(|_| err((start, j), format!("`{text}` is not a number"), None))?;
                 if !value.is_finite() {
-                    return Err(err(
-                        (start, j),
-                        format!("the number `{text}` is too large"),
-                        None,
-                    ));
+                    return Err(err((start, j), format!("the number `{text}` is too large"), None));
                 }
                 i = j;
-                out.push(Token {
-                    tok: Tok::Num(value),
-                    span: (start, j),
-                });
+                out.push(Token { tok: Tok::Num(value), span: (start, j) });
                 continue;
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
@@ -395,10 +343,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     _ => Tok::Ident(word.to_string()),
                 };
                 i = j;
-                out.push(Token {
-                    tok,
-                    span: (start, j),
-                });
+                out.push(Token { tok, span: (start, j) });
                 continue;
             }
             _ => {
@@ -408,25 +353,16 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                     '≥' => Some("write `>=`".to_string()),
                     '≤' => Some("write `<=`".to_string()),
                     '≠' => Some("write `!=`".to_string()),
-                    '‘' | '’' | '“' | '”' => {
-                        Some("write text between plain quotes: 'x'".into())
-                    }
+                    '‘' | '’' | '“' | '”' => Some("write text between plain quotes: 'x'".into()),
                     _ => None,
                 };
-                return Err(err(
-                    (start, end),
-                    format!("unexpected character `{ch}`"),
-                    hint,
-                ));
+                return Err(err((start, end), format!("unexpected character `{ch}`"), hint));
             }
         };
         i = token.span.1;
         out.push(token);
     }
-    out.push(Token {
-        tok: Tok::Eof,
-        span: (b.len(), b.len()),
-    });
+    out.push(Token { tok: Tok::Eof, span: (b.len(), b.len()) });
     Ok(out)
 }
 
@@ -442,12 +378,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             Some("write a condition, such as `personal_data = yes`".into()),
         ));
     }
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        src,
-        nesting: 0,
-    };
+    let mut p = Parser { toks, pos: 0, src, nesting: 0 };
     let e = p.parse_or()?;
     let t = p.peek().clone();
     if !matches!(t.tok, Tok::Eof) {
@@ -459,20 +390,12 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             Tok::Ident(_) | Tok::Num(_) | Tok::Str(_) | Tok::LParen | Tok::Not => {
                 Some("join two conditions with `and` or `or`".to_string())
             }
-            Tok::Op(op) if op.is_comparison() => Some(
-                "comparisons cannot be chained; join them with `and`, as in `a < b and b < c`"
-                    .to_string(),
-            ),
+            Tok::Op(op) if op.is_comparison() => {
+                Some("comparisons cannot be chained; join them with `and`, as in `a < b and b < c`".to_string())
+            }
             _ => None,
         };
-        return Err(err(
-            t.span,
-            format!(
-                "unexpected {} after a complete expression",
-                describe(&t, src)
-            ),
-            hint,
-        ));
+        return Err(err(t.span, format!("unexpected {} after a complete expression", describe(&t, src)), hint));
     }
     Ok(e)
 }
@@ -538,12 +461,7 @@ impl Parser<'_> {
     ) -> Result<Expr, ParseError> {
         let next = self.peek();
         let starts_value = match next.tok {
-            Tok::Num(_)
-            | Tok::Str(_)
-            | Tok::Ident(_)
-            | Tok::LParen
-            | Tok::LBrack
-            | Tok::Op(BinOp::Sub) => true,
+            Tok::Num(_) | Tok::Str(_) | Tok::Ident(_) | Tok::LParen | Tok::LBrack | Tok::Op(BinOp::Sub) => true,
             Tok::Not => allow_not,
             _ => false,
         };
@@ -553,11 +471,7 @@ impl Parser<'_> {
                 Tok::Eof => None,
                 _ => Some(format!("found {} there", describe(next, self.src))),
             };
-            return Err(err(
-                op.span,
-                format!("expected a value after `{}`", self.text(op)),
-                hint,
-            ));
+            return Err(err(op.span, format!("expected a value after `{}`", self.text(op)), hint));
         }
         f(self)
     }
@@ -572,19 +486,11 @@ impl Parser<'_> {
 
     /// `or` chains of `and` chains, each collected into one flat node.
     fn parse_chain(&mut self, is_or: bool) -> Result<Expr, ParseError> {
-        let sub: fn(&mut Self) -> Result<Expr, ParseError> = if is_or {
-            Self::parse_and
-        } else {
-            Self::parse_not
-        };
+        let sub: fn(&mut Self) -> Result<Expr, ParseError> = if is_or { Self::parse_and } else { Self::parse_not };
         let first = sub(self)?;
         let mut items = vec![first];
         loop {
-            let is_op = if is_or {
-                matches!(self.peek().tok, Tok::Or)
-            } else {
-                matches!(self.peek().tok, Tok::And)
-            };
+            let is_op = if is_or { matches!(self.peek().tok, Tok::Or) } else { matches!(self.peek().tok, Tok::And) };
             if !is_op {
                 break;
             }
@@ -595,11 +501,7 @@ impl Parser<'_> {
             return Ok(items.pop().expect("one item"));
         }
         let span = (items[0].span.0, items[items.len() - 1].span.1);
-        let kind = if is_or {
-            ExprKind::Or(items)
-        } else {
-            ExprKind::And(items)
-        };
+        let kind = if is_or { ExprKind::Or(items) } else { ExprKind::And(items) };
         self.node(kind, span)
     }
 
@@ -628,11 +530,7 @@ impl Parser<'_> {
                 let t = self.peek().clone();
                 return Err(err(
                     t.span,
-                    format!(
-                        "comparisons cannot be chained: `{}` follows `{}`",
-                        next.symbol(),
-                        op.symbol()
-                    ),
+                    format!("comparisons cannot be chained: `{}` follows `{}`", next.symbol(), op.symbol()),
                     Some("join them with `and`, as in `a < b and b < c`".into()),
                 ));
             }
@@ -681,11 +579,7 @@ impl Parser<'_> {
 
     /// Comma-separated expressions up to `close`; the opener is already taken.
     fn parse_items(&mut self, open: &Token, close: Tok) -> Result<(Vec<Expr>, usize), ParseError> {
-        let (open_ch, close_ch) = if close == Tok::RParen {
-            ("(", ")")
-        } else {
-            ("[", "]")
-        };
+        let (open_ch, close_ch) = if close == Tok::RParen { ("(", ")") } else { ("[", "]") };
         self.enter(open.span)?;
         let mut items = Vec::new();
         if self.peek().tok == close {
@@ -717,16 +611,9 @@ impl Parser<'_> {
         let found = self.peek();
         let hint = match found.tok {
             Tok::Eof => format!("add `{close_ch}` at the end"),
-            _ => format!(
-                "found {} where `,` or `{close_ch}` was expected",
-                describe(found, self.src)
-            ),
+            _ => format!("found {} where `,` or `{close_ch}` was expected", describe(found, self.src)),
         };
-        err(
-            open.span,
-            format!("unclosed `{open_ch}` opened here"),
-            Some(hint),
-        )
+        err(open.span, format!("unclosed `{open_ch}` opened here"), Some(hint))
     }
 
     fn parse_primary(&mut self) -> Result<Expr, ParseError> {
@@ -767,11 +654,7 @@ impl Parser<'_> {
                 Some("there is no `(` for it to close, or a value is missing before it".into()),
             )),
             Tok::Eof => Err(err(t.span, "expected a value at the end", None)),
-            _ => Err(err(
-                t.span,
-                format!("expected a value, found {}", describe(&t, self.src)),
-                None,
-            )),
+            _ => Err(err(t.span, format!("expected a value, found {}", describe(&t, self.src)), None)),
         }
     }
 }
@@ -815,11 +698,8 @@ impl fmt::Display for Expr {
                 write_operand(f, e, e.prec() < PREC_NEG)
             }
             ExprKind::And(items) | ExprKind::Or(items) => {
-                let (word, prec) = if matches!(self.kind, ExprKind::And(_)) {
-                    (" and ", PREC_AND)
-                } else {
-                    (" or ", PREC_OR)
-                };
+                let (word, prec) =
+                    if matches!(self.kind, ExprKind::And(_)) { (" and ", PREC_AND) } else { (" or ", PREC_OR) };
                 for (i, e) in items.iter().enumerate() {
                     if i > 0 {
                         f.write_str(word)?;
@@ -896,18 +776,10 @@ mod tests {
     #[test]
     fn structure_of_precedence() {
         let e = p("not a = 1 + 2 * 3 and b");
-        let ExprKind::And(items) = &e.kind else {
-            panic!("{e:?}")
-        };
-        let ExprKind::Not(inner) = &items[0].kind else {
-            panic!()
-        };
-        let ExprKind::Binary(BinOp::Eq, _, rhs) = &inner.kind else {
-            panic!()
-        };
-        let ExprKind::Binary(BinOp::Add, _, mul) = &rhs.kind else {
-            panic!()
-        };
+        let ExprKind::And(items) = &e.kind else { panic!("{e:?}") };
+        let ExprKind::Not(inner) = &items[0].kind else { panic!() };
+        let ExprKind::Binary(BinOp::Eq, _, rhs) = &inner.kind else { panic!() };
+        let ExprKind::Binary(BinOp::Add, _, mul) = &rhs.kind else { panic!() };
         assert!(matches!(mul.kind, ExprKind::Binary(BinOp::Mul, _, _)));
         // Chains are flat; parenthesised chains stay nested.
         assert!(matches!(&p("a and b and c").kind, ExprKind::And(v) if v.len() == 3));
@@ -919,14 +791,10 @@ mod tests {
     fn spans_point_into_the_source() {
         let src = "cause = ransomware and count(data) >= 2";
         let e = p(src);
-        let ExprKind::And(items) = &e.kind else {
-            panic!()
-        };
+        let ExprKind::And(items) = &e.kind else { panic!() };
         assert_eq!(&src[items[0].span.0..items[0].span.1], "cause = ransomware");
         assert_eq!(&src[items[1].span.0..items[1].span.1], "count(data) >= 2");
-        let ExprKind::Binary(_, call, _) = &items[1].kind else {
-            panic!()
-        };
+        let ExprKind::Binary(_, call, _) = &items[1].kind else { panic!() };
         assert_eq!(&src[call.span.0..call.span.1], "count(data)");
         let e = p(" ( a ) ");
         assert_eq!(e.span, (1, 6));
@@ -938,10 +806,7 @@ mod tests {
         assert_eq!(p("\"x y\"").kind, ExprKind::Str("x y".into()));
         assert_eq!(p(r"'it\'s'").kind, ExprKind::Str("it's".into()));
         assert_eq!(canon(r#""it's""#), r"'it\'s'");
-        assert_eq!(
-            canon("if(a,max(1,2,x),min(y))"),
-            "if(a, max(1, 2, x), min(y))"
-        );
+        assert_eq!(canon("if(a,max(1,2,x),min(y))"), "if(a, max(1, 2, x), min(y))");
         assert_eq!(canon("x in []"), "x in []");
         assert_eq!(canon("a==b"), "a = b");
     }
@@ -969,10 +834,7 @@ mod tests {
         assert_eq!(e.span, (6, 7));
         let e = perr("a b");
         assert_eq!(e.message, "unexpected `b` after a complete expression");
-        assert_eq!(
-            e.hint.as_deref(),
-            Some("join two conditions with `and` or `or`")
-        );
+        assert_eq!(e.hint.as_deref(), Some("join two conditions with `and` or `or`"));
         let e = perr("a AND b");
         assert_eq!(e.hint.as_deref(), Some("write `and` in lower case"));
         let e = perr("a = 'open");
@@ -993,10 +855,7 @@ mod tests {
         assert_eq!(e.span, (3, 4));
         let e = perr("x in [a b]");
         assert_eq!(e.message, "unclosed `[` opened here");
-        assert_eq!(
-            e.hint.as_deref(),
-            Some("found `b` where `,` or `]` was expected")
-        );
+        assert_eq!(e.hint.as_deref(), Some("found `b` where `,` or `]` was expected"));
         let e = perr("a = not b");
         assert_eq!(e.message, "expected a value after `=`");
         let e = perr("()");
@@ -1022,8 +881,7 @@ mod tests {
 
     fn arb_expr() -> impl Strategy<Value = Expr> {
         let leaf = prop_oneof![
-            (0u32..100_000, 0u32..4)
-                .prop_map(|(n, d)| ExprKind::Num(f64::from(n) / f64::from(10u32.pow(d)))),
+            (0u32..100_000, 0u32..4).prop_map(|(n, d)| ExprKind::Num(f64::from(n) / f64::from(10u32.pow(d)))),
             "[a-z '\"\\\\]{0,5}".prop_map(ExprKind::Str),
             ident().prop_map(ExprKind::Ident),
         ]
@@ -1054,8 +912,7 @@ mod tests {
                 inner.clone().prop_map(|e| ExprKind::Not(Box::new(e))),
                 inner.clone().prop_map(|e| ExprKind::Neg(Box::new(e))),
                 prop::collection::vec(inner.clone(), 0..3).prop_map(ExprKind::List),
-                (ident(), prop::collection::vec(inner, 0..3))
-                    .prop_map(|(n, a)| ExprKind::Call(n, a)),
+                (ident(), prop::collection::vec(inner, 0..3)).prop_map(|(n, a)| ExprKind::Call(n, a)),
             ]
             .prop_map(|k| Expr::new(k, (0, 0)))
         })

@@ -14,11 +14,13 @@
 //! - [`eval`]: three-valued evaluation of expressions against answers.
 //! - [`plan`]: compiled assessment + answers + times → [`plan::Plan`].
 //! - [`time`]: civil date-time arithmetic, RFC 3339, EU daylight-saving rule.
+//! - `load`: reads a compiled assessment from JSON without serde derive code.
 
 pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod expr;
+mod load;
 pub mod model;
 pub mod plan;
 pub mod text;

@@ -12,7 +12,6 @@ use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
 use crate::time::{format_local, parse_parts, TimeZone};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// One question's answer.
@@ -46,9 +45,7 @@ pub struct Answers {
 impl Answers {
     /// Every question unanswered.
     pub fn new(c: &Compiled) -> Answers {
-        Answers {
-            values: vec![Answer::Unanswered; c.questions.len()],
-        }
+        Answers { values: vec![Answer::Unanswered; c.questions.len()] }
     }
 
     /// Sets the answer to question `id`; false if there is no such question.
@@ -110,10 +107,7 @@ pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerErr
         other => {
             errors.push(AnswerError {
                 question: String::new(),
-                message: format!(
-                    "the answers must be an object from question id to answer, not {}",
-                    show(other)
-                ),
+                message: format!("the answers must be an object from question id to answer, not {}", show(other)),
             });
             return (answers, errors);
         }
@@ -129,10 +123,7 @@ pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerErr
         };
         match parse_one(&c.questions[i], value) {
             Ok(a) => answers.values[i] = a,
-            Err(message) => errors.push(AnswerError {
-                question: id.clone(),
-                message,
-            }),
+            Err(message) => errors.push(AnswerError { question: id.clone(), message }),
         }
     }
     (answers, errors)
@@ -149,11 +140,7 @@ fn show(v: &Value) -> String {
 }
 
 fn option_values(q: &CQuestion) -> String {
-    q.options
-        .iter()
-        .map(|o| o.value.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    q.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
@@ -164,34 +151,20 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
         return if q.allow_unknown {
             Ok(Answer::Unknown)
         } else {
-            Err(
-                "\"unknown\" is not accepted here: this question has no \"I don't know\" answer"
-                    .into(),
-            )
+            Err("\"unknown\" is not accepted here: this question has no \"I don't know\" answer".into())
         };
     }
-    let unknown_too = if q.allow_unknown {
-        ", or \"unknown\""
-    } else {
-        ""
-    };
+    let unknown_too = if q.allow_unknown { ", or \"unknown\"" } else { "" };
     match q.qtype {
         QuestionType::YesNo | QuestionType::YesNoUnknown => match v {
             Value::Bool(b) => Ok(Answer::Bool(*b)),
             Value::String(s) if s == "yes" => Ok(Answer::Bool(true)),
             Value::String(s) if s == "no" => Ok(Answer::Bool(false)),
-            _ => Err(format!(
-                "expected \"yes\" or \"no\"{unknown_too}, got {}",
-                show(v)
-            )),
+            _ => Err(format!("expected \"yes\" or \"no\"{unknown_too}, got {}", show(v))),
         },
         QuestionType::Single => match v {
             Value::String(s) => option_index(q, s).map(Answer::Choice),
-            _ => Err(format!(
-                "expected one of the options ({}){unknown_too}, got {}",
-                option_values(q),
-                show(v)
-            )),
+            _ => Err(format!("expected one of the options ({}){unknown_too}, got {}", option_values(q), show(v))),
         },
         QuestionType::Multi => {
             let items: Vec<&Value> = match v {
@@ -209,10 +182,7 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
             let mut mask = 0u64;
             for item in items {
                 let Value::String(s) = item else {
-                    return Err(format!(
-                        "expected option values in the list, got {}",
-                        show(item)
-                    ));
+                    return Err(format!("expected option values in the list, got {}", show(item)));
                 };
                 let i = option_index(q, s)?;
                 mask |= 1u64.checked_shl(i).unwrap_or(0);
@@ -238,21 +208,12 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
         }
         QuestionType::Datetime => {
             let Value::String(s) = v else {
-                return Err(format!(
-                    "expected a date and time such as \"2026-11-23T10:00:00+01:00\", got {}",
-                    show(v)
-                ));
+                return Err(format!("expected a date and time such as \"2026-11-23T10:00:00+01:00\", got {}", show(v)));
             };
             let (local_ms, offset) = parse_parts(s)?;
             Ok(match offset {
-                Some(off) => Answer::DateTime {
-                    ms: local_ms.saturating_sub(i64::from(off) * 60_000),
-                    local: false,
-                },
-                None => Answer::DateTime {
-                    ms: local_ms,
-                    local: true,
-                },
+                Some(off) => Answer::DateTime { ms: local_ms.saturating_sub(i64::from(off) * 60_000), local: false },
+                None => Answer::DateTime { ms: local_ms, local: true },
             })
         }
         QuestionType::Text => match v {
@@ -269,10 +230,7 @@ fn option_index(q: &CQuestion, s: &str) -> Result<u32, String> {
             let hint = crate::check::suggest(s, q.options.iter().map(|o| o.value.as_str()))
                 .map(|x| format!(" (did you mean `{x}`?)"))
                 .unwrap_or_default();
-            Err(format!(
-                "`{s}` is not an option; choose from: {}{hint}",
-                option_values(q)
-            ))
+            Err(format!("`{s}` is not an option; choose from: {}{hint}", option_values(q)))
         }
     }
 }
@@ -461,41 +419,19 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         .map(|(i, q)| {
             let v = settled[i]?;
             let (answer, value) = describe_answer(q, v, &tz);
-            Some(Because {
-                question: q.id.clone(),
-                text: q.text.clone(),
-                answer,
-                value,
-            })
+            Some(Because { question: q.id.clone(), text: q.text.clone(), answer, value })
         })
         .collect();
-    let because = |w: &QSet| -> Vec<Because> {
-        w.iter()
-            .filter_map(|i| described.get(i).cloned().flatten())
-            .collect()
-    };
-    let ids = |s: &QSet| -> Vec<String> {
-        s.iter()
-            .filter_map(|i| c.questions.get(i).map(|q| q.id.clone()))
-            .collect()
-    };
-    let contact =
-        |role: &str| -> Option<ContactInfo> { c.contacts.iter().find(|x| x.role == role).cloned() };
+    let because = |w: &QSet| -> Vec<Because> { w.iter().filter_map(|i| described.get(i).cloned().flatten()).collect() };
+    let ids = |s: &QSet| -> Vec<String> { s.iter().filter_map(|i| c.questions.get(i).map(|q| q.id.clone())).collect() };
+    let contact = |role: &str| -> Option<ContactInfo> { c.contacts.iter().find(|x| x.role == role).cloned() };
 
     let rule_evs: Vec<Ev<'_>> = c.rules.iter().map(|r| env.eval(&r.when)).collect();
 
     let mut verdicts = Vec::with_capacity(c.verdicts.len());
     for (vi, v) in c.verdicts.iter().enumerate() {
-        let listing: Vec<usize> = (0..c.rules.len())
-            .filter(|&r| c.rules[r].verdicts.contains(&(vi as u32)))
-            .collect();
-        let with = |t: Tri| -> Vec<usize> {
-            listing
-                .iter()
-                .copied()
-                .filter(|&r| rule_evs[r].truth() == t)
-                .collect()
-        };
+        let listing: Vec<usize> = (0..c.rules.len()).filter(|&r| c.rules[r].verdicts.contains(&(vi as u32))).collect();
+        let with = |t: Tri| -> Vec<usize> { listing.iter().copied().filter(|&r| rule_evs[r].truth() == t).collect() };
         let (true_rules, unknown_rules) = (with(Tri::True), with(Tri::Unknown));
         let (decision, pending, deciding) = if !true_rules.is_empty() {
             (Decision::Yes, false, true_rules)
@@ -511,11 +447,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             u.union_with(&rule_evs[r].unknown_on);
         }
         let reasons = if decision == Decision::Yes {
-            dedup(
-                deciding
-                    .iter()
-                    .filter_map(|&r| c.rules[r].reason.as_deref()),
-            )
+            dedup(deciding.iter().filter_map(|&r| c.rules[r].reason.as_deref()))
         } else {
             Vec::new()
         };
@@ -529,11 +461,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             decision,
             pending,
             pending_on: if pending { ids(&u) } else { Vec::new() },
-            explanation: if decision == Decision::Yes {
-                v.yes.clone()
-            } else {
-                v.no.clone()
-            },
+            explanation: if decision == Decision::Yes { v.yes.clone() } else { v.no.clone() },
             reasons,
             because: because(&w),
             due_offset: v.due.map(|d| d.to_string()),
@@ -551,7 +479,8 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         reasons: Vec<&'r str>,
     }
     let mut step_evs: Vec<Option<Ev<'_>>> = vec![None; c.actions.len()];
-    let mut included: BTreeMap<usize, Inclusion> = BTreeMap::new();
+    // Indexed by action: deterministic, and no map code in the wasm.
+    let mut included: Vec<Option<Inclusion>> = (0..c.actions.len()).map(|_| None).collect();
     for (ri, r) in c.rules.iter().enumerate() {
         let rule = &rule_evs[ri];
         let rt = rule.truth();
@@ -571,7 +500,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             if st == Tri::False {
                 continue;
             }
-            let inc = included.entry(ai).or_insert_with(|| Inclusion {
+            let inc = included[ai].get_or_insert_with(|| Inclusion {
                 definite: false,
                 unknown_on: QSet::new(),
                 witnesses: QSet::new(),
@@ -591,8 +520,9 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
     }
     let mut actions: Vec<ActionOut> = included
         .into_iter()
-        .filter_map(|(ai, inc)| {
-            let a = c.actions.get(ai)?;
+        .zip(&c.actions)
+        .filter_map(|(inc, a)| {
+            let inc = inc?;
             Some(action_out(
                 c,
                 a,
@@ -605,28 +535,20 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             ))
         })
         .collect();
-    actions.sort_by(|a, b| {
-        (a.due_ms, a.phase_order, a.track, &a.id).cmp(&(b.due_ms, b.phase_order, b.track, &b.id))
-    });
+    actions.sort_by(|a, b| (a.due_ms, a.phase_order, a.track, &a.id).cmp(&(b.due_ms, b.phase_order, b.track, &b.id)));
 
     let mut groups: Vec<Group> = Vec::new();
-    let mut group_of: BTreeMap<(i64, String), usize> = BTreeMap::new();
     for a in &actions {
-        let key = (a.phase_order, a.phase.clone());
-        let gi = *group_of.entry(key).or_insert_with(|| {
+        // Few phases: a linear search is all it takes.
+        let found = groups.iter().position(|g| g.phase == a.phase);
+        let gi = found.unwrap_or_else(|| {
             groups.push(Group {
                 phase: a.phase.clone(),
                 phase_title: a.phase_title.clone(),
                 phase_order: a.phase_order,
                 tracks: vec![
-                    TrackGroup {
-                        track: Track::Admin,
-                        actions: Vec::new(),
-                    },
-                    TrackGroup {
-                        track: Track::Technical,
-                        actions: Vec::new(),
-                    },
+                    TrackGroup { track: Track::Admin, actions: Vec::new() },
+                    TrackGroup { track: Track::Technical, actions: Vec::new() },
                 ],
             });
             groups.len() - 1
@@ -645,16 +567,8 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         visible_questions.push(q.id.clone());
         let answered = answer_value(q, input.answers.get(i), &tz).is_some();
         if !answered {
-            let state = if *input.answers.get(i) == Answer::Unknown {
-                "unknown"
-            } else {
-                "unanswered"
-            };
-            open_questions.push(OpenQuestion {
-                id: q.id.clone(),
-                text: q.text.clone(),
-                state,
-            });
+            let state = if *input.answers.get(i) == Answer::Unknown { "unknown" } else { "unanswered" };
+            open_questions.push(OpenQuestion { id: q.id.clone(), text: q.text.clone(), state });
         }
     }
 
@@ -718,11 +632,7 @@ fn action_out(
         remaining_ms: due_ms.saturating_sub(input.now_ms),
         overdue: input.now_ms > due_ms,
         pending: !definite,
-        pending_on: if definite {
-            Vec::new()
-        } else {
-            pending_on.to_vec()
-        },
+        pending_on: if definite { Vec::new() } else { pending_on.to_vec() },
         reasons,
         because,
         url: a.url.clone(),
@@ -771,25 +681,16 @@ fn chosen<'q>(q: &'q CQuestion, v: Val<'_>) -> Vec<&'q COption> {
     match v {
         Val::Bool(b) => yes_no_option(q, b).into_iter().collect(),
         Val::Sym(i) => q.options.get(i as usize).into_iter().collect(),
-        Val::Set(m) => q
-            .options
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i < 64 && m >> i & 1 == 1)
-            .map(|(_, o)| o)
-            .collect(),
+        Val::Set(m) => {
+            q.options.iter().enumerate().filter(|(i, _)| *i < 64 && m >> i & 1 == 1).map(|(_, o)| o).collect()
+        }
         _ => Vec::new(),
     }
 }
 
 /// The answer as shown, and as data.
 fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) {
-    let labels = |opts: Vec<&COption>| {
-        opts.iter()
-            .map(|o| o.label.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let labels = |opts: Vec<&COption>| opts.iter().map(|o| o.label.as_str()).collect::<Vec<_>>().join(", ");
     match v {
         Val::Bool(b) => {
             let shown = yes_no_option(q, b).map_or(if b { "yes" } else { "no" }, |o| &o.label);
@@ -797,17 +698,11 @@ fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) 
         }
         Val::Sym(i) => {
             let o = q.options.get(i as usize);
-            (
-                o.map(|o| o.label.clone()).unwrap_or_default(),
-                o.map_or(Value::Null, |o| Value::String(o.value.clone())),
-            )
+            (o.map(|o| o.label.clone()).unwrap_or_default(), o.map_or(Value::Null, |o| Value::String(o.value.clone())))
         }
         Val::Set(_) => {
             let opts = chosen(q, v);
-            let values = opts
-                .iter()
-                .map(|o| Value::String(o.value.clone()))
-                .collect();
+            let values = opts.iter().map(|o| Value::String(o.value.clone())).collect();
             (labels(opts), Value::Array(values))
         }
         Val::Num(x) => {
@@ -815,10 +710,7 @@ fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) 
                 Some(u) => format!("{x} {u}"),
                 None => x.to_string(),
             };
-            (
-                shown,
-                serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-            )
+            (shown, serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))
         }
         Val::Time(ms) => {
             let s = format_local(ms, tz);
@@ -858,7 +750,7 @@ fn percent(score: f64, max: f64) -> f64 {
 /// Sums per area over the asked questions; unanswered and unknown earn 0.
 fn area_scores(c: &Compiled, visible: &[bool], points: impl Fn(usize) -> (f64, f64)) -> Score {
     let mut total = (0.0, 0.0);
-    let mut per_area: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut per_area = vec![(0.0, 0.0); c.areas.len()];
     for (i, q) in c.questions.iter().enumerate() {
         if !visible[i] {
             continue;
@@ -866,10 +758,9 @@ fn area_scores(c: &Compiled, visible: &[bool], points: impl Fn(usize) -> (f64, f
         let (s, m) = points(i);
         total.0 += s;
         total.1 += m;
-        if let Some(area) = &q.area {
-            let e = per_area.entry(area.as_str()).or_default();
-            e.0 += s;
-            e.1 += m;
+        if let Some(ai) = q.area.as_ref().and_then(|a| c.areas.iter().position(|x| &x.id == a)) {
+            per_area[ai].0 += s;
+            per_area[ai].1 += m;
         }
     }
     Score {
@@ -879,15 +770,13 @@ fn area_scores(c: &Compiled, visible: &[bool], points: impl Fn(usize) -> (f64, f
         areas: c
             .areas
             .iter()
-            .map(|a| {
-                let (s, m) = per_area.get(a.id.as_str()).copied().unwrap_or_default();
-                AreaScore {
-                    id: a.id.clone(),
-                    title: a.title.clone(),
-                    score: s,
-                    max: m,
-                    percent: percent(s, m),
-                }
+            .zip(per_area)
+            .map(|(a, (s, m))| AreaScore {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                score: s,
+                max: m,
+                percent: percent(s, m),
             })
             .collect(),
     }
@@ -917,10 +806,7 @@ fn training(
         let Some(v) = settled[i].filter(|_| visible[i] && !q.options.is_empty()) else {
             continue;
         };
-        let notes: Vec<&str> = chosen(q, v)
-            .into_iter()
-            .filter_map(|o| o.feedback.as_deref())
-            .collect();
+        let notes: Vec<&str> = chosen(q, v).into_iter().filter_map(|o| o.feedback.as_deref()).collect();
         feedback.push(Feedback {
             question: q.id.clone(),
             text: q.text.clone(),

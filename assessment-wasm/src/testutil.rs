@@ -70,21 +70,9 @@ pub fn context_json() -> Value {
     };
     let mut notify_ap = step("notify-ap", "notify", "admin", "privacy-officer", "72h");
     notify_ap["party"] = json!("ap");
-    let mut insurer = step(
-        "notify-insurer",
-        "notify",
-        "admin",
-        "incident-lead",
-        "window",
-    );
+    let mut insurer = step("notify-insurer", "notify", "admin", "incident-lead", "window");
     insurer["party"] = json!("insurer");
-    let mut isolate = step(
-        "isolate-systems",
-        "first-response",
-        "technical",
-        "it-lead",
-        "1h",
-    );
+    let mut isolate = step("isolate-systems", "first-response", "technical", "it-lead", "1h");
     isolate["when"] = json!("cause = ransomware");
     isolate["playbook"] = json!("ransomware");
     let mut police = step("report-police", "notify", "admin", "incident-lead", "24h");

@@ -31,16 +31,10 @@ impl TimeZone {
     pub fn offset_at(&self, ms: i64) -> i32 {
         match *self {
             TimeZone::Fixed { offset_min } => offset_min,
-            TimeZone::Eu {
-                standard_offset_min,
-            } => {
+            TimeZone::Eu { standard_offset_min } => {
                 let (year, _, _) = civil_from_days(ms.div_euclid(DAY_MS));
-                let start = last_sunday(year, 3)
-                    .saturating_mul(DAY_MS)
-                    .saturating_add(HOUR_MS);
-                let end = last_sunday(year, 10)
-                    .saturating_mul(DAY_MS)
-                    .saturating_add(HOUR_MS);
+                let start = last_sunday(year, 3).saturating_mul(DAY_MS).saturating_add(HOUR_MS);
+                let end = last_sunday(year, 10).saturating_mul(DAY_MS).saturating_add(HOUR_MS);
                 if start <= ms && ms < end {
                     standard_offset_min.saturating_add(60)
                 } else {
@@ -56,12 +50,8 @@ impl TimeZone {
     /// time in the spring gap is read with the standard offset.
     pub fn local_to_utc(&self, local_ms: i64) -> i64 {
         match *self {
-            TimeZone::Fixed { offset_min } => {
-                local_ms.saturating_sub(i64::from(offset_min) * MINUTE_MS)
-            }
-            TimeZone::Eu {
-                standard_offset_min,
-            } => {
+            TimeZone::Fixed { offset_min } => local_ms.saturating_sub(i64::from(offset_min) * MINUTE_MS),
+            TimeZone::Eu { standard_offset_min } => {
                 let summer = i64::from(standard_offset_min) + 60;
                 let as_summer = local_ms.saturating_sub(summer * MINUTE_MS);
                 if i64::from(self.offset_at(as_summer)) == summer {
@@ -139,32 +129,20 @@ pub fn parse_datetime(s: &str, tz: &TimeZone) -> Result<i64, String> {
 /// Splits a date-time into its wall-clock time (as milliseconds, as if UTC)
 /// and its explicit offset in minutes, if one was written.
 pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
-    let malformed = |why: &str| {
-        format!("malformed date-time `{s}`: {why}; write it like `2026-11-23T10:00:00+01:00`")
-    };
+    let malformed = |why: &str| format!("malformed date-time `{s}`: {why}; write it like `2026-11-23T10:00:00+01:00`");
     let b = s.trim().as_bytes();
     let mut p = Cursor { b, i: 0 };
-    let year = p
-        .digits(4)
-        .ok_or_else(|| malformed("expected a four-digit year"))?;
-    p.expect(b'-')
-        .ok_or_else(|| malformed("expected `-` after the year"))?;
-    let month = p
-        .digits(2)
-        .ok_or_else(|| malformed("expected a two-digit month"))?;
-    p.expect(b'-')
-        .ok_or_else(|| malformed("expected `-` after the month"))?;
-    let day = p
-        .digits(2)
-        .ok_or_else(|| malformed("expected a two-digit day"))?;
+    let year = p.digits(4).ok_or_else(|| malformed("expected a four-digit year"))?;
+    p.expect(b'-').ok_or_else(|| malformed("expected `-` after the year"))?;
+    let month = p.digits(2).ok_or_else(|| malformed("expected a two-digit month"))?;
+    p.expect(b'-').ok_or_else(|| malformed("expected `-` after the month"))?;
+    let day = p.digits(2).ok_or_else(|| malformed("expected a two-digit day"))?;
     if !(1..=12).contains(&month) {
         return Err(malformed(&format!("month {month} does not exist")));
     }
     let year = i64::from(year);
     if day < 1 || day > days_in_month(year, month) {
-        return Err(malformed(&format!(
-            "day {day} does not exist in {year:04}-{month:02}"
-        )));
+        return Err(malformed(&format!("day {day} does not exist in {year:04}-{month:02}")));
     }
     let mut local = days_from_civil(year, month, day) * DAY_MS;
     if p.at_end() {
@@ -174,21 +152,14 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
         return Err(malformed("expected `T` between the date and the time"));
     }
     p.i += 1;
-    let hour = p
-        .digits(2)
-        .ok_or_else(|| malformed("expected a two-digit hour"))?;
-    p.expect(b':')
-        .ok_or_else(|| malformed("expected `:` after the hour"))?;
-    let minute = p
-        .digits(2)
-        .ok_or_else(|| malformed("expected two-digit minutes"))?;
+    let hour = p.digits(2).ok_or_else(|| malformed("expected a two-digit hour"))?;
+    p.expect(b':').ok_or_else(|| malformed("expected `:` after the hour"))?;
+    let minute = p.digits(2).ok_or_else(|| malformed("expected two-digit minutes"))?;
     let mut second = 0;
     let mut millis = 0;
     if p.peek() == Some(b':') {
         p.i += 1;
-        second = p
-            .digits(2)
-            .ok_or_else(|| malformed("expected two-digit seconds"))?;
+        second = p.digits(2).ok_or_else(|| malformed("expected two-digit seconds"))?;
         if p.peek() == Some(b'.') {
             p.i += 1;
             let start = p.i;
@@ -210,10 +181,7 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
     }
     // A leap second is read as the last second of the minute.
     let second = second.min(59);
-    local += (hour as i64) * HOUR_MS
-        + (minute as i64) * MINUTE_MS
-        + (second as i64) * 1000
-        + i64::from(millis);
+    local += (hour as i64) * HOUR_MS + (minute as i64) * MINUTE_MS + (second as i64) * 1000 + i64::from(millis);
     let offset = match p.peek() {
         None => None,
         Some(b'Z' | b'z') => {
@@ -222,14 +190,9 @@ pub fn parse_parts(s: &str) -> Result<(i64, Option<i32>), String> {
         }
         Some(sign @ (b'+' | b'-')) => {
             p.i += 1;
-            let oh = p
-                .digits(2)
-                .ok_or_else(|| malformed("expected a two-digit offset hour"))?;
-            p.expect(b':')
-                .ok_or_else(|| malformed("expected `:` in the offset"))?;
-            let om = p
-                .digits(2)
-                .ok_or_else(|| malformed("expected two-digit offset minutes"))?;
+            let oh = p.digits(2).ok_or_else(|| malformed("expected a two-digit offset hour"))?;
+            p.expect(b':').ok_or_else(|| malformed("expected `:` in the offset"))?;
+            let om = p.digits(2).ok_or_else(|| malformed("expected two-digit offset minutes"))?;
             if oh > 23 || om > 59 {
                 return Err(malformed("the offset is out of range"));
             }
@@ -276,12 +239,7 @@ pub fn format_rfc3339(ms: i64, offset_min: i32) -> String {
     let local = ms.saturating_add(off.saturating_mul(MINUTE_MS));
     let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
     let in_day = local.rem_euclid(DAY_MS);
-    let (h, m, s, milli) = (
-        in_day / HOUR_MS,
-        in_day % HOUR_MS / MINUTE_MS,
-        in_day % MINUTE_MS / 1000,
-        in_day % 1000,
-    );
+    let (h, m, s, milli) = (in_day / HOUR_MS, in_day % HOUR_MS / MINUTE_MS, in_day % MINUTE_MS / 1000, in_day % 1000);
     let mut out = if (0..=9999).contains(&year) {
         format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")
     } else {
@@ -291,11 +249,7 @@ pub fn format_rfc3339(ms: i64, offset_min: i32) -> String {
         out.push_str(&format!(".{milli:03}"));
     }
     let sign = if off < 0 { '-' } else { '+' };
-    out.push_str(&format!(
-        "{sign}{:02}:{:02}",
-        off.abs() / 60,
-        off.abs() % 60
-    ));
+    out.push_str(&format!("{sign}{:02}:{:02}", off.abs() / 60, off.abs() % 60));
     out
 }
 
@@ -330,11 +284,8 @@ impl Due {
 /// Reads `asap`, `window` or a whole number with a unit: `30m`, `1h`, `72h`, `3d`, `2w`.
 pub fn parse_due(s: &str) -> Result<Due, String> {
     let t = s.trim();
-    let malformed = || {
-        format!(
-            "malformed duration `{s}`: write a whole number and a unit (m, h, d, w), such as `72h`, or `asap`"
-        )
-    };
+    let malformed =
+        || format!("malformed duration `{s}`: write a whole number and a unit (m, h, d, w), such as `72h`, or `asap`");
     if t.eq_ignore_ascii_case("asap") {
         return Ok(Due::Asap);
     }
@@ -396,9 +347,7 @@ impl<'de> Deserialize<'de> for Due {
 mod tests {
     use super::*;
 
-    const AMSTERDAM: TimeZone = TimeZone::Eu {
-        standard_offset_min: 60,
-    };
+    const AMSTERDAM: TimeZone = TimeZone::Eu { standard_offset_min: 60 };
 
     fn local(s: &str) -> String {
         let ms = parse_rfc3339(s).unwrap();
@@ -434,38 +383,23 @@ mod tests {
     #[test]
     fn deadline_72h_across_october_change() {
         // 72 elapsed hours; the wall clock shows 71 because an hour repeats.
-        assert_eq!(
-            plus_72h("2026-10-23T10:00:00+02:00"),
-            "2026-10-26T09:00:00+01:00"
-        );
+        assert_eq!(plus_72h("2026-10-23T10:00:00+02:00"), "2026-10-26T09:00:00+01:00");
     }
 
     #[test]
     fn deadline_72h_across_march_change() {
-        assert_eq!(
-            plus_72h("2026-03-27T10:00:00+01:00"),
-            "2026-03-30T11:00:00+02:00"
-        );
+        assert_eq!(plus_72h("2026-03-27T10:00:00+01:00"), "2026-03-30T11:00:00+02:00");
     }
 
     #[test]
     fn deadline_72h_across_year_boundary() {
-        assert_eq!(
-            plus_72h("2026-12-30T20:00:00+01:00"),
-            "2027-01-02T20:00:00+01:00"
-        );
+        assert_eq!(plus_72h("2026-12-30T20:00:00+01:00"), "2027-01-02T20:00:00+01:00");
     }
 
     #[test]
     fn deadline_across_leap_day() {
-        assert_eq!(
-            plus_72h("2028-02-27T12:00:00+01:00"),
-            "2028-03-01T12:00:00+01:00"
-        );
-        assert_eq!(
-            plus_72h("2027-02-27T12:00:00+01:00"),
-            "2027-03-02T12:00:00+01:00"
-        );
+        assert_eq!(plus_72h("2028-02-27T12:00:00+01:00"), "2028-03-01T12:00:00+01:00");
+        assert_eq!(plus_72h("2027-02-27T12:00:00+01:00"), "2027-03-02T12:00:00+01:00");
     }
 
     #[test]
@@ -481,10 +415,7 @@ mod tests {
             assert_eq!(format_rfc3339(ms, off), s);
         }
         assert_eq!(local("2026-11-23T09:00:00Z"), "2026-11-23T10:00:00+01:00");
-        assert_eq!(
-            local("2026-06-23T09:00:00.5Z"),
-            "2026-06-23T11:00:00.500+02:00"
-        );
+        assert_eq!(local("2026-06-23T09:00:00.5Z"), "2026-06-23T11:00:00.500+02:00");
     }
 
     #[test]
@@ -499,10 +430,7 @@ mod tests {
         // The missing hour in March reads with the standard offset.
         let gap = parse_datetime("2026-03-29T02:30", &AMSTERDAM).unwrap();
         assert_eq!(format_local(gap, &AMSTERDAM), "2026-03-29T03:30:00+02:00");
-        assert_eq!(
-            parse_rfc3339("2026-11-23T10:00").unwrap(),
-            parse_rfc3339("2026-11-23T10:00:00Z").unwrap()
-        );
+        assert_eq!(parse_rfc3339("2026-11-23T10:00").unwrap(), parse_rfc3339("2026-11-23T10:00:00Z").unwrap());
     }
 
     #[test]
@@ -513,10 +441,7 @@ mod tests {
             ("2026-11-23T25:00", "the time of day is out of range"),
             ("23-11-2026", "expected a four-digit year"),
             ("2026-11-23T10:00+1", "expected a two-digit offset hour"),
-            (
-                "2026-11-23T10:00:00+01:00 CET",
-                "unexpected text after the offset",
-            ),
+            ("2026-11-23T10:00:00+01:00 CET", "unexpected text after the offset"),
         ] {
             let err = parse_rfc3339(s).unwrap_err();
             assert!(err.contains(why), "{s}: {err}");

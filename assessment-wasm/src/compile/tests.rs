@@ -14,10 +14,7 @@ fn problems(change: impl FnOnce(&mut Value, &mut Value)) -> Vec<(String, String)
         Ok((_, warnings)) => warnings,
         Err(diags) => diags,
     };
-    diags
-        .iter()
-        .map(|d| (d.path_string(), d.message.clone()))
-        .collect()
+    diags.iter().map(|d| (d.path_string(), d.message.clone())).collect()
 }
 
 fn one(change: impl FnOnce(&mut Value, &mut Value)) -> (String, String) {
@@ -52,16 +49,7 @@ fn the_fixture_compiles_cleanly() {
         ]
     );
     let roles: Vec<&str> = c.contacts.iter().map(|c| c.role.as_str()).collect();
-    assert_eq!(
-        roles,
-        [
-            "incident-lead",
-            "privacy-officer",
-            "it-lead",
-            "ap",
-            "insurer"
-        ]
-    );
+    assert_eq!(roles, ["incident-lead", "privacy-officer", "it-lead", "ap", "insurer"]);
     assert_eq!(c.phases.len(), 3);
     let insurer = c.actions.iter().find(|a| a.id == "notify-insurer").unwrap();
     assert_eq!(insurer.window_ms, Some(24 * HOUR_MS));
@@ -80,6 +68,65 @@ fn compiled_survives_json() {
 }
 
 #[test]
+fn every_kind_of_value_survives_json() {
+    let mut def = triage_json();
+    def["kind"] = json!("readiness");
+    def["intro"] = json!({"en": "Intro", "nl": "Inleiding"});
+    def["areas"] = json!([{"id": "people", "title": "People"}]);
+    def["questions"][4]["options"][0] = json!({"value": "phishing", "label": "Phishing",
+        "help": "Fake mail", "score": 2.5, "correct": true, "feedback": "Yes."});
+    def["questions"][4]["area"] = json!("people");
+    def["questions"][4]["scenario"] = json!("It is Monday.");
+    def["questions"][1]["help"] = json!("Count them");
+    def["questions"][1]["max"] = json!(1e9);
+    def["let"] = json!([
+        {"id": "a", "label": "A", "expr": "-subjects + 2 * 3 - 4 / 5 + count(data_categories)"},
+        {"id": "b", "expr": "max(a, 1) >= min(a, 2) and a < 1 and a <= 2 and a > 3 and a != 4"},
+        {"id": "c", "expr": "not b or if(nis2, cause, phishing) in [ransomware, lost_device]"},
+        {"id": "d", "expr": "data_categories contains health or data_categories in [contact] or notes = 'n'"},
+        {"id": "risk", "expr": "c and d and personal_data and found_at < found_at"},
+        {"id": "sensitive", "expr": "risk or -a = -1.5 or data_categories = data_categories"}
+    ]);
+    let (c, _) = compile_json(def, context_json()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let json = c.to_json();
+    let by_hand = Compiled::from_json(&json).unwrap();
+    let derived: Compiled = serde_json::from_str(&json).unwrap();
+    assert_eq!(by_hand, c);
+    assert_eq!(derived, c);
+    // Every kind of node and every optional field was in there.
+    for needle in [
+        "\"neg\"",
+        "\"arith\"",
+        "\"count\"",
+        "\"max\"",
+        "\"min\"",
+        "\"cmp\"",
+        "\"not\"",
+        "\"or\"",
+        "\"and\"",
+        "\"if\"",
+        "\"in\"",
+        "\"sym\"",
+        "\"has\"",
+        "\"any_of\"",
+        "\"text\"",
+        "\"let\"",
+        "\"q\"",
+        "\"num\"",
+        "\"bool\"",
+        "\"score\"",
+        "\"correct\"",
+        "\"feedback\"",
+        "\"scenario\"",
+        "\"intro\"",
+        "\"window_ms\"",
+        "\"form_url\"",
+    ] {
+        assert!(json.contains(needle), "{needle} missing from {json}");
+    }
+}
+
+#[test]
 fn from_json_refuses_broken_indices() {
     let (c, _) = compile_json(triage_json(), context_json()).unwrap();
     let mut v: Value = serde_json::from_str(&c.to_json()).unwrap();
@@ -90,9 +137,7 @@ fn from_json_refuses_broken_indices() {
     v["questions"][1]["show_if"] = json!({"q": 5});
     let err = Compiled::from_json(&v.to_string()).unwrap_err();
     assert_eq!(err, "the show_if of `subjects` refers to a later question");
-    assert!(Compiled::from_json("{}")
-        .unwrap_err()
-        .starts_with("not a compiled assessment"));
+    assert!(Compiled::from_json("{}").unwrap_err().starts_with("not a compiled assessment"));
 }
 
 #[test]
@@ -105,18 +150,9 @@ fn hash_follows_the_answers_schema_only() {
     let base = hash(&|_| {});
     assert_eq!(base.len(), 16);
     assert_eq!(hash(&|_| {}), base);
-    assert_eq!(
-        hash(&|d| d["questions"][0]["text"] = json!("Other text")),
-        base
-    );
-    assert_eq!(
-        hash(&|d| d["rules"][0]["when"] = json!("personal_data = yes")),
-        base
-    );
-    assert_ne!(
-        hash(&|d| d["questions"][4]["options"][0]["value"] = json!("spear_phishing")),
-        base
-    );
+    assert_eq!(hash(&|d| d["questions"][0]["text"] = json!("Other text")), base);
+    assert_eq!(hash(&|d| d["rules"][0]["when"] = json!("personal_data = yes")), base);
+    assert_ne!(hash(&|d| d["questions"][4]["options"][0]["value"] = json!("spear_phishing")), base);
     assert_ne!(hash(&|d| d["questions"][7]["id"] = json!("remarks")), base);
 }
 
@@ -124,10 +160,7 @@ fn hash_follows_the_answers_schema_only() {
 fn duplicate_and_malformed_ids() {
     assert_eq!(
         one(|d, _| d["questions"][7]["id"] = json!("personal_data")),
-        pair(
-            "questions[7].id",
-            "duplicate question id `personal_data`: questions[0] has it too"
-        )
+        pair("questions[7].id", "duplicate question id `personal_data`: questions[0] has it too")
     );
     let p = problems(|d, _| d["questions"][7]["id"] = json!("free text"));
     assert_eq!(
@@ -139,70 +172,38 @@ fn duplicate_and_malformed_ids() {
     );
     assert_eq!(
         one(|d, _| d["questions"][7]["id"] = json!("yes")),
-        pair(
-            "questions[7].id",
-            "`yes` is a reserved word and cannot be a question id"
-        )
+        pair("questions[7].id", "`yes` is a reserved word and cannot be a question id")
     );
     assert_eq!(
         problems(|d, _| d["verdicts"][1]["id"] = json!("notify_authority")),
         [
-            pair(
-                "verdicts[1].id",
-                "duplicate verdict id `notify_authority`: verdicts[0] has it too"
-            ),
+            pair("verdicts[1].id", "duplicate verdict id `notify_authority`: verdicts[0] has it too"),
             pair("rules[1].verdicts[0]", "unknown verdict `notify_subjects`"),
         ]
     );
     assert_eq!(
         one(|d, _| d["rules"][1]["id"] = json!("authority")),
-        pair(
-            "rules[1].id",
-            "duplicate rule id `authority`: rules[0] has it too"
-        )
+        pair("rules[1].id", "duplicate rule id `authority`: rules[0] has it too")
     );
     assert_eq!(
         one(|d, _| d["questions"][4]["options"][3]["value"] = json!("phishing")),
-        pair(
-            "questions[4].options[3].value",
-            "duplicate option `phishing` in question `cause`"
-        )
+        pair("questions[4].options[3].value", "duplicate option `phishing` in question `cause`")
     );
-    let p = problems(|d, _| {
-        d["areas"] =
-            json!([{"id": "people", "title": "People"}, {"id": "people", "title": "Again"}])
-    });
-    assert_eq!(
-        p,
-        [pair(
-            "areas[1].id",
-            "duplicate area id `people`: areas[0] has it too"
-        )]
-    );
+    let p =
+        problems(|d, _| d["areas"] = json!([{"id": "people", "title": "People"}, {"id": "people", "title": "Again"}]));
+    assert_eq!(p, [pair("areas[1].id", "duplicate area id `people`: areas[0] has it too")]);
     let sensitive_gone = pair("rules[1].when", "unknown name `sensitive`");
     assert_eq!(
         problems(|d, _| d["let"][1]["id"] = json!("risk")),
-        [
-            pair("let[1].id", "duplicate let id `risk`: let[0] has it too"),
-            sensitive_gone.clone()
-        ]
+        [pair("let[1].id", "duplicate let id `risk`: let[0] has it too"), sensitive_gone.clone()]
     );
     assert_eq!(
         problems(|d, _| d["let"][1]["id"] = json!("cause")),
-        [
-            pair(
-                "let[1].id",
-                "`cause` is already the id of a question; a `let` needs an id of its own"
-            ),
-            sensitive_gone
-        ]
+        [pair("let[1].id", "`cause` is already the id of a question; a `let` needs an id of its own"), sensitive_gone]
     );
     assert_eq!(
         one(|d, _| d["questions"][4]["options"][3]["value"] = json!("unknown")),
-        pair(
-            "questions[4].options[3].value",
-            "`unknown` cannot be an option value: it is the answer \"I don't know\""
-        )
+        pair("questions[4].options[3].value", "`unknown` cannot be an option value: it is the answer \"I don't know\"")
     );
 }
 
@@ -214,23 +215,10 @@ fn expression_errors_carry_path_and_span() {
     assert_eq!(diags.len(), 1);
     let d = &diags[0];
     assert_eq!(d.severity, Severity::Error);
-    assert_eq!(
-        d.path,
-        vec![
-            PathSeg::Key("rules".into()),
-            PathSeg::Index(1),
-            PathSeg::Key("when".into())
-        ]
-    );
+    assert_eq!(d.path, vec![PathSeg::Key("rules".into()), PathSeg::Index(1), PathSeg::Key("when".into())]);
     assert_eq!(d.span, Some((23, 31)));
-    assert_eq!(
-        d.message,
-        "unknown name `subjetcs`; did you mean `subjects`?"
-    );
-    assert_eq!(
-        d.to_string(),
-        "error: rules[1].when: unknown name `subjetcs`; did you mean `subjects`?"
-    );
+    assert_eq!(d.message, "unknown name `subjetcs`; did you mean `subjects`?");
+    assert_eq!(d.to_string(), "error: rules[1].when: unknown name `subjetcs`; did you mean `subjects`?");
 
     let (mut def, ctx) = (triage_json(), context_json());
     def["rules"][0]["when"] = json!("personal_data = yes and (subjects => 10");
@@ -250,17 +238,11 @@ fn type_errors_in_each_kind_of_expression() {
     );
     assert_eq!(
         one(|d, _| d["questions"][3]["show_if"] = json!("subjects")),
-        pair(
-            "questions[3].show_if",
-            "a `show_if` must be yes/no, but this is `subjects` (a number)"
-        )
+        pair("questions[3].show_if", "a `show_if` must be yes/no, but this is `subjects` (a number)")
     );
     assert_eq!(
         one(|d, _| d["rules"][2]["when"] = json!("personal_data = 1")),
-        pair(
-            "rules[2].when",
-            "cannot compare `personal_data` (a yes/no answer) with a number"
-        )
+        pair("rules[2].when", "cannot compare `personal_data` (a yes/no answer) with a number")
     );
     assert_eq!(
         one(|d, _| d["rules"][2]["when"] = json!("cause contains ransomware")),
@@ -278,13 +260,7 @@ fn let_types_are_inferred() {
         d["let"] = json!([{"id": "score", "expr": "subjects * 2 + count(data_categories)"}]);
         d["rules"][0]["when"] = json!("score = yes");
     });
-    assert!(
-        p.contains(&pair(
-            "rules[0].when",
-            "cannot compare `score` (a number) with a yes/no value"
-        )),
-        "{p:#?}"
-    );
+    assert!(p.contains(&pair("rules[0].when", "cannot compare `score` (a number) with a yes/no value")), "{p:#?}");
     // …and a let of a single choice compares with that question's options.
     let p = problems(|d, _| {
         d["let"] = json!([
@@ -308,23 +284,13 @@ fn let_cycles_are_reported_with_their_path() {
         {"id": "self", "expr": "self + 1"}
     ]);
     let diags = compile_json(def, ctx).unwrap_err();
-    let got: Vec<(String, String, Option<Span>)> = diags
-        .iter()
-        .map(|d| (d.path_string(), d.message.clone(), d.span))
-        .collect();
+    let got: Vec<(String, String, Option<Span>)> =
+        diags.iter().map(|d| (d.path_string(), d.message.clone(), d.span)).collect();
     assert_eq!(
         got,
         [
-            (
-                "let[0].expr".to_string(),
-                "`a` depends on itself: a → b → c → a".to_string(),
-                Some((0, 1))
-            ),
-            (
-                "let[5].expr".to_string(),
-                "`self` depends on itself: self → self".to_string(),
-                Some((0, 4))
-            ),
+            ("let[0].expr".to_string(), "`a` depends on itself: a → b → c → a".to_string(), Some((0, 1))),
+            ("let[5].expr".to_string(), "`self` depends on itself: self → self".to_string(), Some((0, 4))),
         ]
     );
 }
@@ -351,17 +317,11 @@ fn show_if_may_only_use_earlier_questions() {
 fn references_to_verdicts_steps_phases_and_contacts() {
     assert_eq!(
         one(|d, _| d["rules"][0]["verdicts"][0] = json!("notfy_authority")),
-        pair(
-            "rules[0].verdicts[0]",
-            "unknown verdict `notfy_authority`; did you mean `notify_authority`?"
-        )
+        pair("rules[0].verdicts[0]", "unknown verdict `notfy_authority`; did you mean `notify_authority`?")
     );
     assert_eq!(
         one(|d, _| d["rules"][3]["actions"][0] = json!("isolate-sytems")),
-        pair(
-            "rules[3].actions[0]",
-            "unknown step `isolate-sytems`; did you mean `isolate-systems`?"
-        )
+        pair("rules[3].actions[0]", "unknown step `isolate-sytems`; did you mean `isolate-systems`?")
     );
     let p = problems(|d, _| {
         let inline = &mut d["rules"][4]["actions"][0];
@@ -382,10 +342,7 @@ fn references_to_verdicts_steps_phases_and_contacts() {
     );
     assert_eq!(
         one(|d, _| d["rules"][4]["actions"][0]["id"] = json!("notify-ap")),
-        pair(
-            "rules[4].actions[0].id",
-            "action id `notify-ap` is already the id of a playbook step"
-        )
+        pair("rules[4].actions[0].id", "action id `notify-ap` is already the id of a playbook step")
     );
     assert_eq!(
         one(|d, _| d["verdicts"][0]["due"] = json!("72 hours")),
@@ -396,10 +353,7 @@ fn references_to_verdicts_steps_phases_and_contacts() {
     );
     assert_eq!(
         one(|d, _| d["verdicts"][0]["contact"] = json!("pa")),
-        pair(
-            "verdicts[0].contact",
-            "unknown contact `pa`; did you mean `ap`?"
-        )
+        pair("verdicts[0].contact", "unknown contact `pa`; did you mean `ap`?")
     );
 }
 
@@ -414,10 +368,7 @@ fn window_needs_a_party_with_a_window() {
                 "steps.notify-insurer.due",
                 "step `notify-insurer` is due `window`, but contact `insurer` has no `window`"
             ),
-            pair(
-                "verdicts[2].due",
-                "verdict `notify_insurer` is due `window`, but contact `insurer` has no `window`"
-            ),
+            pair("verdicts[2].due", "verdict `notify_insurer` is due `window`, but contact `insurer` has no `window`"),
         ]
     );
     let p = problems(|_, c| c["steps"][3]["party"] = Value::Null);
@@ -452,10 +403,7 @@ fn step_conditions_are_checked_in_this_assessment() {
 fn question_shape_problems() {
     assert_eq!(
         one(|d, _| d["questions"][7]["type"] = json!("single")),
-        pair(
-            "questions[7].type",
-            "`notes` is a `single` question but has no `options`"
-        )
+        pair("questions[7].type", "`notes` is a `single` question but has no `options`")
     );
     let p = problems(|d, _| {
         d["questions"][1]["options"] = json!([{"value": "a", "label": "A"}]);
@@ -480,10 +428,7 @@ fn question_shape_problems() {
     );
     assert_eq!(
         one(|d, _| d["questions"][7]["min"] = json!(1)),
-        pair(
-            "questions[7].min",
-            "`min` and `max` only apply to number questions, but `notes` is a `text` question"
-        )
+        pair("questions[7].min", "`min` and `max` only apply to number questions, but `notes` is a `text` question")
     );
 }
 
@@ -494,13 +439,7 @@ fn readiness_areas_and_training_answers() {
         d["areas"] = json!([{"id": "governance", "title": "Governance"}]);
         d["questions"][0]["area"] = json!("goverance");
     });
-    assert_eq!(
-        p,
-        [pair(
-            "questions[0].area",
-            "unknown area `goverance`; did you mean `governance`?"
-        )]
-    );
+    assert_eq!(p, [pair("questions[0].area", "unknown area `goverance`; did you mean `governance`?")]);
     let p = problems(|d, _| {
         d["kind"] = json!("training");
         d["questions"] = json!([
@@ -513,13 +452,7 @@ fn readiness_areas_and_training_answers() {
         d["rules"] = json!([]);
         d["verdicts"] = json!([]);
     });
-    assert_eq!(
-        p,
-        [pair(
-            "questions[1]",
-            "training question `q2` has no option marked `correct: true`"
-        )]
-    );
+    assert_eq!(p, [pair("questions[1]", "training question `q2` has no option marked `correct: true`")]);
 }
 
 #[test]
@@ -535,22 +468,13 @@ fn warns_about_what_can_never_happen() {
                 "questions[2].show_if",
                 "question `data_categories` can never be shown: its `show_if` is false for every possible answer"
             ),
-            pair(
-                "rules[3].when",
-                "rule `ransomware` can never apply: its `when` is false for every possible answer"
-            ),
-            pair(
-                "verdicts[3].id",
-                "verdict `report_to_police` can never apply: no rule that gives it can apply"
-            ),
+            pair("rules[3].when", "rule `ransomware` can never apply: its `when` is false for every possible answer"),
+            pair("verdicts[3].id", "verdict `report_to_police` can never apply: no rule that gives it can apply"),
         ]
     );
     assert_eq!(
         one(|d, _| d["rules"][3]["verdicts"] = json!([])),
-        pair(
-            "verdicts[3].id",
-            "no rule gives verdict `report_to_police`, so it is always \"no\""
-        )
+        pair("verdicts[3].id", "no rule gives verdict `report_to_police`, so it is always \"no\"")
     );
     // Warnings do not stop compilation.
     let (mut def, ctx) = (triage_json(), context_json());
@@ -578,14 +502,8 @@ fn does_not_warn_about_rules_that_can_apply() {
     assert_eq!(
         p,
         [
-            pair(
-                "rules[0].when",
-                "rule `authority` can never apply: its `when` is false for every possible answer"
-            ),
-            pair(
-                "verdicts[0].id",
-                "verdict `notify_authority` can never apply: no rule that gives it can apply"
-            ),
+            pair("rules[0].when", "rule `authority` can never apply: its `when` is false for every possible answer"),
+            pair("verdicts[0].id", "verdict `notify_authority` can never apply: no rule that gives it can apply"),
         ]
     );
 }

@@ -5,14 +5,10 @@ use crate::time::{parse_rfc3339, HOUR_MS};
 use proptest::prelude::*;
 use serde_json::json;
 
-const AMSTERDAM: TimeZone = TimeZone::Eu {
-    standard_offset_min: 60,
-};
+const AMSTERDAM: TimeZone = TimeZone::Eu { standard_offset_min: 60 };
 
 fn triage() -> Compiled {
-    compile(&def_from(triage_json()), &ctx_from(context_json()))
-        .expect("fixture compiles")
-        .0
+    compile(&def_from(triage_json()), &ctx_from(context_json())).expect("fixture compiles").0
 }
 
 fn discovered() -> i64 {
@@ -21,15 +17,7 @@ fn discovered() -> i64 {
 
 fn plan_for(c: &Compiled, answers: Value) -> Plan {
     let answers = parse_answers(c, &answers).unwrap_or_else(|e| panic!("{e:?}"));
-    plan(
-        c,
-        &PlanInput {
-            answers,
-            discovered_ms: discovered(),
-            now_ms: discovered() + 2 * HOUR_MS,
-            tz: AMSTERDAM,
-        },
-    )
+    plan(c, &PlanInput { answers, discovered_ms: discovered(), now_ms: discovered() + 2 * HOUR_MS, tz: AMSTERDAM })
 }
 
 fn verdict<'p>(p: &'p Plan, id: &str) -> &'p VerdictOut {
@@ -45,10 +33,7 @@ fn action_ids(p: &Plan) -> Vec<&str> {
 }
 
 fn because(items: &[Because]) -> Vec<(&str, &str)> {
-    items
-        .iter()
-        .map(|b| (b.question.as_str(), b.answer.as_str()))
-        .collect()
+    items.iter().map(|b| (b.question.as_str(), b.answer.as_str())).collect()
 }
 
 fn ransomware_with_health_data() -> Value {
@@ -76,10 +61,7 @@ fn verdicts_with_deadlines_and_reasons() {
     assert_eq!(v.due_offset.as_deref(), Some("72h"));
     assert_eq!(v.explanation.as_deref(), Some("Report within 72 hours."));
     assert_eq!(v.reasons, ["Personal data at risk"]);
-    assert_eq!(
-        because(&v.because),
-        [("personal_data", "yes"), ("encrypted", "no")]
-    );
+    assert_eq!(because(&v.because), [("personal_data", "yes"), ("encrypted", "no")]);
     assert_eq!(v.contact.as_ref().unwrap().role, "ap");
     let insurer = verdict(&p, "notify_insurer");
     assert_eq!(insurer.due.as_deref(), Some("2026-11-24T10:00:00+01:00"));
@@ -89,17 +71,10 @@ fn verdicts_with_deadlines_and_reasons() {
     assert_eq!(subjects.due, None);
     assert_eq!(
         because(&subjects.because),
-        [
-            ("personal_data", "yes"),
-            ("data_categories", "Health"),
-            ("encrypted", "no")
-        ]
+        [("personal_data", "yes"), ("data_categories", "Health"), ("encrypted", "no")]
     );
     assert_eq!(subjects.because[1].value, json!(["health"]));
-    assert_eq!(
-        because(&verdict(&p, "report_to_police").because),
-        [("cause", "Ransomware")]
-    );
+    assert_eq!(because(&verdict(&p, "report_to_police").because), [("cause", "Ransomware")]);
 }
 
 #[test]
@@ -107,14 +82,7 @@ fn actions_ordered_by_deadline_phase_track_and_id() {
     let p = plan_for(&triage(), ransomware_with_health_data());
     assert_eq!(
         action_ids(&p),
-        [
-            "log-incident",
-            "isolate-systems",
-            "notify-insurer",
-            "report-police",
-            "inform-subjects",
-            "notify-ap"
-        ]
+        ["log-incident", "isolate-systems", "notify-insurer", "report-police", "inform-subjects", "notify-ap"]
     );
     let log = action(&p, "log-incident");
     assert_eq!(log.due, "2026-11-23T10:00:00+01:00");
@@ -122,10 +90,7 @@ fn actions_ordered_by_deadline_phase_track_and_id() {
     assert!(log.overdue);
     assert_eq!(log.remaining_ms, -2 * HOUR_MS);
     // Listed by two rules: one action, both reasons.
-    assert_eq!(
-        log.reasons,
-        ["Personal data at risk", "High risk to the people concerned"]
-    );
+    assert_eq!(log.reasons, ["Personal data at risk", "High risk to the people concerned"]);
     let insurer = action(&p, "notify-insurer");
     assert_eq!(insurer.due_offset, "window");
     assert_eq!(insurer.due, "2026-11-24T10:00:00+01:00");
@@ -138,51 +103,23 @@ fn actions_ordered_by_deadline_phase_track_and_id() {
     let subjects = action(&p, "inform-subjects");
     assert_eq!(subjects.due_offset, "72h");
     assert_eq!(subjects.due, "2026-11-26T10:00:00+01:00");
-    assert_eq!(
-        action(&p, "report-police").reasons,
-        ["The policy covers this", "Ransomware is a crime"]
-    );
+    assert_eq!(action(&p, "report-police").reasons, ["The policy covers this", "Ransomware is a crime"]);
     let isolate = action(&p, "isolate-systems");
     assert_eq!(isolate.playbook.as_deref(), Some("ransomware"));
     assert_eq!(isolate.track, Track::Technical);
     assert_eq!(isolate.sources[0].id, "ap-meldplicht");
-    assert!(p
-        .actions
-        .iter()
-        .all(|a| !a.pending && a.pending_on.is_empty()));
+    assert!(p.actions.iter().all(|a| !a.pending && a.pending_on.is_empty()));
 
     let groups: Vec<(&str, Vec<Vec<&str>>)> = p
         .groups
         .iter()
-        .map(|g| {
-            (
-                g.phase.as_str(),
-                g.tracks
-                    .iter()
-                    .map(|t| t.actions.iter().map(String::as_str).collect())
-                    .collect(),
-            )
-        })
+        .map(|g| (g.phase.as_str(), g.tracks.iter().map(|t| t.actions.iter().map(String::as_str).collect()).collect()))
         .collect();
     assert_eq!(
         groups,
         [
-            (
-                "first-response",
-                vec![vec!["log-incident"], vec!["isolate-systems"]]
-            ),
-            (
-                "notify",
-                vec![
-                    vec![
-                        "notify-insurer",
-                        "report-police",
-                        "inform-subjects",
-                        "notify-ap"
-                    ],
-                    vec![]
-                ]
-            ),
+            ("first-response", vec![vec!["log-incident"], vec!["isolate-systems"]]),
+            ("notify", vec![vec!["notify-insurer", "report-police", "inform-subjects", "notify-ap"], vec![]]),
         ]
     );
     assert_eq!(p.groups[0].tracks[0].track, Track::Admin);
@@ -194,10 +131,7 @@ fn actions_ordered_by_deadline_phase_track_and_id() {
 
 #[test]
 fn unknown_answers_keep_the_cautious_side_and_say_so() {
-    let p = plan_for(
-        &triage(),
-        json!({"personal_data": "unknown", "cause": "phishing", "nis2": false}),
-    );
+    let p = plan_for(&triage(), json!({"personal_data": "unknown", "cause": "phishing", "nis2": false}));
     let v = verdict(&p, "notify_authority");
     assert_eq!(v.decision, Decision::Yes);
     assert!(v.pending);
@@ -215,26 +149,11 @@ fn unknown_answers_keep_the_cautious_side_and_say_so() {
 
     let subjects = action(&p, "inform-subjects");
     assert!(subjects.pending);
-    assert_eq!(
-        subjects.pending_on,
-        ["personal_data", "subjects", "data_categories", "encrypted"]
-    );
+    assert_eq!(subjects.pending_on, ["personal_data", "subjects", "data_categories", "encrypted"]);
     // The insurer rule may apply, but report-police's own `when` is false.
-    assert_eq!(
-        action_ids(&p),
-        [
-            "log-incident",
-            "notify-insurer",
-            "inform-subjects",
-            "notify-ap"
-        ]
-    );
+    assert_eq!(action_ids(&p), ["log-incident", "notify-insurer", "inform-subjects", "notify-ap"]);
     // Questions whose show_if is open are asked.
-    let open: Vec<(&str, &str)> = p
-        .open_questions
-        .iter()
-        .map(|q| (q.id.as_str(), q.state))
-        .collect();
+    let open: Vec<(&str, &str)> = p.open_questions.iter().map(|q| (q.id.as_str(), q.state)).collect();
     assert_eq!(
         open,
         [
@@ -250,10 +169,7 @@ fn unknown_answers_keep_the_cautious_side_and_say_so() {
 
 #[test]
 fn a_step_with_an_open_condition_is_included_pending() {
-    let p = plan_for(
-        &triage(),
-        json!({"personal_data": "yes", "encrypted": "yes", "cause": "phishing"}),
-    );
+    let p = plan_for(&triage(), json!({"personal_data": "yes", "encrypted": "yes", "cause": "phishing"}));
     let police = action(&p, "report-police");
     assert!(police.pending);
     assert_eq!(police.pending_on, ["nis2"]);
@@ -263,33 +179,14 @@ fn a_step_with_an_open_condition_is_included_pending() {
 
 #[test]
 fn questions_not_asked_are_absent() {
-    let p = plan_for(
-        &triage(),
-        json!({"personal_data": "no", "encrypted": "no", "cause": "phishing", "nis2": false}),
-    );
-    assert_eq!(
-        p.visible_questions,
-        [
-            "personal_data",
-            "encrypted",
-            "cause",
-            "nis2",
-            "found_at",
-            "notes"
-        ]
-    );
+    let p = plan_for(&triage(), json!({"personal_data": "no", "encrypted": "no", "cause": "phishing", "nis2": false}));
+    assert_eq!(p.visible_questions, ["personal_data", "encrypted", "cause", "nis2", "found_at", "notes"]);
     let v = verdict(&p, "notify_authority");
     assert_eq!(v.decision, Decision::No);
-    assert_eq!(
-        v.explanation.as_deref(),
-        Some("No report needed; record the breach.")
-    );
+    assert_eq!(v.explanation.as_deref(), Some("No report needed; record the breach."));
     assert_eq!(because(&v.because), [("personal_data", "no")]);
     assert_eq!(v.due, None);
-    assert_eq!(
-        because(&verdict(&p, "notify_insurer").because),
-        [("personal_data", "no"), ("cause", "Phishing")]
-    );
+    assert_eq!(because(&verdict(&p, "notify_insurer").because), [("personal_data", "no"), ("cause", "Phishing")]);
     assert!(p.actions.is_empty());
     assert!(p.groups.is_empty());
     // Answers to questions that are not asked do not count.
@@ -304,10 +201,7 @@ fn questions_not_asked_are_absent() {
 #[test]
 fn with_no_answers_everything_that_could_apply_is_pending() {
     let p = plan_for(&triage(), json!({}));
-    assert!(p
-        .verdicts
-        .iter()
-        .all(|v| v.decision == Decision::Yes && v.pending));
+    assert!(p.verdicts.iter().all(|v| v.decision == Decision::Yes && v.pending));
     assert_eq!(verdict(&p, "report_to_police").pending_on, ["cause"]);
     assert!(action_ids(&p).contains(&"wipe-device"));
     let wipe = action(&p, "wipe-device");
@@ -323,20 +217,9 @@ fn deadlines_shown_in_summer_time_when_it_applies() {
     let c = triage();
     let answers = parse_answers(&c, &ransomware_with_health_data()).unwrap();
     let start = parse_rfc3339("2026-10-23T10:00:00+02:00").unwrap();
-    let p = plan(
-        &c,
-        &PlanInput {
-            answers,
-            discovered_ms: start,
-            now_ms: start,
-            tz: AMSTERDAM,
-        },
-    );
+    let p = plan(&c, &PlanInput { answers, discovered_ms: start, now_ms: start, tz: AMSTERDAM });
     // 72 hours later the clocks have gone back an hour.
-    assert_eq!(
-        verdict(&p, "notify_authority").due.as_deref(),
-        Some("2026-10-26T09:00:00+01:00")
-    );
+    assert_eq!(verdict(&p, "notify_authority").due.as_deref(), Some("2026-10-26T09:00:00+01:00"));
 }
 
 #[test]
@@ -416,10 +299,7 @@ fn plan_json_has_the_agreed_shape() {
             "sources"
         ])
     );
-    assert_eq!(
-        keys(&v["verdicts"][0]["because"][0]),
-        sorted(&["question", "text", "answer", "value"])
-    );
+    assert_eq!(keys(&v["verdicts"][0]["because"][0]), sorted(&["question", "text", "answer", "value"]));
     assert_eq!(v["kind"], "triage");
     assert_eq!(v["verdicts"][0]["decision"], "yes");
     assert_eq!(v["actions"][0]["track"], "admin");
@@ -427,10 +307,7 @@ fn plan_json_has_the_agreed_shape() {
     assert_eq!(v["groups"][0]["tracks"][1]["track"], "technical");
     // Deterministic: the same input gives the same bytes.
     let again = plan_for(&triage(), ransomware_with_health_data());
-    assert_eq!(
-        serde_json::to_string(&p).unwrap(),
-        serde_json::to_string(&again).unwrap()
-    );
+    assert_eq!(serde_json::to_string(&p).unwrap(), serde_json::to_string(&again).unwrap());
 }
 
 #[test]
@@ -466,15 +343,9 @@ fn answer_errors_name_the_question_and_what_is_accepted() {
     );
     assert_eq!(errs[0].question, "cause");
     let err = parse_answers(&c, &json!([1, 2])).unwrap_err();
-    assert_eq!(
-        err[0].to_string(),
-        "the answers must be an object from question id to answer, not [1,2]"
-    );
+    assert_eq!(err[0].to_string(), "the answers must be an object from question id to answer, not [1,2]");
     let err = parse_answers(&c, &json!({"subjects": -1})).unwrap_err();
-    assert_eq!(
-        err[0].to_string(),
-        "subjects: -1 is less than the minimum, 0"
-    );
+    assert_eq!(err[0].to_string(), "subjects: -1 is less than the minimum, 0");
 }
 
 #[test]
@@ -500,13 +371,7 @@ fn answers_in_every_accepted_form() {
     assert_eq!(*a.get(3), Answer::Unknown);
     assert_eq!(*a.get(4), Answer::Unanswered);
     assert_eq!(*a.get(5), Answer::Bool(true));
-    assert_eq!(
-        *a.get(6),
-        Answer::DateTime {
-            ms: parse_rfc3339("2026-11-23T10:00:00Z").unwrap(),
-            local: false
-        }
-    );
+    assert_eq!(*a.get(6), Answer::DateTime { ms: parse_rfc3339("2026-11-23T10:00:00Z").unwrap(), local: false });
     assert_eq!(*a.get(7), Answer::Text("laptop left on the train".into()));
     let mut lenient_input = json!({"cause": "ransomware", "subjects": "lots"});
     let (a, errs) = parse_answers_lenient(&c, &lenient_input);
@@ -514,30 +379,18 @@ fn answers_in_every_accepted_form() {
     assert_eq!(*a.get(4), Answer::Choice(1));
     assert_eq!(*a.get(1), Answer::Unanswered);
     lenient_input["cause"] = json!("unknown");
-    assert_eq!(
-        *parse_answers_lenient(&c, &lenient_input).0.get(4),
-        Answer::Unknown
-    );
+    assert_eq!(*parse_answers_lenient(&c, &lenient_input).0.get(4), Answer::Unknown);
 }
 
 #[test]
 fn local_times_in_answers_use_the_plan_time_zone() {
     let c = triage();
     let a = parse_answers(&c, &json!({"found_at": "2026-06-23T10:00"})).unwrap();
-    assert_eq!(
-        *a.get(6),
-        Answer::DateTime {
-            ms: parse_rfc3339("2026-06-23T10:00:00Z").unwrap(),
-            local: true
-        }
-    );
+    assert_eq!(*a.get(6), Answer::DateTime { ms: parse_rfc3339("2026-06-23T10:00:00Z").unwrap(), local: true });
     // Wall-clock 10:00 in Amsterdam summer time is 08:00 UTC.
     let v = answer_value(&c.questions[6], a.get(6), &AMSTERDAM).unwrap();
     assert_eq!(v, Val::Time(parse_rfc3339("2026-06-23T08:00:00Z").unwrap()));
-    assert_eq!(
-        describe_answer(&c.questions[6], v, &AMSTERDAM).0,
-        "2026-06-23T10:00:00+02:00"
-    );
+    assert_eq!(describe_answer(&c.questions[6], v, &AMSTERDAM).0, "2026-06-23T10:00:00+02:00");
     let winter = TimeZone::Fixed { offset_min: 60 };
     let v = answer_value(&c.questions[6], a.get(6), &winter).unwrap();
     assert_eq!(v, Val::Time(parse_rfc3339("2026-06-23T09:00:00Z").unwrap()));
@@ -564,9 +417,7 @@ fn readiness() -> Compiled {
             {"id": "comments", "type": "text", "text": "Anything else?"}
         ]
     });
-    compile(&def_from(def), &ctx_from(context_json()))
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .0
+    compile(&def_from(def), &ctx_from(context_json())).unwrap_or_else(|e| panic!("{e:?}")).0
 }
 
 #[test]
@@ -577,18 +428,9 @@ fn readiness_scores_per_area() {
     );
     let s = p.score.unwrap();
     assert_eq!((s.total, s.max, s.percent), (4.0, 9.0, 44.4));
-    let areas: Vec<(&str, f64, f64, f64)> = s
-        .areas
-        .iter()
-        .map(|a| (a.id.as_str(), a.score, a.max, a.percent))
-        .collect();
-    assert_eq!(
-        areas,
-        [
-            ("governance", 2.0, 3.0, 66.7),
-            ("technical", 2.0, 6.0, 33.3)
-        ]
-    );
+    let areas: Vec<(&str, f64, f64, f64)> =
+        s.areas.iter().map(|a| (a.id.as_str(), a.score, a.max, a.percent)).collect();
+    assert_eq!(areas, [("governance", 2.0, 3.0, 66.7), ("technical", 2.0, 6.0, 33.3)]);
     assert!(p.feedback.is_empty());
 }
 
@@ -610,36 +452,18 @@ fn training_feedback_and_score() {
              "options": [{"value": "yes", "label": "Yes", "correct": true}, {"value": "no", "label": "No"}]}
         ]
     });
-    let (c, _) =
-        compile(&def_from(def), &ctx_from(context_json())).unwrap_or_else(|e| panic!("{e:?}"));
+    let (c, _) = compile(&def_from(def), &ctx_from(context_json())).unwrap_or_else(|e| panic!("{e:?}"));
     let p = plan_for(&c, json!({"q1": "b", "q2": ["x", "y"]}));
-    let fb: Vec<(&str, &str, bool, Option<&str>)> = p
-        .feedback
-        .iter()
-        .map(|f| {
-            (
-                f.question.as_str(),
-                f.answer.as_str(),
-                f.correct,
-                f.feedback.as_deref(),
-            )
-        })
-        .collect();
+    let fb: Vec<(&str, &str, bool, Option<&str>)> =
+        p.feedback.iter().map(|f| (f.question.as_str(), f.answer.as_str(), f.correct, f.feedback.as_deref())).collect();
     assert_eq!(
         fb,
-        [
-            ("q1", "Wait", false, Some("No: every hour counts.")),
-            ("q2", "Privacy officer, IT lead", true, None),
-        ]
+        [("q1", "Wait", false, Some("No: every hour counts.")), ("q2", "Privacy officer, IT lead", true, None),]
     );
     let s = p.score.unwrap();
     assert_eq!((s.total, s.max, s.percent), (1.0, 3.0, 33.3));
     let p = plan_for(&c, json!({"q2": ["x", "y", "z"], "q3": "yes"}));
-    let fb: Vec<(&str, bool)> = p
-        .feedback
-        .iter()
-        .map(|f| (f.question.as_str(), f.correct))
-        .collect();
+    let fb: Vec<(&str, bool)> = p.feedback.iter().map(|f| (f.question.as_str(), f.correct)).collect();
     assert_eq!(fb, [("q2", false), ("q3", true)]);
     assert_eq!(p.feedback[0].feedback.as_deref(), Some("Not yet."));
 }
@@ -657,13 +481,8 @@ fn arb_condition() -> impl Strategy<Value = String> {
         Just("sensitive".to_string()),
         (0u32..200).prop_map(|n| format!("subjects >= {n}")),
         (0u32..200).prop_map(|n| format!("subjects < {n}")),
-        prop::sample::select(vec![
-            "phishing",
-            "ransomware",
-            "lost_device",
-            "misdirected_email"
-        ])
-        .prop_map(|o| format!("cause = {o}")),
+        prop::sample::select(vec!["phishing", "ransomware", "lost_device", "misdirected_email"])
+            .prop_map(|o| format!("cause = {o}")),
         Just("cause in [ransomware, lost_device]".to_string()),
         prop::sample::select(vec!["contact", "health", "financial", "identity"])
             .prop_map(|o| format!("data_categories contains {o}")),
@@ -685,31 +504,19 @@ fn arb_condition() -> impl Strategy<Value = String> {
 
 fn arb_answer(q: usize) -> BoxedStrategy<Value> {
     // Questions 5 and later offer no "I don't know"; they can only be left open.
-    let unknowns = if q < 5 {
-        prop_oneof![Just(Value::Null), Just(json!("unknown"))].boxed()
-    } else {
-        Just(Value::Null).boxed()
-    };
+    let unknowns =
+        if q < 5 { prop_oneof![Just(Value::Null), Just(json!("unknown"))].boxed() } else { Just(Value::Null).boxed() };
     let given: BoxedStrategy<Value> = match q {
         0 | 3 => prop_oneof![Just(json!("yes")), Just(json!("no"))].boxed(),
         1 => (0u32..300).prop_map(|n| json!(n)).boxed(),
         2 => prop::sample::subsequence(vec!["contact", "health", "financial", "identity"], 0..=4)
             .prop_map(|v| json!(v))
             .boxed(),
-        4 => prop::sample::select(vec![
-            "phishing",
-            "ransomware",
-            "lost_device",
-            "misdirected_email",
-        ])
-        .prop_map(|v| json!(v))
-        .boxed(),
+        4 => prop::sample::select(vec!["phishing", "ransomware", "lost_device", "misdirected_email"])
+            .prop_map(|v| json!(v))
+            .boxed(),
         5 => any::<bool>().prop_map(|b| json!(b)).boxed(),
-        6 => prop_oneof![
-            Just(json!("2026-11-23T10:00:00+01:00")),
-            Just(json!("2026-11-22T10:00"))
-        ]
-        .boxed(),
+        6 => prop_oneof![Just(json!("2026-11-23T10:00:00+01:00")), Just(json!("2026-11-22T10:00"))].boxed(),
         _ => prop_oneof![Just(json!("x")), Just(json!("y"))].boxed(),
     };
     prop_oneof![3 => given, 1 => unknowns].boxed()
@@ -810,8 +617,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<f64>()
-            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         any::<i64>().prop_map(|n| json!(n)),
         prop::sample::select(vec![
             "yes",
@@ -834,8 +640,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(".{0,6}", inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(".{0,6}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
