@@ -271,6 +271,19 @@ fn rewrite<'a>(
     }
 }
 
+/// The text of a Markdown snippet without its markup, for summaries and cards.
+pub fn plain(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for ev in Parser::new_ext(src, options()) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 /// The key a content file is known by in [`Targets::files`]: Markdown files
 /// without language suffix and extension, other files as they are.
 pub fn content_key(path: &str, languages: &[String]) -> String {
@@ -417,6 +430,11 @@ mod tests {
         assert!(!r.html.contains("<img"));
         let r = render("<b>bold</b>", &ctx(&langs, true), &targets(), &mut p);
         assert!(r.html.contains("<b>bold</b>"));
+    }
+
+    #[test]
+    fn plain_drops_markup() {
+        assert_eq!(plain("Kies **Weet ik niet**.\n\nDan [meer](x.md)."), "Kies Weet ik niet. Dan meer.");
     }
 
     #[test]

@@ -125,6 +125,8 @@ enum Fill<'a> {
     /// A page of a section: its whole context is made while it renders, so
     /// that thousands of pages do not each hold a copy of the section list.
     SectionPage(&'a crate::model::Page, &'a SectionData),
+    /// A Markdown text from a YAML file (a questionnaire's intro) into `intro_html`.
+    Intro { text: String, file: &'a str },
 }
 
 /// A page to render: output path, template, its own context and its Markdown.
@@ -242,6 +244,11 @@ pub fn render_site(
                     let r = render_md(&page.doc);
                     ctx.insert("content", &r.html);
                     ctx.insert("toc", &r.toc);
+                }
+                Fill::Intro { text, file } => {
+                    let dctx = DocContext { file, first_line: 1, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                    let r = markdown::render(&text, &dctx, &ld.targets, &mut problems);
+                    ctx.insert("intro_html", &r.html);
                 }
                 Fill::Faq => {
                     let items: Vec<serde_json::Value> = hb
@@ -837,7 +844,7 @@ fn page_jobs<'a>(
     let assessments: Vec<serde_json::Value> = hb
         .assessments
         .iter()
-        .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": opt_text(&a.def.intro, lang, d), "url": format!("assessments/{}.html", a.def.id)}))
+        .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": markdown::plain(&opt_text(&a.def.intro, lang, d)), "url": format!("assessments/{}.html", a.def.id)}))
         .collect();
     let emergency: Vec<&ContactView> =
         hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
@@ -962,13 +969,13 @@ fn page_jobs<'a>(
         let Some(c) = compiled.get(&(a.def.id.clone(), lang.to_string())) else { continue };
         let mut ctx = tera::Context::new();
         ctx.insert("page_title", &text(&a.def.title, lang, d));
-        ctx.insert("intro", &opt_text(&a.def.intro, lang, d));
+        let intro = opt_text(&a.def.intro, lang, d);
         ctx.insert("kind", &a.def.kind);
         ctx.insert("assessment_id", &a.def.id);
         ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
         ctx.insert("content_hash", &c.hash);
         ctx.insert("question_count", &c.questions.len());
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx, Fill::None));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx, Fill::Intro { text: intro, file: &a.file }));
     }
 
     // FAQ on one page, each question an anchor.
