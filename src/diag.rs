@@ -146,46 +146,13 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// The closest candidate by edit distance, if it is close enough to be a typo.
+/// "did you mean `x`?" for the closest candidate, if it is close enough to be
+/// a typo. Uses the engine's distance, so ids are matched alike everywhere.
 pub fn did_you_mean<'a, I>(wrong: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = levenshtein(wrong, c);
-        if best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
-            best = Some((d, c));
-        }
-    }
-    let (d, c) = best?;
-    let limit = (wrong.chars().count().max(c.chars().count()) / 3).max(1);
-    (d <= limit).then(|| format!("did you mean `{c}`?"))
-}
-
-/// Edit distance where swapping two neighbouring letters counts as one edit
-/// (optimal string alignment), since that is the most common typo.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
+    assessment_wasm::check::suggest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

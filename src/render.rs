@@ -126,7 +126,10 @@ enum Fill<'a> {
     /// that thousands of pages do not each hold a copy of the section list.
     SectionPage(&'a crate::model::Page, &'a SectionData),
     /// A Markdown text from a YAML file (a questionnaire's intro) into `intro_html`.
-    Intro { text: String, file: &'a str },
+    Intro {
+        text: String,
+        file: &'a str,
+    },
 }
 
 /// A page to render: output path, template, its own context and its Markdown.
@@ -975,7 +978,14 @@ fn page_jobs<'a>(
         ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
         ctx.insert("content_hash", &c.hash);
         ctx.insert("question_count", &c.questions.len());
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "assessment.html", "assessments/index.html", ctx, Fill::Intro { text: intro, file: &a.file }));
+        jobs.push(job(
+            format!("{lang}/{rel}"),
+            &rel,
+            "assessment.html",
+            "assessments/index.html",
+            ctx,
+            Fill::Intro { text: intro, file: &a.file },
+        ));
     }
 
     // FAQ on one page, each question an anchor.

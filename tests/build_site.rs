@@ -140,3 +140,43 @@ fn usage_errors_exit_2() {
     let o = run(&["frobnicate"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_handbook_can_override_a_theme_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("minimal"), &content);
+    fs::create_dir_all(content.join("templates")).unwrap();
+    fs::write(
+        content.join("templates/faq.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Our own FAQ layout</h1>{% for q in items %}<h2>{{ q.question }}</h2>{% endfor %}{% endblock main %}",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    let o = run(&["build", "content", "-o", "site", "--quiet"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let faq = fs::read_to_string(out.join("nl/faq.html")).unwrap();
+    assert!(faq.contains("<h1>Our own FAQ layout</h1>"), "{faq}");
+    assert!(faq.contains("Moet ik melden als het versleuteld was?"));
+    // A template the theme does not have is reported, not silently ignored.
+    fs::write(content.join("templates/fqa.html"), "x").unwrap();
+    let o = run(&["build", "content", "-o", "site"], tmp.path());
+    assert!(
+        stderr(&o).contains("warning: templates/fqa.html: the theme has no template of this name"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn raw_html_is_kept_only_when_the_handbook_allows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("minimal"), &content);
+    let hb = fs::read_to_string(content.join("handbook.yaml")).unwrap();
+    fs::write(content.join("handbook.yaml"), format!("{hb}allow_html: true\n")).unwrap();
+    let o = run(&["build", "content", "-o", "site", "--quiet"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let phase = fs::read_to_string(tmp.path().join("site/nl/phases/first.html")).unwrap();
+    assert!(phase.contains("<script>alert(1)</script>"), "allowed HTML passes through");
+}

@@ -9,7 +9,10 @@ use std::fs;
 use std::path::Path;
 
 fn build_default(out: &Path) {
-    let o = run(&["build", repo().join("content").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], out.parent().unwrap());
+    let o = run(
+        &["build", repo().join("content").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"],
+        out.parent().unwrap(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -20,7 +23,12 @@ fn default_handbook_has_no_warning_but_the_example_contacts() {
     assert!(o.status.success(), "{}", stderr(&o));
     let warnings: Vec<String> = stderr(&o).lines().filter(|l| l.starts_with("warning:")).map(str::to_string).collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert!(warnings[0].starts_with("warning: contacts.yaml: ") && warnings[0].contains("example contacts still to fill in"), "{}", warnings[0]);
+    assert!(
+        warnings[0].starts_with("warning: contacts.yaml: ")
+            && warnings[0].contains("example contacts still to fill in"),
+        "{}",
+        warnings[0]
+    );
     assert!(stdout(&o).contains("Check passed: 0 errors, 1 warning."), "{}", stdout(&o));
 }
 
@@ -65,7 +73,11 @@ fn every_link_and_anchor_in_the_built_site_resolves() {
         for attr in [" href=\"", " src=\""] {
             for (i, m) in html.match_indices(attr) {
                 let url = html[i + m.len()..].split('"').next().unwrap();
-                if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") || url.starts_with("tel:") {
+                if url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with("mailto:")
+                    || url.starts_with("tel:")
+                {
                     continue;
                 }
                 let (path, frag) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));

@@ -177,9 +177,19 @@ fn main() {
     let load_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(loads);
 
     // A few answer sets, used in turn, so no single path is measured.
-    let inputs: Vec<PlanInput> = (0..16)
-        .map(|_| PlanInput {
-            answers: parse_answers(&compiled, &answers(&mut rng)).expect("answers"),
+    let raw_answers: Vec<Value> = (0..16).map(|_| answers(&mut rng)).collect();
+    // The browser benchmark (bench/browser-plan.js) runs the same input through the wasm build.
+    if let Some(dir) = std::env::var_os("IRBOOK_BENCH_WRITE") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("bench output folder");
+        std::fs::write(dir.join("compiled.json"), &json).expect("write compiled.json");
+        std::fs::write(dir.join("answers.json"), Value::Array(raw_answers.clone()).to_string())
+            .expect("write answers.json");
+    }
+    let inputs: Vec<PlanInput> = raw_answers
+        .iter()
+        .map(|a| PlanInput {
+            answers: parse_answers(&compiled, a).expect("answers"),
             discovered_ms: 1_795_424_400_000,
             now_ms: 1_795_431_600_000,
             tz: TimeZone::Eu { standard_offset_min: 60 },
