@@ -242,16 +242,19 @@ pub struct CAction {
 }
 
 impl Compiled {
+    /// The JSON the builder writes into the page (native only: the wasm
+    /// engine reads assessments but never writes them).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Loads what [`Compiled::to_json`] wrote, and checks that every index
     /// in it is in range so that evaluation cannot go wrong. (Reads through
-    /// [`serde_json::Value`] by hand, which keeps the wasm small; the
-    /// derived `Deserialize` gives the same result.)
+    /// [`crate::json`] by hand, which keeps the wasm small; the derived
+    /// `Deserialize` gives the same result.)
     pub fn from_json(s: &str) -> Result<Compiled, String> {
-        let v: serde_json::Value = serde_json::from_str(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
+        let v = crate::json::parse(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
         let c = crate::load::compiled(&v).map_err(|e| format!("not a compiled assessment: {e}"))?;
         c.validate()?;
         Ok(c)

@@ -15,13 +15,30 @@
 //! - [`plan`]: compiled assessment + answers + times → [`plan::Plan`].
 //! - [`time`]: civil date-time arithmetic, RFC 3339, EU daylight-saving rule.
 //! - `load`: reads a compiled assessment from JSON without serde derive code.
+//! - [`json`]: the small JSON reader and writer the wasm engine uses instead
+//!   of serde_json; [`numfmt`]: numbers to and from text without `core`'s
+//!   float code.
+//! - [`api`]: what the page asks of the engine, as JSON text in and out
+//!   (the wasm bindings are a thin layer over it).
+//! - `heap`: the wasm build's memory allocator, smaller than dlmalloc.
+//!
+//! The wasm module travels base64-encoded inside the page's script, so its
+//! size is watched: the wasm path uses none of serde_json, serde's derived
+//! code, `core`'s float formatting and parsing, `slice::sort` or `str`
+//! slicing that can panic (each pulls in kilobytes); native code keeps them.
 
+pub mod api;
 pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod expr;
+// The allocator is for the wasm build; natively only its tests use it.
+#[cfg(any(target_arch = "wasm32", test))]
+mod heap;
+pub mod json;
 mod load;
 pub mod model;
+pub mod numfmt;
 pub mod plan;
 pub mod text;
 pub mod time;
@@ -33,5 +50,7 @@ mod bindings;
 mod testutil;
 
 pub use compile::{compile, Compiled, Diagnostic, PathSeg, Severity};
-pub use plan::{parse_answers, plan, Answer, AnswerError, Answers, Plan, PlanInput};
+#[cfg(not(target_arch = "wasm32"))]
+pub use plan::parse_answers;
+pub use plan::{plan, read_answers, Answer, AnswerError, Answers, Plan, PlanInput};
 pub use time::TimeZone;

@@ -18,6 +18,17 @@ pub enum Kind {
     Training,
 }
 
+impl Kind {
+    /// The name serde gives it, for JSON written by hand.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Triage => "triage",
+            Kind::Readiness => "readiness",
+            Kind::Training => "training",
+        }
+    }
+}
+
 /// One `assessments/<id>.yaml` file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +196,16 @@ pub struct InlineAction {
 pub enum Track {
     Admin,
     Technical,
+}
+
+impl Track {
+    /// The name serde gives it, for JSON written by hand.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Track::Admin => "admin",
+            Track::Technical => "technical",
+        }
+    }
 }
 
 /// A playbook step as the builder hands it over, texts already in one language.

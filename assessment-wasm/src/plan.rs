@@ -8,11 +8,16 @@
 
 use crate::compile::{CAction, COption, CQuestion, Compiled};
 use crate::eval::{Env, Ev, QSet, Tri, Val};
+use crate::json::{Number, Value};
 use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
+use crate::numfmt::{display_f64, parse_f64};
 use crate::time::{format_local, parse_parts, TimeZone};
 use serde::Serialize;
-use serde_json::Value;
+use std::cmp::Ordering;
 use std::fmt;
+
+mod write;
+pub use write::answer_errors_json;
 
 /// One question's answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,8 +89,9 @@ impl fmt::Display for AnswerError {
 
 /// Reads answers from JSON: an object from question id to answer, or an
 /// object whose `answers` member is one. Every problem is reported.
-pub fn parse_answers(c: &Compiled, v: &Value) -> Result<Answers, Vec<AnswerError>> {
-    let (answers, errors) = parse_answers_lenient(c, v);
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_answers(c: &Compiled, v: &serde_json::Value) -> Result<Answers, Vec<AnswerError>> {
+    let (answers, errors) = read_answers(c, &Value::from(v));
     if errors.is_empty() {
         Ok(answers)
     } else {
@@ -95,7 +101,15 @@ pub fn parse_answers(c: &Compiled, v: &Value) -> Result<Answers, Vec<AnswerError
 
 /// Like [`parse_answers`], but keeps the answers that could be read, leaving
 /// the others unanswered (for answers saved by an older version of a page).
-pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerError>) {
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_answers_lenient(c: &Compiled, v: &serde_json::Value) -> (Answers, Vec<AnswerError>) {
+    read_answers(c, &Value::from(v))
+}
+
+/// The answers in `v` that could be read, and a problem for each one that
+/// could not (those stay unanswered). What `parse_answers` and
+/// `parse_answers_lenient` do natively, on the engine's own JSON value.
+pub fn read_answers(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerError>) {
     let mut answers = Answers::new(c);
     let mut errors = Vec::new();
     let map = match v {
@@ -112,35 +126,49 @@ pub fn parse_answers_lenient(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerErr
             return (answers, errors);
         }
     };
-    for (id, value) in map {
+    for (id, value) in map.iter() {
         let Some(i) = c.question_index(id) else {
             let s = crate::check::suggest(id, c.questions.iter().map(|q| q.id.as_str()));
             errors.push(AnswerError {
-                question: id.clone(),
+                question: id.to_string(),
                 message: format!("unknown question `{id}`{}", crate::check::did_you_mean(s)),
             });
             continue;
         };
         match parse_one(&c.questions[i], value) {
             Ok(a) => answers.values[i] = a,
-            Err(message) => errors.push(AnswerError { question: id.clone(), message }),
+            Err(message) => errors.push(AnswerError { question: id.to_string(), message }),
         }
     }
     (answers, errors)
 }
 
-/// A JSON value as it appears in messages, cut short if long.
+/// A JSON value as it appears in messages, cut short (to 40 characters and
+/// an ellipsis) if long.
 fn show(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
+    let mut s = v.to_json();
+    if let Some((cut, _)) = s.char_indices().nth(40) {
+        s.truncate(cut);
+        s.push('…');
     }
+    s
+}
+
+/// The items with `sep` between them: `[&str]::join`, which the wasm would
+/// get a large copy of per element type.
+fn join<'a>(items: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 fn option_values(q: &CQuestion) -> String {
-    q.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join(", ")
+    join(q.options.iter().map(|o| o.value.as_str()), ", ")
 }
 
 fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
@@ -191,18 +219,18 @@ fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
         }
         QuestionType::Number => {
             let n = match v {
-                Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().parse::<f64>().ok(),
+                Value::Number(n) => Some(n.as_f64()),
+                Value::String(s) => parse_f64(s.trim()),
                 _ => None,
             };
             let Some(n) = n.filter(|n| n.is_finite()) else {
                 return Err(format!("expected a number{unknown_too}, got {}", show(v)));
             };
             if let Some(min) = q.min.filter(|m| n < *m) {
-                return Err(format!("{n} is less than the minimum, {min}"));
+                return Err(format!("{} is less than the minimum, {}", display_f64(n), display_f64(min)));
             }
             if let Some(max) = q.max.filter(|m| n > *m) {
-                return Err(format!("{n} is more than the maximum, {max}"));
+                return Err(format!("{} is more than the maximum, {}", display_f64(n), display_f64(max)));
             }
             Ok(Answer::Number(n))
         }
@@ -518,7 +546,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             }
         }
     }
-    let mut actions: Vec<ActionOut> = included
+    let actions: Vec<ActionOut> = included
         .into_iter()
         .zip(&c.actions)
         .filter_map(|(inc, a)| {
@@ -535,7 +563,11 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             ))
         })
         .collect();
-    actions.sort_by(|a, b| (a.due_ms, a.phase_order, a.track, &a.id).cmp(&(b.due_ms, b.phase_order, b.track, &b.id)));
+    let order = stable_order(actions.len(), &|a, b| {
+        let (a, b) = (&actions[a], &actions[b]);
+        (a.due_ms, a.phase_order, a.track, &a.id).cmp(&(b.due_ms, b.phase_order, b.track, &b.id))
+    });
+    let actions = permute(actions, &order);
 
     let mut groups: Vec<Group> = Vec::new();
     for a in &actions {
@@ -556,7 +588,11 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         let ti = usize::from(a.track == Track::Technical);
         groups[gi].tracks[ti].actions.push(a.id.clone());
     }
-    groups.sort_by(|a, b| (a.phase_order, &a.phase).cmp(&(b.phase_order, &b.phase)));
+    let order = stable_order(groups.len(), &|a, b| {
+        let (a, b) = (&groups[a], &groups[b]);
+        (a.phase_order, &a.phase).cmp(&(b.phase_order, &b.phase))
+    });
+    let groups = permute(groups, &order);
 
     let mut open_questions = Vec::new();
     let mut visible_questions = Vec::new();
@@ -640,6 +676,43 @@ fn action_out(
     }
 }
 
+/// The order that sorts `0..n` by `cmp`, stably: a bottom-up merge sort.
+/// `slice::sort_by` would do, but links about 4 KB of WebAssembly for each
+/// element type; this is one small function for all of them.
+fn stable_order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut from: Vec<usize> = (0..n).collect();
+    let mut to = vec![0; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut to[start..end] {
+                // The left run wins ties, which keeps the sort stable.
+                if j < end && (i >= mid || cmp(from[j], from[i]) == Ordering::Less) {
+                    *slot = from[j];
+                    j += 1;
+                } else {
+                    *slot = from[i];
+                    i += 1;
+                }
+            }
+            start = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    from
+}
+
+/// `items` in the given order (a permutation of their indices).
+fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots.get_mut(i).and_then(Option::take)).collect()
+}
+
 /// The distinct items in first-seen order, cloned only once each.
 fn dedup<'s>(items: impl Iterator<Item = &'s str>) -> Vec<String> {
     let mut seen: Vec<&str> = Vec::new();
@@ -690,7 +763,7 @@ fn chosen<'q>(q: &'q CQuestion, v: Val<'_>) -> Vec<&'q COption> {
 
 /// The answer as shown, and as data.
 fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) {
-    let labels = |opts: Vec<&COption>| opts.iter().map(|o| o.label.as_str()).collect::<Vec<_>>().join(", ");
+    let labels = |opts: Vec<&COption>| join(opts.iter().map(|o| o.label.as_str()), ", ");
     match v {
         Val::Bool(b) => {
             let shown = yes_no_option(q, b).map_or(if b { "yes" } else { "no" }, |o| &o.label);
@@ -707,10 +780,11 @@ fn describe_answer(q: &CQuestion, v: Val<'_>, tz: &TimeZone) -> (String, Value) 
         }
         Val::Num(x) => {
             let shown = match &q.unit {
-                Some(u) => format!("{x} {u}"),
-                None => x.to_string(),
+                Some(u) => format!("{} {u}", display_f64(x)),
+                None => display_f64(x),
             };
-            (shown, serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))
+            // As `serde_json::Number::from_f64` has it: JSON has no NaN or infinity.
+            (shown, if x.is_finite() { Value::Number(Number::Float(x)) } else { Value::Null })
         }
         Val::Time(ms) => {
             let s = format_local(ms, tz);
@@ -812,7 +886,7 @@ fn training(
             text: q.text.clone(),
             answer: describe_answer(q, v, tz).0,
             correct: is_correct(q, v),
-            feedback: (!notes.is_empty()).then(|| notes.join("\n\n")),
+            feedback: (!notes.is_empty()).then(|| join(notes, "\n\n")),
         });
     }
     let score = area_scores(c, visible, |i| {

@@ -5,6 +5,7 @@
 //! Everything saturates instead of overflowing, because times reach the
 //! engine from a browser as arbitrary `f64`s and the plan must never panic.
 
+use crate::numfmt::{push_i64, push_u64_padded};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -240,16 +241,26 @@ pub fn format_rfc3339(ms: i64, offset_min: i32) -> String {
     let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
     let in_day = local.rem_euclid(DAY_MS);
     let (h, m, s, milli) = (in_day / HOUR_MS, in_day % HOUR_MS / MINUTE_MS, in_day % MINUTE_MS / 1000, in_day % 1000);
-    let mut out = if (0..=9999).contains(&year) {
-        format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")
+    // Written digit by digit: every plan formats a time per action, and
+    // `format!` with padding pulls more of `core::fmt` into the wasm.
+    let mut out = String::with_capacity(32);
+    if (0..=9999).contains(&year) {
+        push_u64_padded(&mut out, year as u64, 4);
     } else {
-        format!("{year}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")
-    };
-    if milli != 0 {
-        out.push_str(&format!(".{milli:03}"));
+        push_i64(&mut out, year);
     }
-    let sign = if off < 0 { '-' } else { '+' };
-    out.push_str(&format!("{sign}{:02}:{:02}", off.abs() / 60, off.abs() % 60));
+    for (sep, n) in [('-', i64::from(month)), ('-', i64::from(day)), ('T', h), (':', m), (':', s)] {
+        out.push(sep);
+        push_u64_padded(&mut out, n as u64, 2);
+    }
+    if milli != 0 {
+        out.push('.');
+        push_u64_padded(&mut out, milli as u64, 3);
+    }
+    out.push(if off < 0 { '-' } else { '+' });
+    push_u64_padded(&mut out, off.unsigned_abs() / 60, 2);
+    out.push(':');
+    push_u64_padded(&mut out, off.unsigned_abs() % 60, 2);
     out
 }
 
@@ -295,11 +306,12 @@ pub fn parse_due(s: &str) -> Result<Due, String> {
     let Some(unit) = t.chars().last() else {
         return Err(malformed());
     };
-    let digits = &t[..t.len() - unit.len_utf8()];
+    let digits = t.strip_suffix(unit).unwrap_or_default();
     if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|d| d.is_ascii_digit()) {
         return Err(malformed());
     }
-    let n: i64 = digits.parse().map_err(|_| malformed())?;
+    // At most nine ASCII digits, checked above: this cannot overflow.
+    let n = digits.bytes().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
     let unit_ms = match unit {
         'm' => MINUTE_MS,
         'h' => HOUR_MS,
@@ -447,6 +459,43 @@ mod tests {
             assert!(err.contains(why), "{s}: {err}");
         }
         assert!(parse_rfc3339("2028-02-29T10:00Z").is_ok());
+    }
+
+    /// The `format!` version that [`format_rfc3339`] replaced, as the reference.
+    fn format_rfc3339_with_fmt(ms: i64, offset_min: i32) -> String {
+        let off = i64::from(offset_min);
+        let local = ms.saturating_add(off.saturating_mul(MINUTE_MS));
+        let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
+        let in_day = local.rem_euclid(DAY_MS);
+        let (h, m, s, milli) =
+            (in_day / HOUR_MS, in_day % HOUR_MS / MINUTE_MS, in_day % MINUTE_MS / 1000, in_day % 1000);
+        let mut out = if (0..=9999).contains(&year) {
+            format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")
+        } else {
+            format!("{year}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")
+        };
+        if milli != 0 {
+            out.push_str(&format!(".{milli:03}"));
+        }
+        let sign = if off < 0 { '-' } else { '+' };
+        out.push_str(&format!("{sign}{:02}:{:02}", off.abs() / 60, off.abs() % 60));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn formats_as_format_did(ms in proptest::prelude::any::<i64>(), off in proptest::prelude::any::<i32>()) {
+            proptest::prop_assert_eq!(format_rfc3339(ms, off), format_rfc3339_with_fmt(ms, off));
+        }
+    }
+
+    #[test]
+    fn formats_extremes_as_format_did() {
+        for ms in [i64::MIN, i64::MAX, 0, -1, 1, -62_167_219_200_001, 253_402_300_800_000, 1_795_424_400_123] {
+            for off in [0, 1, -1, 60, -330, 840, i32::MIN, i32::MAX] {
+                assert_eq!(format_rfc3339(ms, off), format_rfc3339_with_fmt(ms, off), "{ms} {off}");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@ use crate::compile::compile;
 use crate::testutil::{context_json, ctx_from, def_from, triage_json};
 use crate::time::{parse_rfc3339, HOUR_MS};
 use proptest::prelude::*;
-use serde_json::json;
+// The tests build answers with serde_json, as the builder does.
+use serde_json::{json, Value};
 
 const AMSTERDAM: TimeZone = TimeZone::Eu { standard_offset_min: 60 };
 
@@ -73,7 +74,7 @@ fn verdicts_with_deadlines_and_reasons() {
         because(&subjects.because),
         [("personal_data", "yes"), ("data_categories", "Health"), ("encrypted", "no")]
     );
-    assert_eq!(subjects.because[1].value, json!(["health"]));
+    assert_eq!(serde_json::to_value(&subjects.because[1].value).unwrap(), json!(["health"]));
     assert_eq!(because(&verdict(&p, "report_to_police").because), [("cause", "Ransomware")]);
 }
 
@@ -310,6 +311,82 @@ fn plan_json_has_the_agreed_shape() {
     assert_eq!(serde_json::to_string(&p).unwrap(), serde_json::to_string(&again).unwrap());
 }
 
+/// The page's plan (written by hand, `Plan::to_json`) and `irbook plan`'s
+/// (serde) are the same JSON: byte for byte, except that the hand-written
+/// one escapes U+2028 and U+2029.
+fn assert_writers_agree(p: &Plan) {
+    let ours = p.to_json();
+    let theirs = serde_json::to_string(p).unwrap();
+    if !theirs.contains(['\u{2028}', '\u{2029}']) {
+        assert_eq!(ours, theirs);
+    }
+    assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), serde_json::to_value(p).unwrap());
+}
+
+#[test]
+fn hand_written_plan_json_is_what_serde_writes() {
+    let c = triage();
+    for answers in [
+        ransomware_with_health_data(),
+        json!({}),
+        json!({"personal_data": "unknown", "cause": "lost_device", "notes": "Laptop left on the train"}),
+        json!({"personal_data": "yes", "encrypted": "no", "subjects": 12.75, "data_categories": [],
+               "cause": "unknown", "found_at": "2026-03-29T02:30:00.125+02:00", "nis2": true}),
+        json!({"personal_data": "yes", "encrypted": "unknown", "subjects": 1e21,
+               "data_categories": ["contact", "identity"], "cause": "misdirected_email"}),
+    ] {
+        assert_writers_agree(&plan_for(&c, answers));
+    }
+    for answers in [
+        json!({"has_plan": "yes", "drills": "yearly", "backups": ["offline", "tested"], "mfa": "unknown"}),
+        json!({"has_plan": "no", "drills": "quarterly", "backups": ["none"], "mfa": "yes", "comments": "ok"}),
+        json!({}),
+    ] {
+        let p = plan_for(&readiness(), answers);
+        assert!(p.score.is_some());
+        assert_writers_agree(&p);
+    }
+    for answers in [json!({"q1": "b", "q2": ["x", "y"]}), json!({"q1": "a", "q2": ["z"], "q3": "no"})] {
+        let p = plan_for(&training(), answers);
+        assert!(!p.feedback.is_empty());
+        assert_writers_agree(&p);
+    }
+
+    // Texts that need escaping, and numbers at the edges.
+    use crate::json::{Number, Value as J};
+    let mut p = plan_for(&c, ransomware_with_health_data());
+    let odd = "quote \" backslash \\ slash / newline \n tab \t nul \u{0} bell \u{7} del \u{7f} é 😀";
+    p.title = odd.to_string();
+    p.discovered_ms = i64::MIN;
+    p.now_ms = i64::MAX;
+    p.verdicts[0].because[0].value = J::Array(vec![
+        J::Number(Number::Float(-0.0)),
+        J::Number(Number::Float(0.1 + 0.2)),
+        J::Number(Number::Float(f64::MAX)),
+        J::Number(Number::Float(5e-324)),
+        J::Number(Number::NegInt(i64::MIN)),
+        J::Number(Number::PosInt(u64::MAX)),
+        J::String(odd.to_string()),
+    ]);
+    p.score = Some(Score {
+        total: 0.1 + 0.2,
+        max: 1e300,
+        percent: f64::NAN,
+        areas: vec![AreaScore { id: "a".into(), title: odd.into(), score: -0.0, max: 5e-324, percent: f64::INFINITY }],
+    });
+    p.feedback = vec![Feedback {
+        question: "q".into(),
+        text: "t".into(),
+        answer: "1.5 people".into(),
+        correct: true,
+        feedback: None,
+    }];
+    assert_writers_agree(&p);
+    p.title.push_str(" \u{2028} and \u{2029}");
+    assert!(p.to_json().contains(r"\u2028 and \u2029"));
+    assert_writers_agree(&p);
+}
+
 #[test]
 fn answer_errors_name_the_question_and_what_is_accepted() {
     let c = triage();
@@ -346,6 +423,19 @@ fn answer_errors_name_the_question_and_what_is_accepted() {
     assert_eq!(err[0].to_string(), "the answers must be an object from question id to answer, not [1,2]");
     let err = parse_answers(&c, &json!({"subjects": -1})).unwrap_err();
     assert_eq!(err[0].to_string(), "subjects: -1 is less than the minimum, 0");
+}
+
+#[test]
+fn long_values_are_cut_short_in_messages() {
+    let c = triage();
+    let long = "é".repeat(50);
+    let err = parse_answers(&c, &json!({"subjects": long})).unwrap_err();
+    assert_eq!(err[0].message, format!("expected a number, or \"unknown\", got \"{}…", "é".repeat(39)));
+    let err = parse_answers(&c, &json!({"subjects": [1, 2]})).unwrap_err();
+    assert_eq!(err[0].message, "expected a number, or \"unknown\", got [1,2]");
+    let exactly_40 = "x".repeat(38);
+    let err = parse_answers(&c, &json!({"subjects": exactly_40})).unwrap_err();
+    assert!(err[0].message.ends_with(&format!("\"{exactly_40}\"")));
 }
 
 #[test]
@@ -434,8 +524,7 @@ fn readiness_scores_per_area() {
     assert!(p.feedback.is_empty());
 }
 
-#[test]
-fn training_feedback_and_score() {
+fn training() -> Compiled {
     let def = json!({
         "id": "exercise",
         "kind": "training",
@@ -452,7 +541,12 @@ fn training_feedback_and_score() {
              "options": [{"value": "yes", "label": "Yes", "correct": true}, {"value": "no", "label": "No"}]}
         ]
     });
-    let (c, _) = compile(&def_from(def), &ctx_from(context_json())).unwrap_or_else(|e| panic!("{e:?}"));
+    compile(&def_from(def), &ctx_from(context_json())).unwrap_or_else(|e| panic!("{e:?}")).0
+}
+
+#[test]
+fn training_feedback_and_score() {
+    let c = training();
     let p = plan_for(&c, json!({"q1": "b", "q2": ["x", "y"]}));
     let fb: Vec<(&str, &str, bool, Option<&str>)> =
         p.feedback.iter().map(|f| (f.question.as_str(), f.answer.as_str(), f.correct, f.feedback.as_deref())).collect();
@@ -610,6 +704,20 @@ proptest! {
         answers.values = values;
         let p = plan(&c, &PlanInput { answers, discovered_ms: 0, now_ms: 0, tz: AMSTERDAM });
         prop_assert!(serde_json::to_string(&p).is_ok());
+    }
+}
+
+proptest! {
+    /// The merge sort behind the plan's ordering is `sort_by`, stable.
+    #[test]
+    fn stable_order_sorts_like_sort_by(keys in prop::collection::vec(0u8..6, 0..70)) {
+        let order = stable_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
+        let mut expected: Vec<usize> = (0..keys.len()).collect();
+        expected.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        prop_assert_eq!(&order, &expected);
+        let items: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("{k}-{i}")).collect();
+        let sorted: Vec<String> = expected.iter().map(|&i| items[i].clone()).collect();
+        prop_assert_eq!(permute(items, &order), sorted);
     }
 }
 
