@@ -320,7 +320,7 @@
         if (v.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
         if (v.explanation) { box.appendChild(el('p', { text: v.explanation })); }
         if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined) {
-          box.appendChild(el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('time', { datetime: new Date(v.due_ms).toISOString(), class: 'due-time', text: fmtTime(v.due_ms) }), ' · ', el('span', { class: 'countdown' + (v.due_ms < now ? ' overdue' : ''), 'data-due': String(v.due_ms), text: countdownText(v.due_ms, now) })]));
+          box.appendChild(deadline(v.due_ms, v.due_offset, now));
         }
         if (v.reasons && v.reasons.length) {
           var ul = el('ul', { class: 'reasons' });
@@ -376,16 +376,24 @@
     if (target) { target.scrollIntoView(); focusQuestion(); }
   }
 
+  // "asap" has no clock to count down: it means now, without undue delay.
+  function deadline(dueMs, offset, now) {
+    if (offset === 'asap') {
+      return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', text: t('js_asap') })]);
+    }
+    return el('p', { class: 'deadline' }, [
+      el('span', { class: 'step-label', text: t('js_deadline') }),
+      el('time', { datetime: new Date(dueMs).toISOString(), class: 'due-time', text: fmtTime(dueMs) }), ' · ',
+      el('span', { class: 'countdown' + (dueMs < now ? ' overdue' : ''), 'data-due': String(dueMs), text: countdownText(dueMs, now) })
+    ]);
+  }
+
   function renderAction(a, now) {
     var done = !!state.ticks[a.id];
     var box = el('div', { class: 'action' + (done ? ' done' : ''), id: 'action-' + a.id });
     var cb = el('input', { type: 'checkbox', id: 'tick-' + a.id, checked: done, onchange: function () { if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; } save(); box.className = 'action' + (this.checked ? ' done' : ''); } });
     box.appendChild(el('label', { for: 'tick-' + a.id }, [cb, el('span', { class: 'action-title', text: a.title })]));
-    box.appendChild(el('p', { class: 'deadline' }, [
-      el('span', { class: 'step-label', text: t('js_deadline') }),
-      el('time', { datetime: new Date(a.due_ms).toISOString(), class: 'due-time', text: fmtTime(a.due_ms) }), ' · ',
-      el('span', { class: 'countdown' + (a.due_ms < now ? ' overdue' : ''), 'data-due': String(a.due_ms), text: countdownText(a.due_ms, now) })
-    ]));
+    box.appendChild(deadline(a.due_ms, a.due_offset, now));
     if (a.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
     if (a.text) { box.appendChild(el('p', { text: a.text })); }
     box.appendChild(contactLine(a.owner, t('js_owner')));
