@@ -186,7 +186,7 @@ fn fail(report: &Report, output: &Path) -> i32 {
 }
 
 fn check(root: Option<PathBuf>, format: Format) -> i32 {
-    let mut report = match resolve_root(root, None) {
+    let report = match resolve_root(root, None) {
         Ok(tree) => {
             let mut report = Report::default();
             let _ = build_site(&tree, &mut report, &render::Discard);
@@ -194,9 +194,6 @@ fn check(root: Option<PathBuf>, format: Format) -> i32 {
         }
         Err(r) => r,
     };
-    if report.is_empty() {
-        report = Report::default();
-    }
     match format {
         Format::Text => {
             print_report(&report);

@@ -492,11 +492,10 @@ fn split_lang<'a>(path: &'a str, ext: &str, langs: &[String]) -> Option<(&'a str
 
 pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let config = load_config(tree, report)?;
-    let langs = config.languages.clone();
-    let contacts = load_contacts(tree, &config, report);
+    let contacts = load_contacts(tree, report);
     let sources = load_sources(tree, report);
     let phases = load_phases(tree, &config, report);
-    let (playbooks, steps) = load_playbooks(tree, &config, report);
+    let (playbooks, steps) = load_playbooks(tree, report);
     let faqs = load_faqs(tree, &config, report);
     let (pages, sections) = load_pages(tree, &config, report);
     let assessments = load_assessments(tree, report);
@@ -541,7 +540,6 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
         unparsed,
     };
     check_references(&hb, tree, report);
-    let _ = langs;
     Some(hb)
 }
 
@@ -693,7 +691,7 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-fn load_contacts(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Contact> {
+fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
     const FILE: &str = "contacts.yaml";
     let mut out = Vec::new();
     let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
@@ -725,7 +723,6 @@ fn load_contacts(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Conta
                         check_external_url(report, FILE, spans.pos(&ypath!["contacts", role.as_str(), field]), u);
                     }
                 }
-                let _ = config;
                 out.push(Contact {
                     role,
                     name: c.name,
@@ -855,18 +852,17 @@ fn markdown_groups(
     dir: &str,
     config: &Config,
     report: &mut Report,
-) -> BTreeMap<String, BTreeMap<String, (String, &'static str)>> {
-    let _ = report;
-    let mut groups: BTreeMap<String, BTreeMap<String, (String, &'static str)>> = BTreeMap::new();
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut groups: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for f in tree.under(dir) {
         let Some((base, lang)) = split_lang(&f.path, ".md", &config.languages) else { continue };
         let lang = lang.unwrap_or(&config.default_language).to_string();
         let entry = groups.entry(base.to_string()).or_default();
-        if let Some((other, _)) = entry.get(&lang) {
+        if let Some(other) = entry.get(&lang) {
             report_duplicate_translation(report, &f.path, other, &lang);
             continue;
         }
-        entry.insert(lang, (f.path.clone(), ""));
+        entry.insert(lang, f.path.clone());
     }
     groups
 }
@@ -887,7 +883,7 @@ fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, la
 fn translated<F>(
     tree: &Tree,
     base: &str,
-    files: &BTreeMap<String, (String, &'static str)>,
+    files: &BTreeMap<String, String>,
     config: &Config,
     report: &mut Report,
     mut parse_front: F,
@@ -896,7 +892,7 @@ where
     F: FnMut(&str, &str, usize, &mut Report) -> Option<(String, Option<String>, Option<i64>)>,
 {
     let mut docs = BTreeMap::new();
-    for (lang, (file, _)) in files {
+    for (lang, file) in files {
         let Some(text) = tree.text(file, report) else { continue };
         let Some((front, body, body_line)) = split_front_matter(text) else {
             let d = if text.starts_with("---") {
@@ -976,11 +972,10 @@ fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> 
     out
 }
 
-fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Playbook>, BTreeMap<String, Step>) {
+fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<String, Step>) {
     let mut playbooks = Vec::new();
     let mut steps: BTreeMap<String, Step> = BTreeMap::new();
-    let mut refs: Vec<(String, String, Pos, usize)> = Vec::new(); // (file, step id, pos, playbook index)
-    let _ = config;
+    let mut refs: Vec<(String, String, Pos)> = Vec::new(); // (file, step id, position)
     for f in tree.under("playbooks") {
         if !(f.path.ends_with(".yaml") || f.path.ends_with(".yml")) {
             report.push(Diagnostic::warning(&f.path, Pos::FILE, "only .yaml files are read in playbooks/"));
@@ -1016,7 +1011,7 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
                             .hint("change the step where it is defined, or give this one its own id"),
                     );
                 }
-                refs.push((file.to_string(), r.to_string(), spans.pos(&ypath!["steps", i, "ref"]), playbooks.len()));
+                refs.push((file.to_string(), r.to_string(), spans.pos(&ypath!["steps", i, "ref"])));
                 ids.push(r.to_string());
                 continue;
             }
@@ -1084,7 +1079,7 @@ fn load_playbooks(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Pla
         });
     }
     let any_broken = tree.under("playbooks").count() > playbooks.len();
-    for (file, id, pos, _) in refs {
+    for (file, id, pos) in refs {
         // A playbook that did not parse may define it; that error is reported already.
         if !steps.contains_key(&id) && !any_broken {
             report.push(
