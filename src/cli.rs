@@ -31,6 +31,9 @@ enum Command {
         /// Print only problems, not the summary line.
         #[arg(short, long)]
         quiet: bool,
+        /// Open the built site in the default browser afterwards.
+        #[arg(long)]
+        open: bool,
     },
     /// Check the content and links without writing anything; exits 1 on errors.
     Check {
@@ -75,7 +78,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
         }
     };
     match cli.command {
-        Command::Build { root, output, quiet } => build(root, &output, quiet),
+        Command::Build { root, output, quiet, open } => {
+            let code = build(root, &output, quiet);
+            if code == 0 && open {
+                open_in_browser(&output.join("index.html"));
+            }
+            code
+        }
         Command::Check { root, format } => check(root, format),
         Command::Plan { assessment, answers, discovered, now, lang, root } => {
             crate::plan::run(root, &assessment, &answers, discovered.as_deref(), now.as_deref(), lang.as_deref())
@@ -146,6 +155,31 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
         println!("Built {} pages from {} into {} in {:.0} ms{}", site.pages, tree.label, output.display(), ms, warn);
     }
     0
+}
+
+/// Hands the page to the system's opener; when there is none (a server, a
+/// locked-down desktop) says where the page is instead of failing the build.
+fn open_in_browser(page: &Path) {
+    let page = absolute(page);
+    let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
+        &[("open", &[])]
+    } else if cfg!(windows) {
+        &[("cmd", &["/C", "start", ""])]
+    } else {
+        &[("xdg-open", &[]), ("gio", &["open"])]
+    };
+    for (cmd, args) in candidates {
+        let status = std::process::Command::new(cmd)
+            .args(*args)
+            .arg(&page)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            return;
+        }
+    }
+    println!("Open {} in your browser.", page.display());
 }
 
 /// The output may not be the content folder, inside it, or around it.

@@ -180,3 +180,19 @@ fn raw_html_is_kept_only_when_the_handbook_allows_it() {
     let phase = fs::read_to_string(tmp.path().join("site/nl/phases/first.html")).unwrap();
     assert!(phase.contains("<script>alert(1)</script>"), "allowed HTML passes through");
 }
+
+#[test]
+fn open_without_a_browser_says_where_the_site_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty_path = tmp.path().join("no-tools");
+    fs::create_dir_all(&empty_path).unwrap();
+    let o = std::process::Command::new(bin())
+        .args(["build", fixture("minimal").to_str().unwrap(), "-o", "site", "--open"])
+        .current_dir(tmp.path())
+        .env("PATH", &empty_path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Open ") && out.contains("site/index.html in your browser."), "{out}");
+}
