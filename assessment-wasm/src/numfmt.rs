@@ -459,20 +459,8 @@ fn trimmed(mut digits: Vec<u8>, dp: i32) -> (Vec<u8>, i32) {
 /// integer `m × 2^e` when `e ≥ 0` and `m × 5^-e / 10^-e` otherwise, so its
 /// decimal expansion is the digits of one big integer and a shift.
 fn exact_digits(x: f64) -> (Vec<u8>, i32) {
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1u64 << 52) - 1);
-    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | 1u64 << 52, biased - 1075) };
-    // Little-endian 32-bit limbs.
-    let mut big: Vec<u32> = vec![m as u32, (m >> 32) as u32];
-    let mut places = 0;
-    if e >= 0 {
-        mul_pow(&mut big, 2, 31, e as u32);
-    } else {
-        // 5^13 is the largest power of five below 2^32.
-        mul_pow(&mut big, 5, 13, e.unsigned_abs());
-        places = -e;
-    }
+    let (m, e) = decompose(x);
+    let (mut big, places) = scaled_integer(m, e);
     let mut chunks = Vec::new();
     while big.iter().any(|&l| l != 0) {
         chunks.push(div_small(&mut big, 1_000_000_000));
@@ -491,6 +479,32 @@ fn exact_digits(x: f64) -> (Vec<u8>, i32) {
     }
     let dp = d.len() as i32 - places;
     trimmed(d, dp)
+}
+
+/// A finite, non-negative double as `m × 2^e` with integer `m`.
+fn decompose(x: f64) -> (u64, i32) {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | 1u64 << 52, biased - 1075)
+    }
+}
+
+/// `m × 2^e` as a big integer (little-endian 32-bit limbs) and the number of
+/// decimal places to shift it by: for negative `e`, `m × 2^e = m × 5^-e / 10^-e`.
+fn scaled_integer(m: u64, e: i32) -> (Vec<u32>, i32) {
+    let mut big: Vec<u32> = vec![m as u32, (m >> 32) as u32];
+    if e >= 0 {
+        mul_pow(&mut big, 2, 31, e as u32);
+        (big, 0)
+    } else {
+        // 5^13 is the largest power of five below 2^32.
+        mul_pow(&mut big, 5, 13, e.unsigned_abs());
+        (big, -e)
+    }
 }
 
 /// `big *= base^n`, `chunk` factors of `base` at a time (`base^chunk` < 2^32).
@@ -730,20 +744,8 @@ mod tests {
     /// Decimal digits of `(2m + 1) × 2^(e-1)`: the point exactly halfway
     /// between `m × 2^e` and the next double up.
     fn halfway(x: f64) -> String {
-        let bits = x.to_bits();
-        let biased = ((bits >> 52) & 0x7ff) as i32;
-        let fraction = bits & ((1u64 << 52) - 1);
-        let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | 1u64 << 52, biased - 1075) };
-        let m2 = 2 * m + 1;
-        let mut big: Vec<u32> = vec![m2 as u32, (m2 >> 32) as u32];
-        let e = e - 1;
-        let mut places = 0;
-        if e >= 0 {
-            mul_pow(&mut big, 2, 31, e as u32);
-        } else {
-            mul_pow(&mut big, 5, 13, e.unsigned_abs());
-            places = -e;
-        }
+        let (m, e) = decompose(x);
+        let (mut big, places) = scaled_integer(2 * m + 1, e - 1);
         let mut digits = Vec::new();
         while big.iter().any(|&l| l != 0) {
             digits.push(b'0' + div_small(&mut big, 10) as u8);
