@@ -62,6 +62,12 @@ impl Tree {
         }
     }
 
+    /// Folders on disk whose changes change this tree (the root and, with
+    /// `extends:`, every base it builds on); empty for the built-in handbook.
+    pub fn watch_paths(&self) -> Vec<PathBuf> {
+        self.root.iter().cloned().collect()
+    }
+
     /// Paths under `dir/` (no trailing slash), in sorted order.
     pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a SourceFile> + 'a {
         let prefix = format!("{dir}/");

@@ -107,6 +107,27 @@ impl Sink for Discard {
     }
 }
 
+/// A sink that keeps every file in memory, by output path (serve, single file).
+#[derive(Default)]
+pub struct Memory {
+    files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    /// The files written so far, sorted by path.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        let mut files = self.files.lock().map_err(|_| "a rendering thread failed".to_string())?;
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
 /// What a finished render produced.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
