@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Pos, Report, Severity};
 use crate::load::{self, Tree};
-use crate::{model, render, write};
+use crate::{layers, model, render, write};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -95,8 +95,8 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
 /// The content to build: the given folder, ./content, or the built-in handbook.
 pub fn resolve_root(root: Option<PathBuf>, skip: Option<&Path>) -> Result<Tree, Report> {
     match root {
-        Some(r) => load::read_dir(&r, skip),
-        None if Path::new("content").join("handbook.yaml").is_file() => load::read_dir(Path::new("content"), skip),
+        Some(r) => layers::read(&r, skip),
+        None if Path::new("content").join("handbook.yaml").is_file() => layers::read(Path::new("content"), skip),
         None => Ok(load::builtin_content()),
     }
 }
@@ -111,8 +111,9 @@ pub fn print_report(report: &Report) {
 /// Rendering runs even after model errors, so link and questionnaire problems
 /// are reported in the same run.
 pub fn build_site(tree: &Tree, report: &mut Report, sink: &dyn render::Sink) -> Option<render::Summary> {
-    let hb = model::build(tree, report)?;
-    let summary = render::render_site(&hb, tree, &load::builtin_theme(), report, sink);
+    let summary =
+        model::build(tree, report).and_then(|hb| render::render_site(&hb, tree, &load::builtin_theme(), report, sink));
+    tree.attribute_layers(report);
     summary.filter(|_| !report.has_errors())
 }
 

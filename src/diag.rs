@@ -100,6 +100,11 @@ impl Report {
         self.items.push(d);
     }
 
+    /// Changes every problem in place (used to name the layer a file came from).
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
+        self.items.iter_mut().for_each(f);
+    }
+
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(ds);
     }

@@ -5,8 +5,10 @@
 //! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
 //! (temporary folder, then one rename). [`cli`] ties them to the commands.
 
+pub mod branding;
 pub mod cli;
 pub mod diag;
+pub mod layers;
 pub mod load;
 pub mod markdown;
 pub mod model;

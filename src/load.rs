@@ -39,6 +39,21 @@ pub struct Tree {
     pub label: String,
     /// The folder on disk, if any (for `extends:` and watching).
     pub root: Option<PathBuf>,
+    /// The layers this tree was merged from, the handbook itself first and
+    /// its furthest base last; empty for a handbook that extends nothing.
+    pub layers: Vec<Layer>,
+    /// Every layer's version of the files that merge by key (`handbook.yaml`,
+    /// `contacts.yaml`), base first; only for handbooks with `extends:`.
+    pub stacked: BTreeMap<String, Vec<SourceFile>>,
+}
+
+/// One handbook in an `extends:` chain.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// How messages name it: the folder as given, or `irbook:default`.
+    pub label: String,
+    /// The folder on disk; `None` for the built-in handbook.
+    pub root: Option<PathBuf>,
 }
 
 impl Tree {
@@ -48,30 +63,60 @@ impl Tree {
 
     /// The text of a file, or an error in `report` when it is not UTF-8.
     pub fn text<'a>(&'a self, path: &str, report: &mut Report) -> Option<&'a str> {
-        let f = self.files.get(path)?;
-        match f.text() {
-            Some(t) => Some(t),
-            None => {
-                let (line, column) = first_invalid_utf8(&f.bytes);
-                report
-                    .push(Diagnostic::error(path, Pos::new(line, column), "this file is not valid UTF-8 text").hint(
-                        "save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")",
-                    ));
-                None
-            }
-        }
+        file_text(self.files.get(path)?, report)
     }
 
     /// Folders on disk whose changes change this tree (the root and, with
     /// `extends:`, every base it builds on); empty for the built-in handbook.
     pub fn watch_paths(&self) -> Vec<PathBuf> {
-        self.root.iter().cloned().collect()
+        if self.layers.is_empty() {
+            return self.root.iter().cloned().collect();
+        }
+        self.layers.iter().filter_map(|l| l.root.clone()).collect()
+    }
+
+    /// Every version of `path` from base to top: all layers' copies for files
+    /// that merge by key, otherwise just the file that won.
+    pub fn versions(&self, path: &str) -> Vec<&SourceFile> {
+        match self.stacked.get(path) {
+            Some(v) => v.iter().collect(),
+            None => self.files.get(path).into_iter().collect(),
+        }
+    }
+
+    /// Names the layer in every problem found in a file that came from a base
+    /// handbook, so the user knows which folder to open.
+    pub fn attribute_layers(&self, report: &mut Report) {
+        report.for_each_mut(|d| {
+            if d.layer.is_none() {
+                if let Some(f) = self.files.get(&d.file) {
+                    if f.layer != self.label {
+                        d.layer = Some(f.layer.clone());
+                    }
+                }
+            }
+        });
     }
 
     /// Paths under `dir/` (no trailing slash), in sorted order.
     pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a SourceFile> + 'a {
         let prefix = format!("{dir}/");
         self.files.range(prefix.clone()..).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(_, v)| v)
+    }
+}
+
+/// The text of a file, or an error in `report` when it is not UTF-8.
+pub fn file_text<'a>(f: &'a SourceFile, report: &mut Report) -> Option<&'a str> {
+    match f.text() {
+        Some(t) => Some(t),
+        None => {
+            let (line, column) = first_invalid_utf8(&f.bytes);
+            report.push(
+                Diagnostic::error(&f.path, Pos::new(line, column), "this file is not valid UTF-8 text")
+                    .hint("save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")"),
+            );
+            None
+        }
     }
 }
 
@@ -103,7 +148,7 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
         }
     };
     let skip = skip.and_then(|s| s.canonicalize().ok());
-    let mut tree = Tree { files: BTreeMap::new(), label: label.clone(), root: Some(canon_root.clone()) };
+    let mut tree = Tree { label: label.clone(), root: Some(canon_root.clone()), ..Tree::default() };
     let walker = WalkDir::new(&canon_root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~'))
@@ -184,7 +229,7 @@ pub fn from_embedded(files: &[(&str, &[u8])], label: &str) -> Tree {
         .iter()
         .map(|(p, b)| (p.to_string(), SourceFile { path: p.to_string(), bytes: b.to_vec(), layer: label.to_string() }))
         .collect();
-    Tree { files, label: label.to_string(), root: None }
+    Tree { files, label: label.to_string(), ..Tree::default() }
 }
 
 /// The default handbook compiled into the binary.

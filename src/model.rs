@@ -2,9 +2,9 @@
 //! translations grouped. Nothing here renders or writes; problems go into the
 //! [`Report`] with the file, line and column they come from.
 
-use crate::diag::{did_you_mean, Diagnostic, Pos, Report};
+use crate::diag::{did_you_mean, Diagnostic, Pos, Report, Severity};
 use crate::load::Tree;
-use crate::spans::SpanIndex;
+use crate::spans::{Seg, SpanIndex};
 use crate::ypath;
 use assessment_wasm::model::{AssessmentDef, Track};
 use assessment_wasm::text::Text;
@@ -15,12 +15,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 // ---------- file shapes (what authors write) ----------
 
-#[derive(Debug, Deserialize)]
+/// handbook.yaml. Every key is optional in a single file because a client
+/// variant sets only what differs from its base; after merging, `title` is required.
+#[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct HandbookFile {
     #[serde(default)]
     id: Option<String>,
-    title: Text,
+    #[serde(default)]
+    title: Option<Text>,
     #[serde(default)]
     description: Option<Text>,
     #[serde(default)]
@@ -32,12 +35,39 @@ struct HandbookFile {
     #[serde(default)]
     timezone: Option<TimezoneDef>,
     #[serde(default)]
-    allow_html: bool,
+    allow_html: Option<bool>,
     #[serde(default)]
     start: Option<String>,
+    /// Read by [`crate::layers`]; accepted here so the file validates.
+    #[serde(default)]
+    extends: Option<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    branding: Option<BrandingDef>,
+    #[serde(default)]
+    check: Option<CheckDef>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `branding:` in handbook.yaml; merged key by key across layers.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+struct BrandingDef {
+    #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
+    colors: BTreeMap<String, String>,
+}
+
+/// `check:` in handbook.yaml: settings for `irbook check`.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+struct CheckDef {
+    #[serde(default)]
+    max_source_age_days: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct TimezoneDef {
     utc_offset: String,
@@ -188,6 +218,9 @@ pub struct Config {
     pub timezone: TimeZone,
     pub allow_html: bool,
     pub start: Option<String>,
+    pub branding: crate::branding::Branding,
+    /// Sources last checked longer ago than this are reported by `irbook check`.
+    pub max_source_age_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -550,6 +583,106 @@ fn known_file(path: &str) -> bool {
             .any(|p| path.starts_with(p))
 }
 
+/// One layer's handbook.yaml, parsed, with what is needed to point into it.
+struct ConfigVersion {
+    file: HandbookFile,
+    spans: SpanIndex,
+    /// `None` for the handbook itself, else the base layer's label.
+    layer: Option<String>,
+}
+
+/// The merged handbook.yaml and, per key, which layer's version set it.
+struct MergedConfig {
+    file: HandbookFile,
+    versions: Vec<ConfigVersion>,
+    origin: BTreeMap<String, usize>,
+}
+
+impl MergedConfig {
+    /// A problem at `path`, in the file of the layer that set its first key.
+    fn diag(&self, severity: Severity, path: &[Seg], message: String) -> Diagnostic {
+        let key = match path {
+            [Seg::Key(a), Seg::Key(b), Seg::Key(c), ..] if a == "branding" && b == "colors" => format!("{a}.{b}.{c}"),
+            [Seg::Key(a), Seg::Key(b), ..] if a == "branding" || a == "check" => format!("{a}.{b}"),
+            [Seg::Key(a), ..] => a.clone(),
+            _ => String::new(),
+        };
+        let v = self.origin.get(&key).map_or_else(|| self.versions.len() - 1, |&i| i);
+        let version = &self.versions[v];
+        let mut d = Diagnostic::error("handbook.yaml", version.spans.pos(path), message);
+        d.severity = severity;
+        d.layer = version.layer.clone();
+        d
+    }
+
+    fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        self.diag(Severity::Error, path, message.into())
+    }
+
+    fn warning(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        self.diag(Severity::Warning, path, message.into())
+    }
+}
+
+/// Reads every layer's handbook.yaml (base first) and merges them: a key set
+/// in an upper layer replaces the base's value; `branding` and `check` merge
+/// one level deeper, `branding.colors` per colour.
+fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedConfig> {
+    const FILE: &str = "handbook.yaml";
+    let mut versions = Vec::new();
+    let mut ok = true;
+    for f in tree.versions(FILE) {
+        let layer = (f.layer != tree.label).then(|| f.layer.clone());
+        let mut sub = Report::default();
+        let parsed = crate::load::file_text(f, &mut sub).and_then(|text| {
+            parse_yaml::<HandbookFile>(FILE, text, 0, &mut sub).map(|h| (h, SpanIndex::build(text, 0)))
+        });
+        report.extend(sub.sorted().into_iter().map(|mut d| {
+            d.layer = layer.clone();
+            d
+        }));
+        match parsed {
+            Some((file, spans)) => versions.push(ConfigVersion { file, spans, layer }),
+            None => ok = false,
+        }
+    }
+    if !ok || versions.is_empty() {
+        return None;
+    }
+    let mut out = HandbookFile::default();
+    let mut origin = BTreeMap::new();
+    for (i, v) in versions.iter().enumerate() {
+        let f = &v.file;
+        macro_rules! take {
+            ($($field:ident),*) => {$(
+                if f.$field.is_some() {
+                    out.$field = f.$field.clone();
+                    origin.insert(stringify!($field).to_string(), i);
+                }
+            )*};
+        }
+        take!(id, title, description, organisation, languages, default_language, timezone, allow_html, start);
+        if let Some(b) = &f.branding {
+            let ob = out.branding.get_or_insert_with(BrandingDef::default);
+            if b.logo.is_some() {
+                ob.logo = b.logo.clone();
+                origin.insert("branding.logo".into(), i);
+            }
+            for (k, c) in &b.colors {
+                ob.colors.insert(k.clone(), c.clone());
+                origin.insert(format!("branding.colors.{k}"), i);
+            }
+        }
+        if let Some(c) = &f.check {
+            if c.max_source_age_days.is_some() {
+                out.check.get_or_insert_with(CheckDef::default).max_source_age_days = c.max_source_age_days;
+                origin.insert("check.max_source_age_days".into(), i);
+            }
+        }
+    }
+    Some(MergedConfig { file: out, versions, origin })
+}
+
 fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
     const FILE: &str = "handbook.yaml";
     if tree.get(FILE).is_none() {
@@ -559,13 +692,19 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
         );
         return None;
     }
-    let text = tree.text(FILE, report)?;
-    let hf: HandbookFile = parse_yaml(FILE, text, 0, report)?;
-    let spans = SpanIndex::build(text, 0);
+    let m = merge_config(tree, report)?;
+    let hf = m.file.clone();
+    let Some(title) = hf.title else {
+        report.push(
+            m.error(&[], "handbook.yaml has no `title`")
+                .hint("add a title, like `title: Incident handbook` or one per language: `title: {nl: …, en: …}`"),
+        );
+        return None;
+    };
     let mut languages = hf.languages.unwrap_or_else(|| vec!["en".to_string()]);
     if languages.is_empty() {
         report.push(
-            Diagnostic::error(FILE, spans.pos(&ypath!["languages"]), "`languages` is empty")
+            m.error(&ypath!["languages"], "`languages` is empty")
                 .hint("list at least one language, like `languages: [nl, en]`"),
         );
         languages.push("en".into());
@@ -574,35 +713,41 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
     for (i, l) in languages.iter().enumerate() {
         if !valid_lang(l) {
             report.push(
-                Diagnostic::error(FILE, spans.pos(&ypath!["languages", i]), format!("`{l}` is not a language code"))
+                m.error(&ypath!["languages", i], format!("`{l}` is not a language code"))
                     .hint("use a short lowercase code such as `nl`, `en` or `fr`"),
             );
         }
         if !seen.insert(l.clone()) {
-            report.push(Diagnostic::error(
-                FILE,
-                spans.pos(&ypath!["languages", i]),
-                format!("language `{l}` is listed twice"),
-            ));
+            report.push(m.error(&ypath!["languages", i], format!("language `{l}` is listed twice")));
         }
     }
     let default_language = hf.default_language.unwrap_or_else(|| languages[0].clone());
     if !languages.contains(&default_language) {
         report.push(
-            Diagnostic::error(
-                FILE,
-                spans.pos(&ypath!["default_language"]),
+            m.error(
+                &ypath!["default_language"],
                 format!("the default language `{default_language}` is not in `languages`"),
             )
             .hint(format!("add it to `languages` or choose one of: {}", languages.join(", "))),
         );
     }
+    if let Some(top) = m.versions.last() {
+        if top.file.extends.is_none() && !top.file.exclude.is_empty() {
+            report.push(
+                m.warning(&ypath!["exclude"], "`exclude:` has no effect in a handbook that extends no other")
+                    .hint("add `extends: ../base` (the folder of the base handbook), or remove `exclude:`"),
+            );
+        }
+    }
     let id = match hf.id {
         Some(id) => {
-            check_id(report, FILE, spans.pos(&ypath!["id"]), "handbook", &id);
+            let mut sub = Report::default();
+            let at = m.error(&ypath!["id"], "");
+            check_id(&mut sub, FILE, Pos::new(at.line, at.column), "handbook", &id);
+            report.extend(sub.sorted().into_iter().map(|d| Diagnostic { layer: at.layer.clone(), ..d }));
             id
         }
-        None => slug(hf.title.get(&default_language, &default_language)),
+        None => slug(title.get(&default_language, &default_language)),
     };
     let timezone = match hf.timezone {
         None => TimeZone::Fixed { offset_min: 0 },
@@ -610,12 +755,8 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
             let off = parse_offset(&tz.utc_offset);
             if off.is_none() {
                 report.push(
-                    Diagnostic::error(
-                        FILE,
-                        spans.pos(&ypath!["timezone", "utc_offset"]),
-                        format!("`{}` is not a UTC offset", tz.utc_offset),
-                    )
-                    .hint("write it like \"+01:00\" (in quotes)"),
+                    m.error(&ypath!["timezone", "utc_offset"], format!("`{}` is not a UTC offset", tz.utc_offset))
+                        .hint("write it like \"+01:00\" (in quotes)"),
                 );
             }
             let off = off.unwrap_or(0);
@@ -624,30 +765,39 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
                 Some("eu") => TimeZone::Eu { standard_offset_min: off },
                 Some(other) => {
                     report.push(
-                        Diagnostic::error(
-                            FILE,
-                            spans.pos(&ypath!["timezone", "dst"]),
-                            format!("unknown daylight-saving rule `{other}`"),
-                        )
-                        .hint("use `eu` (last Sunday of March to last Sunday of October) or `none`"),
+                        m.error(&ypath!["timezone", "dst"], format!("unknown daylight-saving rule `{other}`"))
+                            .hint("use `eu` (last Sunday of March to last Sunday of October) or `none`"),
                     );
                     TimeZone::Fixed { offset_min: off }
                 }
             }
         }
     };
+    let branding = crate::branding::Branding::from_def(
+        hf.branding.as_ref().and_then(|b| b.logo.as_deref()),
+        hf.branding.as_ref().map(|b| &b.colors),
+        tree,
+        &mut |path: &[Seg], severity: Severity, msg: String, hint: Option<String>| {
+            report.push(m.diag(severity, path, msg).maybe_hint(hint));
+        },
+    );
     Some(Config {
         id,
-        title: hf.title,
+        title,
         description: hf.description,
         organisation: hf.organisation,
         languages,
         default_language,
         timezone,
-        allow_html: hf.allow_html,
+        allow_html: hf.allow_html.unwrap_or(false),
         start: hf.start,
+        branding,
+        max_source_age_days: hf.check.and_then(|c| c.max_source_age_days).unwrap_or(DEFAULT_MAX_SOURCE_AGE_DAYS),
     })
 }
+
+/// How old a source may be before `irbook check` asks to look at it again.
+pub const DEFAULT_MAX_SOURCE_AGE_DAYS: u32 = 365;
 
 fn parse_offset(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
@@ -691,40 +841,73 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// contacts.yaml, merged across layers by role: an upper layer's entry
+/// replaces the base's entry for the same role, and `role: null` removes it.
 fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
     const FILE: &str = "contacts.yaml";
     let mut out = Vec::new();
-    let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct ContactsFile {
         contacts: serde_yaml::Mapping,
     }
-    let Some(cf) = parse_yaml::<ContactsFile>(FILE, text, 0, report) else { return out };
-    let spans = SpanIndex::build(text, 0);
-    for (k, v) in cf.contacts {
-        let Some(role) = k.as_str().map(str::to_string) else {
-            report.push(Diagnostic::error(
-                FILE,
-                spans.pos(&ypath!["contacts"]),
-                "a contact role must be a text like `incident-lead`",
-            ));
+    struct Version {
+        spans: SpanIndex,
+        layer: Option<String>,
+    }
+    let mut versions: Vec<Version> = Vec::new();
+    // Role, its value, and which version set it; in the order roles first appear.
+    let mut entries: Vec<(String, serde_yaml::Value, usize)> = Vec::new();
+    for f in tree.versions(FILE) {
+        let layer = (f.layer != tree.label).then(|| f.layer.clone());
+        let mut sub = Report::default();
+        let text = crate::load::file_text(f, &mut sub);
+        let parsed = text.and_then(|t| parse_yaml::<ContactsFile>(FILE, t, 0, &mut sub));
+        let spans = SpanIndex::build(text.unwrap_or(""), 0);
+        report.extend(sub.sorted().into_iter().map(|mut d| {
+            d.layer = layer.clone();
+            d
+        }));
+        let Some(cf) = parsed else { continue };
+        let v = versions.len();
+        for (k, value) in cf.contacts {
+            let Some(role) = k.as_str().map(str::to_string) else {
+                let mut d = Diagnostic::error(
+                    FILE,
+                    spans.pos(&ypath!["contacts"]),
+                    "a contact role must be a text like `incident-lead`",
+                );
+                d.layer = layer.clone();
+                report.push(d);
+                continue;
+            };
+            match entries.iter().position(|(r, _, _)| *r == role) {
+                Some(i) => entries[i] = (role, value, v),
+                None => entries.push((role, value, v)),
+            }
+        }
+        versions.push(Version { spans, layer });
+    }
+    for (role, value, v) in entries {
+        if value.is_null() {
             continue;
-        };
+        }
+        let Version { spans, layer } = &versions[v];
+        let mut sub = Report::default();
         let path = ypath!["contacts", role.as_str()];
-        check_id(report, FILE, spans.key_pos(&path), "contact role", &role);
-        match serde_yaml::from_value::<ContactDef>(v) {
+        check_id(&mut sub, FILE, spans.key_pos(&path), "contact role", &role);
+        match serde_yaml::from_value::<ContactDef>(value) {
             Ok(c) => {
                 if let Some(w) = &c.window {
-                    check_due(report, FILE, spans.pos(&ypath!["contacts", role.as_str(), "window"]), w, false);
+                    check_due(&mut sub, FILE, spans.pos(&ypath!["contacts", role.as_str(), "window"]), w, false);
                 }
                 for (field, val) in [("url", &c.url), ("form_url", &c.form_url)] {
                     if let Some(u) = val {
-                        check_external_url(report, FILE, spans.pos(&ypath!["contacts", role.as_str(), field]), u);
+                        check_external_url(&mut sub, FILE, spans.pos(&ypath!["contacts", role.as_str(), field]), u);
                     }
                 }
                 out.push(Contact {
-                    role,
+                    role: role.clone(),
                     name: c.name,
                     title: c.title,
                     phone: c.phone,
@@ -741,11 +924,15 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
             }
             Err(e) => {
                 let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
-                report.push(
+                sub.push(
                     Diagnostic::error(FILE, spans.pos(&path), format!("contact `{role}`: {msg}")).maybe_hint(hint),
                 );
             }
         }
+        report.extend(sub.sorted().into_iter().map(|mut d| {
+            d.layer = layer.clone();
+            d
+        }));
     }
     let examples: Vec<&str> = out.iter().filter(|c| c.example).map(|c| c.role.as_str()).collect();
     if !examples.is_empty() {

@@ -25,6 +25,7 @@ pub fn run(
     };
     let mut report = Report::default();
     let Some(hb) = model::build(&tree, &mut report) else {
+        tree.attribute_layers(&mut report);
         print_report(&report);
         return 1;
     };
@@ -36,6 +37,7 @@ pub fn run(
     let compiled = match render::compile_one(&hb, &tree, assessment, &lang, &mut report) {
         Some(c) => c,
         None => {
+            tree.attribute_layers(&mut report);
             print_report(&report);
             if !report.has_errors() {
                 let ids: Vec<&str> = hb.assessments.iter().map(|a| a.def.id.as_str()).collect();

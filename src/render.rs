@@ -294,6 +294,8 @@ pub fn render_site(
             ctx.insert("site_title", &ld.site_title);
             ctx.insert("organisation", &ld.organisation);
             ctx.insert("handbook_id", &cfg.id);
+            ctx.insert("brand_css", &cfg.branding.css.is_some());
+            ctx.insert("logo", &cfg.branding.logo);
             let nav: Vec<Link> = ld
                 .nav
                 .iter()
@@ -373,6 +375,9 @@ pub fn render_site(
     for f in theme.under("static") {
         let rel = f.path.strip_prefix("static/").unwrap_or(&f.path);
         put(&format!("assets/{rel}"), &f.bytes)?;
+    }
+    if let Some(css) = &cfg.branding.css {
+        put("assets/brand.css", css.as_bytes())?;
     }
     if !compiled.is_empty() {
         put("assets/engine.js", ENGINE_JS.as_bytes())?;
