@@ -36,10 +36,31 @@ enum Command {
         open: bool,
     },
     /// Check the content and links without writing anything; exits 1 on errors.
+    ///
+    /// Besides what the build validates, reports pages nothing links to, questions
+    /// and rules that can never apply, sources not checked for a long time
+    /// (`check.max_source_age_days` in handbook.yaml), example contacts and
+    /// missing translations.
     Check {
         root: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Treat warnings as errors (exit 1), for CI.
+        #[arg(long)]
+        strict: bool,
+        /// The date to measure source age from (YYYY-MM-DD); default today.
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Start a new handbook in DIR, or a client variant of a base handbook.
+    New {
+        dir: PathBuf,
+        /// Make a variant of this handbook folder (or `irbook:default`, the built-in handbook).
+        #[arg(long, value_name = "BASE")]
+        extends: Option<String>,
+        /// Languages, e.g. `nl,en` (the first is the default); for a variant, default: the base's.
+        #[arg(long, value_name = "LANGS")]
+        lang: Option<String>,
     },
     /// Print the action plan for a questionnaire's answers, as JSON.
     Plan {
@@ -85,7 +106,20 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             }
             code
         }
-        Command::Check { root, format } => check(root, format),
+        Command::Check { root, format, strict, today } => {
+            let today = match today.map_or_else(|| Ok(today_utc()), |t| parse_date(&t)) {
+                Ok(d) => d,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return 2;
+                }
+            };
+            check(root, format, strict, today)
+        }
+        Command::New { dir, extends, lang } => {
+            let (y, m, d) = assessment_wasm::time::civil_from_days(today_utc());
+            crate::scaffold::run(&dir, extends.as_deref(), lang.as_deref(), &format!("{y:04}-{m:02}-{d:02}"))
+        }
         Command::Plan { assessment, answers, discovered, now, lang, root } => {
             crate::plan::run(root, &assessment, &answers, discovered.as_deref(), now.as_deref(), lang.as_deref())
         }
@@ -220,19 +254,45 @@ fn fail(report: &Report, output: &Path) -> i32 {
     1
 }
 
-fn check(root: Option<PathBuf>, format: Format) -> i32 {
+/// Days since 1970-01-01, today in UTC.
+fn today_utc() -> i64 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    (secs / 86_400) as i64
+}
+
+fn parse_date(s: &str) -> Result<i64, String> {
+    let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD");
+    if !model::valid_date(s) {
+        return Err(bad());
+    }
+    let mut parts = s.split('-').map(|p| p.parse::<u32>());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) => Ok(assessment_wasm::time::days_from_civil(i64::from(y), m, d)),
+        _ => Err(bad()),
+    }
+}
+
+fn check(root: Option<PathBuf>, format: Format, strict: bool, today: i64) -> i32 {
     let report = match resolve_root(root, None) {
         Ok(tree) => {
             let mut report = Report::default();
-            let _ = build_site(&tree, &mut report, &render::Discard);
+            let site = render::Memory::default();
+            let hb = model::build(&tree, &mut report);
+            if let Some(hb) = &hb {
+                if render::render_site(hb, &tree, &load::builtin_theme(), &mut report, &site).is_some() {
+                    crate::audit::run(hb, &tree, &site.into_files(), today, &mut report);
+                }
+            }
+            tree.attribute_layers(&mut report);
             report
         }
         Err(r) => r,
     };
+    let failed = report.has_errors() || (strict && report.warnings() > 0);
     match format {
         Format::Text => {
             print_report(&report);
-            if report.has_errors() {
+            if failed {
                 eprintln!("Check failed: {}.", report.summary());
             } else {
                 println!("Check passed: {}.", report.summary());
@@ -246,13 +306,13 @@ fn check(root: Option<PathBuf>, format: Format) -> i32 {
                     serde_json::json!({
                         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
                         "file": d.file, "line": d.line, "column": d.column,
-                        "message": d.message, "hint": d.hint,
+                        "message": d.message, "hint": d.hint, "layer": d.layer,
                     })
                 })
                 .collect();
-            let out = serde_json::json!({"errors": report.errors(), "warnings": report.warnings(), "problems": items});
+            let out = serde_json::json!({"ok": !failed, "errors": report.errors(), "warnings": report.warnings(), "problems": items});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
-    i32::from(report.has_errors())
+    i32::from(failed)
 }

@@ -5,6 +5,7 @@
 //! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
 //! (temporary folder, then one rename). [`cli`] ties them to the commands.
 
+pub mod audit;
 pub mod branding;
 pub mod cli;
 pub mod diag;
@@ -14,5 +15,6 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod scaffold;
 pub mod spans;
 pub mod write;

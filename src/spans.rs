@@ -49,7 +49,8 @@ impl SpanIndex {
     /// (serde_yaml reports the syntax error itself). `line_offset` is added to
     /// every line, for front matter inside Markdown files.
     pub fn build(text: &str, line_offset: usize) -> SpanIndex {
-        let mut rx = Receiver { stack: Vec::new(), index: SpanIndex::default(), line_offset };
+        let mut rx =
+            Receiver { stack: Vec::new(), index: SpanIndex::default(), line_offset, chars: text.chars().collect() };
         let mut parser = Parser::new_from_str(text);
         let _ = parser.load(&mut rx, false);
         rx.index
@@ -110,6 +111,9 @@ struct Receiver {
     stack: Vec<Frame>,
     index: SpanIndex,
     line_offset: usize,
+    /// The document by character (yaml-rust2 markers count characters), to
+    /// tell a flow mapping `{…}`, whose marker is right, from a block mapping.
+    chars: Vec<char>,
 }
 
 impl Receiver {
@@ -179,8 +183,9 @@ impl MarkedEventReceiver for Receiver {
                 }
                 let (path, key_pos) = self.next_value_path().unwrap_or_default();
                 self.index.map.insert(path.clone(), Span { pos, key_pos, inner_offset: None, value: None });
+                let flow = self.chars.get(mark.index()) == Some(&'{');
                 self.stack.push(if is_map {
-                    Frame::Map { path, key: None, fresh: true }
+                    Frame::Map { path, key: None, fresh: !flow }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });
@@ -224,6 +229,16 @@ mod tests {
         assert_eq!(idx.pos_in_value(&ypath!["steps", 1, "when"], 8), Pos::new(6, 20));
         // Unknown paths fall back to the nearest known ancestor.
         assert_eq!(idx.pos(&ypath!["steps", 1, "missing"]), Pos::new(5, 5));
+    }
+
+    #[test]
+    fn flow_collections_start_at_their_bracket() {
+        let idx = SpanIndex::build("a: {b: c}\nlist: [1, 2]\n", 0);
+        assert_eq!(idx.pos(&ypath!["a"]), Pos::new(1, 4));
+        assert_eq!(idx.pos(&ypath!["list"]), Pos::new(2, 7));
+        assert_eq!(idx.pos(&ypath!["a", "b"]), Pos::new(1, 8));
+        let idx = SpanIndex::build("steps:\n  - id: a\n    title: {nl: X}\n", 0);
+        assert_eq!(idx.pos(&ypath!["steps", 0, "title"]), Pos::new(3, 12));
     }
 
     #[test]
