@@ -52,6 +52,14 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// JSON Schema of the YAML files, for completion and checks in your editor.
+    Schema {
+        /// One kind to print (handbook, contacts, playbook, sources, assessment, faq, …).
+        kind: Option<String>,
+        /// Write every schema into this folder as KIND.schema.json.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Start a new handbook in DIR, or a client variant of a base handbook.
     New {
         dir: PathBuf,
@@ -116,6 +124,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             };
             check(root, format, strict, today)
         }
+        Command::Schema { kind, out } => crate::schema::run(kind.as_deref(), out.as_deref()),
         Command::New { dir, extends, lang } => {
             let (y, m, d) = assessment_wasm::time::civil_from_days(today_utc());
             crate::scaffold::run(&dir, extends.as_deref(), lang.as_deref(), &format!("{y:04}-{m:02}-{d:02}"))
@@ -187,7 +196,7 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
         } else {
             String::new()
         };
-        println!("Built {} pages from {} into {} in {:.0} ms{}", site.pages, tree.label, output.display(), ms, warn);
+        crate::out!("Built {} pages from {} into {} in {:.0} ms{}", site.pages, tree.label, output.display(), ms, warn);
     }
     0
 }
@@ -214,7 +223,7 @@ fn open_in_browser(page: &Path) {
             return;
         }
     }
-    println!("Open {} in your browser.", page.display());
+    crate::out!("Open {} in your browser.", page.display());
 }
 
 /// The output may not be the content folder, inside it, or around it.
@@ -295,7 +304,7 @@ fn check(root: Option<PathBuf>, format: Format, strict: bool, today: i64) -> i32
             if failed {
                 eprintln!("Check failed: {}.", report.summary());
             } else {
-                println!("Check passed: {}.", report.summary());
+                crate::out!("Check passed: {}.", report.summary());
             }
         }
         Format::Json => {
@@ -311,7 +320,7 @@ fn check(root: Option<PathBuf>, format: Format, strict: bool, today: i64) -> i32
                 })
                 .collect();
             let out = serde_json::json!({"ok": !failed, "errors": report.errors(), "warnings": report.warnings(), "problems": items});
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            crate::out!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     i32::from(failed)

@@ -5,6 +5,16 @@
 //! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
 //! (temporary folder, then one rename). [`cli`] ties them to the commands.
 
+/// `println!` that ignores a closed stdout (`irbook schema | head`), where
+/// `println!` would panic.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 pub mod audit;
 pub mod branding;
 pub mod cli;
@@ -16,5 +26,6 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod spans;
 pub mod write;

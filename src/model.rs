@@ -9,6 +9,7 @@ use crate::ypath;
 use assessment_wasm::model::{AssessmentDef, Track};
 use assessment_wasm::text::Text;
 use assessment_wasm::time::{parse_due, TimeZone};
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// handbook.yaml. Every key is optional in a single file because a client
 /// variant sets only what differs from its base; after merging, `title` is required.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct HandbookFile {
     #[serde(default)]
@@ -50,7 +51,7 @@ struct HandbookFile {
 }
 
 /// `branding:` in handbook.yaml; merged key by key across layers.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct BrandingDef {
     #[serde(default)]
@@ -60,14 +61,14 @@ struct BrandingDef {
 }
 
 /// `check:` in handbook.yaml: settings for `irbook check`.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct CheckDef {
     #[serde(default)]
     max_source_age_days: Option<u32>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, JsonSchema, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct TimezoneDef {
     utc_offset: String,
@@ -75,7 +76,7 @@ struct TimezoneDef {
     dst: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContactDef {
     name: Text,
@@ -103,7 +104,7 @@ struct ContactDef {
     notes: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PlaybookFile {
     id: String,
@@ -112,10 +113,30 @@ struct PlaybookFile {
     summary: Option<Text>,
     #[serde(default)]
     order: Option<i64>,
+    /// Steps are read one by one (a step or a `ref:`), so one bad step does not hide the others.
+    #[schemars(with = "Vec<StepEntry>")]
     steps: Vec<serde_yaml::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+/// What an entry of `steps:` may be, for the JSON Schema only.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // describes the file; the loader reads steps as YAML values
+enum StepEntry {
+    Step(StepDef),
+    Ref(StepRef),
+}
+
+/// `- ref: step-id`: reuse a step defined in another playbook.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct StepRef {
+    #[serde(rename = "ref")]
+    step: String,
+}
+
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StepDef {
     id: String,
@@ -134,13 +155,13 @@ struct StepDef {
     sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourcesFile {
     sources: Vec<SourceDef>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceDef {
     id: String,
@@ -157,7 +178,7 @@ struct SourceDef {
     note: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PhaseFront {
     id: String,
@@ -167,7 +188,7 @@ struct PhaseFront {
     summary: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FaqFront {
     question: String,
@@ -177,13 +198,13 @@ struct FaqFront {
     category: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FaqYaml {
     faq: Vec<FaqYamlItem>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FaqYamlItem {
     id: String,
@@ -193,7 +214,7 @@ struct FaqYamlItem {
     order: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageFront {
     title: String,
@@ -203,6 +224,16 @@ struct PageFront {
     description: Option<String>,
     #[serde(default)]
     date: Option<String>,
+}
+
+/// contacts.yaml: people and bodies by role.
+#[derive(Debug, JsonSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactsFile {
+    /// One entry per role (`incident-lead`, `dpo`, `insurer` …). In a client
+    /// variant, an entry replaces the base's entry for that role; `null` removes it.
+    #[schemars(with = "BTreeMap<String, Option<ContactDef>>")]
+    contacts: serde_yaml::Mapping,
 }
 
 // ---------- the model (what the renderer uses) ----------
@@ -796,6 +827,25 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
     })
 }
 
+/// JSON Schemas of every YAML file kind (and the front matter of Markdown
+/// files): name, the files it applies to, and the schema.
+pub fn schemas() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    fn s<T: JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+    }
+    vec![
+        ("handbook", "handbook.yaml", s::<HandbookFile>()),
+        ("contacts", "contacts.yaml", s::<ContactsFile>()),
+        ("playbook", "playbooks/*.yaml", s::<PlaybookFile>()),
+        ("sources", "sources/sources.yaml", s::<SourcesFile>()),
+        ("assessment", "assessments/*.yaml", s::<AssessmentDef>()),
+        ("faq", "faq/faq.yaml", s::<FaqYaml>()),
+        ("phase-front-matter", "phases/*.md (front matter)", s::<PhaseFront>()),
+        ("faq-front-matter", "faq/*.md (front matter)", s::<FaqFront>()),
+        ("page-front-matter", "pages/**/*.md (front matter)", s::<PageFront>()),
+    ]
+}
+
 /// How old a source may be before `irbook check` asks to look at it again.
 pub const DEFAULT_MAX_SOURCE_AGE_DAYS: u32 = 365;
 
@@ -846,11 +896,6 @@ pub fn slug(s: &str) -> String {
 fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
     const FILE: &str = "contacts.yaml";
     let mut out = Vec::new();
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct ContactsFile {
-        contacts: serde_yaml::Mapping,
-    }
     struct Version {
         spans: SpanIndex,
         layer: Option<String>,

@@ -93,7 +93,7 @@ pub fn run(
         None => now_ms,
     };
     let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
-    println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+    crate::out!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
     0
 }
 

@@ -109,9 +109,9 @@ pub fn run(dir: &Path, extends: Option<&str>, langs: Option<&str>, today: &str) 
         eprintln!("The new handbook in {} does not build yet: {}.", dir.display(), report.summary());
         return 1;
     }
-    println!("Created {} ({} files).", dir.display(), files.len());
-    println!("Next: fill in contacts.yaml (replace the examples, then remove `example: true`),");
-    println!("then run `irbook serve {0}` to see it, or `irbook build {0}` to publish it.", dir.display());
+    crate::out!("Created {} ({} files).", dir.display(), files.len());
+    crate::out!("Next: fill in contacts.yaml (replace the examples, then remove `example: true`),");
+    crate::out!("then run `irbook serve {0}` to see it, or `irbook build {0}` to publish it.", dir.display());
     0
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an assessment is for; it decides how the plan is presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Incident → verdicts and a time-boxed action plan.
@@ -31,6 +32,7 @@ impl Kind {
 
 /// One `assessments/<id>.yaml` file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentDef {
     pub id: String,
@@ -53,6 +55,7 @@ pub struct AssessmentDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AreaDef {
     pub id: String,
@@ -60,6 +63,7 @@ pub struct AreaDef {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     YesNoUnknown,
@@ -73,6 +77,7 @@ pub enum QuestionType {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuestionDef {
     pub id: String,
@@ -106,6 +111,7 @@ pub struct QuestionDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptionDef {
     pub value: String,
@@ -124,6 +130,7 @@ pub struct OptionDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LetDef {
     pub id: String,
@@ -134,6 +141,7 @@ pub struct LetDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerdictDef {
     pub id: String,
@@ -153,6 +161,7 @@ pub struct VerdictDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
     pub id: String,
@@ -169,6 +178,7 @@ pub struct RuleDef {
 
 /// An action in a rule: a playbook step id, or an action written in place.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ActionRef {
     Step(String),
@@ -176,6 +186,7 @@ pub enum ActionRef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InlineAction {
     pub id: String,
@@ -192,6 +203,7 @@ pub struct InlineAction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     Admin,

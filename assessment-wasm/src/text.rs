@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// A user-facing text: `"…"` or `{nl: "…", en: "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Text {
     Plain(String),
