@@ -123,7 +123,7 @@ struct PlaybookFile {
 #[serde(untagged)]
 #[allow(dead_code)] // describes the file; the loader reads steps as YAML values
 enum StepEntry {
-    Step(StepDef),
+    Step(Box<StepDef>),
     Ref(StepRef),
 }
 
