@@ -161,6 +161,14 @@ test('single file: the triage questionnaire runs under the hash CSP and shares a
     assert.ok(await page.isChecked(`#${TRIAGE_EN}--q-personal_data-no`), 'the English copy rereads the answers when shown again');
     assert.strictEqual(await page.locator(`#${TRIAGE_EN}--verdict-notify_authority`).getAttribute('data-decision'), 'no');
 
+    // Opened straight at a questionnaire (a bookmark, a link in a mail), it starts too.
+    const direct = await context.newPage();
+    const directProblems = guard(direct, url);
+    await direct.goto(`${url}#${TRIAGE_NL}`);
+    await direct.waitForSelector(`#${TRIAGE_NL}--irbook-app[data-ready="true"]`);
+    assert.deepStrictEqual(await shown(direct), [TRIAGE_NL]);
+    problems.push(...directProblems);
+
     for (const p of problems) { t.diagnostic(p); }
     assert.deepStrictEqual(problems, []);
   } finally {
@@ -182,6 +190,7 @@ test('single file: readable with JavaScript off', async () => {
     assert.deepStrictEqual(await shown(page), ['p-en-index'], 'without scripts the language switch goes to the other home page');
     assert.ok(await page.isVisible('.sf-lang[data-lang="en"] .main-nav'));
     await page.goto(`${url}#${TRIAGE_EN}`);
+    assert.deepStrictEqual(await shown(page), [TRIAGE_EN], 'opened at a page, that page is shown');
     assert.ok(await page.locator(`#${TRIAGE_EN} noscript`).count() > 0, 'the questionnaire says it needs JavaScript');
     assert.deepStrictEqual(problems, []);
   } finally {

@@ -613,6 +613,8 @@
   }
 
   window.addEventListener('hashchange', mountVisible);
+  // Opened at a fragment, the browser may apply :target only once the page has loaded.
+  window.addEventListener('load', mountVisible);
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', mountVisible);
   } else {
