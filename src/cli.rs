@@ -34,6 +34,11 @@ enum Command {
         /// Open the built site in the default browser afterwards.
         #[arg(long)]
         open: bool,
+        /// Write the whole handbook, questionnaires included, as this one HTML file
+        /// (to mail or put on a USB stick) instead of the folder. The file is
+        /// replaced only when the build succeeds.
+        #[arg(long, value_name = "FILE", conflicts_with = "output")]
+        single_file: Option<PathBuf>,
     },
     /// Check the content and links without writing anything; exits 1 on errors.
     ///
@@ -107,7 +112,14 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
         }
     };
     match cli.command {
-        Command::Build { root, output, quiet, open } => {
+        Command::Build { root, quiet, open, single_file: Some(file), .. } => {
+            let code = crate::single::run(root, &file, quiet);
+            if code == 0 && open {
+                open_in_browser(&file);
+            }
+            code
+        }
+        Command::Build { root, output, quiet, open, single_file: None } => {
             let code = build(root, &output, quiet);
             if code == 0 && open {
                 open_in_browser(&output.join("index.html"));

@@ -27,5 +27,6 @@ pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod single;
 pub mod spans;
 pub mod write;

@@ -387,9 +387,13 @@ pub fn render_site(
         let ui: BTreeMap<&String, &String> =
             lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
         let ui = serde_json::to_string(&ui).unwrap_or_default();
+        // A registry keyed by language and id, so that one page can hold several
+        // questionnaires (the single file holds them all). `<` is escaped so the
+        // script can also stand inline in HTML without ending early.
+        let data = format!("{{\"def\":{},\"ui\":{ui}}}", c.to_json()).replace('<', "\\u003c");
+        let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
         let js = format!(
-            "/* irbook questionnaire `{id}` ({lang}) */\nvar IRBOOK_ASSESSMENT = {};\nvar IRBOOK_UI = {ui};\n",
-            c.to_json()
+            "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
         );
         put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
     }

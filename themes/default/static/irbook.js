@@ -1,81 +1,18 @@
-/* irbook questionnaire page: the thin glue between the page and the Rust
-   engine (compiled to WebAssembly). All rule logic lives in the engine; this
-   script only asks questions, stores answers in localStorage and draws the
-   plan the engine returns. Nothing is sent anywhere. */
+/* irbook questionnaire: the thin glue between the page and the Rust engine
+   (compiled to WebAssembly). All rule logic lives in the engine; this script
+   only asks questions, stores answers in localStorage and draws the plan the
+   engine returns. Nothing is sent anywhere.
+
+   Every element with class `app` and a `data-assessment` is one
+   questionnaire; its data comes from IRBOOK_ASSESSMENTS["<lang>/<id>"],
+   registered by the data script. A page may hold several (the single-file
+   handbook holds all of them): each starts when it first becomes visible,
+   prefixes the ids it makes with its `data-id-prefix`, and rereads the saved
+   answers when it is shown again. */
 (function () {
   'use strict';
 
   var STORAGE_VERSION = 1;
-  var app = document.getElementById('irbook-app');
-  if (!app) { return; }
-  var UI = window.IRBOOK_UI || {};
-  var DEF = window.IRBOOK_ASSESSMENT;
-  var lang = app.getAttribute('data-lang') || 'en';
-  var storageKey = 'irbook:' + app.getAttribute('data-handbook') + ':' + app.getAttribute('data-assessment');
-
-  function t(key, vars) {
-    var s = UI[key] || key;
-    if (vars) {
-      Object.keys(vars).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
-    }
-    return s;
-  }
-
-  // ---------- small DOM helpers (no innerHTML with content, so nothing can inject markup) ----------
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        var v = attrs[k];
-        if (v === null || v === undefined || v === false) { return; }
-        if (k === 'text') { e.textContent = v; } else if (k === 'class') { e.className = v; } else if (k.slice(0, 2) === 'on') { e.addEventListener(k.slice(2), v); } else if (v === true) { e.setAttribute(k, ''); } else { e.setAttribute(k, v); }
-      });
-    }
-    (children || []).forEach(function (c) { if (c !== null && c !== undefined) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); } });
-    return e;
-  }
-  function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
-
-  function fail(message) {
-    clear(app);
-    app.appendChild(el('p', { class: 'notice', role: 'alert', text: t('js_engine_error') + ' ' + message }));
-  }
-
-  // ---------- state and storage ----------
-  var state = { answers: {}, discovered: null, ticks: {}, mode: 'single', index: 0 };
-  var notice = null;
-
-  function load() {
-    var raw;
-    try { raw = window.localStorage.getItem(storageKey); } catch (e) { return; }
-    if (raw === null) { return; }
-    var data;
-    try { data = JSON.parse(raw); } catch (e) { data = null; }
-    var valid = data && typeof data === 'object' && data.version === STORAGE_VERSION && data.answers && typeof data.answers === 'object' && !Array.isArray(data.answers);
-    if (!valid) {
-      notice = t('js_storage_corrupt');
-      try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-      return;
-    }
-    if (data.hash !== DEF.hash) {
-      notice = t('js_storage_old');
-      try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-      return;
-    }
-    state.answers = data.answers;
-    state.discovered = typeof data.discovered === 'number' ? data.discovered : null;
-    state.ticks = data.ticks && typeof data.ticks === 'object' ? data.ticks : {};
-    state.mode = data.mode === 'all' ? 'all' : 'single';
-    state.index = typeof data.index === 'number' ? data.index : 0;
-  }
-
-  function save() {
-    var data = { version: STORAGE_VERSION, hash: DEF.hash, answers: state.answers, discovered: state.discovered, ticks: state.ticks, mode: state.mode, index: state.index };
-    try { window.localStorage.setItem(storageKey, JSON.stringify(data)); } catch (e) { /* private mode or full: the page still works */ }
-  }
-
-  // ---------- engine ----------
-  var engine = null;
 
   function base64ToBytes(b64) {
     var bin = window.atob(b64);
@@ -84,469 +21,603 @@
     return bytes;
   }
 
-  function computePlan() {
-    var now = Date.now();
-    var discovered = state.discovered === null ? now : state.discovered;
-    // The engine formats times with this offset; the page shows local times itself.
-    var offset = -new Date(discovered).getTimezoneOffset();
-    var out = engine.plan(JSON.stringify(state.answers), discovered, now, offset);
-    return JSON.parse(out);
-  }
-
-  // ---------- formatting ----------
-  function fmtTime(ms) {
-    try {
-      // English readers here are in the Netherlands or Belgium: day-month order and a 24-hour clock.
-      return new Date(ms).toLocaleString(lang === 'en' ? 'en-GB' : lang, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    } catch (e) { return new Date(ms).toString(); }
-  }
-
-  function fmtDuration(ms) {
-    var mins = Math.floor(Math.abs(ms) / 60000);
-    var d = Math.floor(mins / 1440);
-    var h = Math.floor((mins % 1440) / 60);
-    var m = mins % 60;
-    var parts = [];
-    if (d > 0) { parts.push(d + ' ' + t('js_d')); }
-    if (d > 0 || h > 0) { parts.push(h + ' ' + t('js_h')); }
-    parts.push(m + ' ' + t('js_min'));
-    return parts.join(' ');
-  }
-
-  function countdownText(dueMs, now) {
-    var diff = dueMs - now;
-    return diff >= 0 ? t('js_in') + ' ' + fmtDuration(diff) : t('js_overdue') + ' ' + fmtDuration(diff);
-  }
-
-  function toLocalInput(ms) {
-    var d = new Date(ms);
-    function p(n) { return (n < 10 ? '0' : '') + n; }
-    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
-  }
-
-  // ---------- questions ----------
-  function questionById(id) {
-    for (var i = 0; i < DEF.questions.length; i++) { if (DEF.questions[i].id === id) { return DEF.questions[i]; } }
-    return null;
-  }
-
-  function setAnswer(id, value) {
-    if (value === undefined || value === null || value === '') { delete state.answers[id]; } else { state.answers[id] = value; }
-    save();
-    update();
-  }
-
-  function renderQuestion(q, plan) {
-    var name = 'q-' + q.id;
-    var current = state.answers[q.id];
-    var box = el('div', { class: 'question', id: 'question-' + q.id });
-    if (q.scenario) { box.appendChild(el('p', { class: 'scenario', text: q.scenario })); }
-    var fs = el('fieldset', null, [el('legend', { text: q.text })]);
-    var helpId = null;
-    if (q.help) { helpId = name + '-help'; fs.appendChild(el('p', { class: 'help', id: helpId, text: q.help })); }
-    var type = q.qtype || q.type;
-    function radio(value, label, checked) {
-      var id = name + '-' + value;
-      var input = el('input', { type: 'radio', name: name, id: id, value: value, checked: checked, 'aria-describedby': helpId, onchange: function () { setAnswer(q.id, value); } });
-      return el('div', { class: 'choice' }, [input, el('label', { for: id, text: label })]);
-    }
-    var allowUnknown = q.allow_unknown !== false;
-    if (type === 'yes_no_unknown' || type === 'yes_no') {
-      fs.appendChild(radio('yes', t('js_yes'), current === 'yes' || current === true));
-      fs.appendChild(radio('no', t('js_no'), current === 'no' || current === false));
-      if (type === 'yes_no_unknown' || allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
-    } else if (type === 'single') {
-      q.options.forEach(function (o) { fs.appendChild(radio(o.value, o.label, current === o.value)); });
-      if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
-    } else if (type === 'multi') {
-      var chosen = Array.isArray(current) ? current : [];
-      q.options.forEach(function (o) {
-        var id = name + '-' + o.value;
-        var input = el('input', {
-          type: 'checkbox', id: id, value: o.value, checked: chosen.indexOf(o.value) >= 0, 'aria-describedby': helpId,
-          onchange: function () {
-            var now = Array.isArray(state.answers[q.id]) ? state.answers[q.id].slice() : [];
-            var i = now.indexOf(o.value);
-            if (this.checked && i < 0) { now.push(o.value); }
-            if (!this.checked && i >= 0) { now.splice(i, 1); }
-            setAnswer(q.id, now.length ? now : null);
-          }
-        });
-        fs.appendChild(el('div', { class: 'choice' }, [input, el('label', { for: id, text: o.label })]));
-      });
-      if (allowUnknown) {
-        fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown'));
-      }
-    } else if (type === 'number') {
-      var nid = name + '-input';
-      var input = el('input', { type: 'number', id: nid, inputmode: 'numeric', min: q.min, max: q.max, value: typeof current === 'number' ? String(current) : '', 'aria-describedby': helpId, placeholder: t('js_number_placeholder') });
-      input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value)); });
-      fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: nid, class: 'visually-hidden', text: q.text }), input, q.unit ? el('span', { text: q.unit }) : null]));
-      if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
-    } else if (type === 'datetime') {
-      var did = name + '-input';
-      var dinput = el('input', { type: 'datetime-local', id: did, value: typeof current === 'string' ? current.slice(0, 16) : '', 'aria-describedby': helpId });
-      dinput.addEventListener('change', function () { setAnswer(q.id, this.value ? new Date(this.value).toISOString() : null); });
-      fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: did, class: 'visually-hidden', text: q.text }), dinput]));
-    } else {
-      var tid = name + '-input';
-      var ta = el('textarea', { id: tid, rows: '3', 'aria-describedby': helpId });
-      ta.value = typeof current === 'string' ? current : '';
-      ta.addEventListener('change', function () { setAnswer(q.id, this.value || null); });
-      fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: tid, class: 'visually-hidden', text: q.text }), ta]));
-    }
-    box.appendChild(fs);
-    if (plan && plan.feedback) {
-      plan.feedback.forEach(function (f) {
-        if (f.question === q.id) {
-          box.appendChild(el('div', { class: 'feedback ' + (f.correct ? 'correct' : 'incorrect'), role: 'status' }, [
-            el('strong', { text: (f.correct ? t('js_correct') : t('js_incorrect')) + '. ' }), f.feedback || ''
-          ]));
-        }
-      });
-    }
-    return box;
-  }
-
-  // ---------- the page ----------
-  var questionsPane, planPane, liveRegion;
-  var lastPlan = null;
-
-  function build() {
-    clear(app);
-    if (notice) { app.appendChild(el('p', { class: 'notice', role: 'alert', id: 'storage-notice', text: notice })); }
-    var toolbar = el('div', { class: 'toolbar' }, [
-      el('button', { type: 'button', class: 'button', id: 'mode-toggle', onclick: function () { state.mode = state.mode === 'single' ? 'all' : 'single'; save(); update(); } }),
-      el('button', { type: 'button', class: 'button', id: 'reset', text: t('js_reset'), onclick: function () { if (window.confirm(t('js_reset_confirm'))) { reset(); } } })
-    ]);
-    app.appendChild(toolbar);
-    var when = el('div', { class: 'question discovered' }, [
-      el('label', { for: 'discovered', text: t('js_discovered') }),
-      el('p', { class: 'help', id: 'discovered-help', text: t('js_discovered_help') })
-    ]);
-    var input = el('input', { type: 'datetime-local', id: 'discovered', 'aria-describedby': 'discovered-help' });
-    if (state.discovered === null) { state.discovered = Date.now(); save(); }
-    input.value = toLocalInput(state.discovered);
-    input.addEventListener('change', function () {
-      var v = new Date(this.value).getTime();
-      if (!isNaN(v)) { state.discovered = v; save(); update(); }
-    });
-    when.appendChild(input);
-    questionsPane = el('section', { class: 'questions', 'aria-label': DEF.title });
-    planPane = el('section', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' });
-    liveRegion = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-    var left = el('div', null, [DEF.kind === 'triage' ? when : null, questionsPane]);
-    app.appendChild(el('div', { class: 'app-grid' }, [left, planPane]));
-    app.appendChild(liveRegion);
-  }
-
-  function reset() {
-    try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-    state = { answers: {}, discovered: Date.now(), ticks: {}, mode: state.mode, index: 0 };
-    notice = null;
-    save();
-    build();
-    update();
-  }
-
-  function update() {
-    var plan;
-    try { plan = computePlan(); } catch (e) { fail(String(e && e.message ? e.message : e)); return; }
-    lastPlan = plan;
-    var toggle = document.getElementById('mode-toggle');
-    if (toggle) { toggle.textContent = state.mode === 'single' ? t('js_show_all') : t('js_one_at_a_time'); }
-    var focusId = document.activeElement && document.activeElement.id;
-    renderQuestions(plan);
-    renderPlan(plan);
-    if (focusId) { var f = document.getElementById(focusId); if (f) { f.focus(); } }
-  }
-
-  function renderQuestions(plan) {
-    clear(questionsPane);
-    var visible = plan.visible_questions.map(questionById).filter(Boolean);
-    if (state.mode === 'all') {
-      visible.forEach(function (q) { questionsPane.appendChild(renderQuestion(q, plan)); });
-      return;
-    }
-    if (state.index >= visible.length) { state.index = Math.max(0, visible.length - 1); }
-    var q = visible[state.index];
-    var answered = visible.filter(function (v) { return state.answers[v.id] !== undefined; }).length;
-    questionsPane.appendChild(el('p', { class: 'progress-label', id: 'progress-label', text: t('js_question_of', { n: state.index + 1, total: visible.length }) }));
-    var bar = el('div', { class: 'progress-bar' });
-    bar.style.width = (visible.length ? Math.round(100 * answered / visible.length) : 0) + '%';
-    questionsPane.appendChild(el('div', { class: 'progress', role: 'progressbar', 'aria-labelledby': 'progress-label', 'aria-valuemin': '0', 'aria-valuemax': String(visible.length), 'aria-valuenow': String(answered) }, [bar]));
-    if (q) { questionsPane.appendChild(renderQuestion(q, plan)); }
-    var nav = el('div', { class: 'toolbar' }, [
-      el('button', { type: 'button', class: 'button', id: 'prev', text: '← ' + t('js_back'), disabled: state.index === 0, onclick: function () { state.index -= 1; save(); update(); focusQuestion(); } }),
-      el('button', { type: 'button', class: 'button button-primary', id: 'next', text: t('js_next') + ' →', disabled: state.index >= visible.length - 1, onclick: function () { state.index += 1; save(); update(); focusQuestion(); } })
-    ]);
-    questionsPane.appendChild(nav);
-    if (answered === visible.length && visible.length > 0) { questionsPane.appendChild(el('p', { class: 'muted', text: t('js_all_done') })); }
-  }
-
-  function focusQuestion() {
-    var first = questionsPane.querySelector('input, textarea');
-    if (first) { first.focus(); }
-  }
-
-  function contactLine(c, label) {
-    if (!c) { return null; }
-    var parts = [el('span', { class: 'step-label', text: label }), c.name + (c.title ? ' (' + c.title + ')' : '')];
-    if (c.phone) { parts.push(' · '); parts.push(el('a', { href: 'tel:' + c.phone.replace(/[^0-9+]/g, ''), text: c.phone })); }
-    if (c.email) { parts.push(' · '); parts.push(el('a', { href: 'mailto:' + c.email, text: c.email })); }
-    return el('p', { class: 'contact-line' }, parts);
-  }
-
-  function renderPlan(plan) {
-    clear(planPane);
-    planPane.appendChild(el('h2', { id: 'plan-title', text: t('js_plan_title') }));
-    var exports = el('div', { class: 'toolbar' }, [
-      el('button', { type: 'button', class: 'button', id: 'export-print', text: t('js_print'), onclick: function () { window.print(); } }),
-      el('button', { type: 'button', class: 'button', id: 'export-md', text: t('js_export_md'), onclick: function () { download(fileName('md'), 'text/markdown', toMarkdown(lastPlan)); } }),
-      el('button', { type: 'button', class: 'button', id: 'export-json', text: t('js_export_json'), onclick: function () { download(fileName('json'), 'application/json', JSON.stringify(exportData(lastPlan), null, 2)); } }),
-      plan.kind === 'triage' ? el('button', { type: 'button', class: 'button', id: 'export-ics', text: t('js_export_ics'), onclick: function () { download(fileName('ics'), 'text/calendar', toIcs(lastPlan)); } }) : null
-    ]);
-    planPane.appendChild(exports);
-    planPane.appendChild(el('p', { class: 'muted', text: t('js_saved') }));
-    var now = Date.now();
-
-    if (plan.score) { planPane.appendChild(scoreChart(plan.score)); }
-
-    if (plan.verdicts.length) {
-      planPane.appendChild(el('h3', { text: t('js_verdicts') }));
-      plan.verdicts.forEach(function (v) {
-        var box = el('div', { class: 'verdict decision-' + v.decision, id: 'verdict-' + v.id, 'data-decision': v.decision });
-        box.appendChild(el('h4', null, [v.title + ': ', el('strong', { class: 'decision', text: v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no') })]));
-        if (v.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
-        if (v.explanation) { box.appendChild(el('p', { text: v.explanation })); }
-        if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined) {
-          box.appendChild(deadline(v.due_ms, v.due_offset, now));
-        }
-        if (v.reasons && v.reasons.length) {
-          var ul = el('ul', { class: 'reasons' });
-          v.reasons.forEach(function (r) { ul.appendChild(el('li', { text: r })); });
-          box.appendChild(ul);
-        }
-        if (v.because && v.because.length) {
-          var because = el('ul', { class: 'because' });
-          v.because.forEach(function (b) { because.appendChild(el('li', { text: b.text + ' — ' + b.answer })); });
-          box.appendChild(el('details', null, [el('summary', { text: t('js_because') }), because]));
-        }
-        if (v.decision === 'yes' && v.contact && v.contact.form_url) {
-          box.appendChild(el('p', null, [el('a', { href: v.contact.form_url, rel: 'noopener noreferrer', text: t('js_form') + ': ' + v.contact.name })]));
-        }
-        planPane.appendChild(box);
-      });
-    }
-
-    if (plan.actions.length || plan.kind === 'triage') {
-      planPane.appendChild(el('h3', { text: plan.kind === 'readiness' ? t('js_improvements') : t('js_actions') }));
-      if (!plan.actions.length) { planPane.appendChild(el('p', { class: 'muted', text: t('js_no_actions') })); }
-      var byId = {};
-      plan.actions.forEach(function (a) { byId[a.id] = a; });
-      plan.groups.forEach(function (g) {
-        var section = el('section', { class: 'action-group', 'aria-label': g.phase_title });
-        section.appendChild(el('h4', { text: g.phase_title }));
-        g.tracks.forEach(function (tr) {
-          if (!tr.actions.length) { return; }
-          var lane = el('div', { class: 'track track-' + tr.track }, [el('h5', { text: tr.track === 'admin' ? t('js_admin') : t('js_technical') })]);
-          tr.actions.forEach(function (id) { var a = byId[id]; if (a) { lane.appendChild(renderAction(a, now)); } });
-          section.appendChild(lane);
-        });
-        planPane.appendChild(section);
-      });
-    }
-
-    if (plan.open_questions.length) {
-      planPane.appendChild(el('h3', { text: t('js_open_questions') }));
-      planPane.appendChild(el('p', { class: 'muted', text: t('js_open_help') }));
-      var ol = el('ul', { class: 'open-questions' });
-      plan.open_questions.forEach(function (q) {
-        ol.appendChild(el('li', null, [el('a', { href: '#question-' + q.id, text: q.text, onclick: function (ev) { ev.preventDefault(); jumpTo(q.id); } }), ' (' + (q.state === 'unknown' ? t('js_unknown_state') : t('js_unanswered')) + ')']));
-      });
-      planPane.appendChild(ol);
-    }
-  }
-
-  function jumpTo(id) {
-    var visible = lastPlan.visible_questions;
-    var i = visible.indexOf(id);
-    if (state.mode === 'single' && i >= 0) { state.index = i; save(); update(); }
-    var target = document.getElementById('question-' + id);
-    if (target) { target.scrollIntoView(); focusQuestion(); }
-  }
-
-  // "asap" has no clock to count down: it means now, without undue delay.
-  function deadline(dueMs, offset, now) {
-    if (offset === 'asap') {
-      return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', text: t('js_asap') })]);
-    }
-    return el('p', { class: 'deadline' }, [
-      el('span', { class: 'step-label', text: t('js_deadline') }),
-      el('time', { datetime: new Date(dueMs).toISOString(), class: 'due-time', text: fmtTime(dueMs) }), ' · ',
-      el('span', { class: 'countdown' + (dueMs < now ? ' overdue' : ''), 'data-due': String(dueMs), text: countdownText(dueMs, now) })
-    ]);
-  }
-
-  function renderAction(a, now) {
-    var done = !!state.ticks[a.id];
-    var box = el('div', { class: 'action' + (done ? ' done' : ''), id: 'action-' + a.id });
-    var cb = el('input', { type: 'checkbox', id: 'tick-' + a.id, checked: done, onchange: function () { if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; } save(); box.className = 'action' + (this.checked ? ' done' : ''); } });
-    box.appendChild(el('label', { for: 'tick-' + a.id }, [cb, el('span', { class: 'action-title', text: a.title })]));
-    box.appendChild(deadline(a.due_ms, a.due_offset, now));
-    if (a.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
-    if (a.text) { box.appendChild(el('p', { text: a.text })); }
-    box.appendChild(contactLine(a.owner, t('js_owner')));
-    if (a.party) {
-      var party = contactLine(a.party, t('js_inform'));
-      if (a.party.form_url) { party.appendChild(document.createTextNode(' · ')); party.appendChild(el('a', { href: a.party.form_url, rel: 'noopener noreferrer', text: t('js_form') })); }
-      box.appendChild(party);
-    }
-    var links = [];
-    if (a.url) { links.push(el('a', { href: a.url, text: t('js_guidance') })); }
-    (a.sources || []).forEach(function (s) { links.push(' · '); links.push(el('a', { href: s.url, rel: 'noopener noreferrer', text: s.title })); });
-    if (links.length) { box.appendChild(el('p', { class: 'step-sources' }, links)); }
-    if (a.reasons && a.reasons.length) {
-      var ul = el('ul', { class: 'reasons' });
-      a.reasons.forEach(function (r) { ul.appendChild(el('li', { text: r })); });
-      box.appendChild(el('details', null, [el('summary', { text: t('js_reasons') }), ul]));
-    }
-    return box;
-  }
-
-  // An inline SVG bar chart; sizes are attributes, not inline styles, so the CSP allows it.
-  function scoreChart(score) {
-    var NS = 'http://www.w3.org/2000/svg';
-    var rows = score.areas.length ? score.areas : [{ id: 'total', title: t('js_score'), percent: score.percent }];
-    var width = 560, rowH = 30, labelW = 220, barW = width - labelW - 60;
-    var svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('class', 'score-chart');
-    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + (rows.length * rowH + 10));
-    svg.setAttribute('role', 'img');
-    var summary = rows.map(function (r) { return r.title + ': ' + Math.round(r.percent) + '%'; }).join('; ');
-    svg.setAttribute('aria-label', t('js_areas') + ': ' + summary);
-    rows.forEach(function (r, i) {
-      var y = i * rowH + 5;
-      var label = document.createElementNS(NS, 'text');
-      label.setAttribute('x', '0'); label.setAttribute('y', String(y + 17)); label.textContent = r.title;
-      var bg = document.createElementNS(NS, 'rect');
-      bg.setAttribute('class', 'track-bg'); bg.setAttribute('x', String(labelW)); bg.setAttribute('y', String(y + 4)); bg.setAttribute('width', String(barW)); bg.setAttribute('height', '18'); bg.setAttribute('rx', '3');
-      var bar = document.createElementNS(NS, 'rect');
-      bar.setAttribute('class', 'bar'); bar.setAttribute('x', String(labelW)); bar.setAttribute('y', String(y + 4)); bar.setAttribute('width', String(Math.max(0, Math.min(100, r.percent)) * barW / 100)); bar.setAttribute('height', '18'); bar.setAttribute('rx', '3');
-      var pct = document.createElementNS(NS, 'text');
-      pct.setAttribute('x', String(labelW + barW + 8)); pct.setAttribute('y', String(y + 17)); pct.textContent = Math.round(r.percent) + '%';
-      svg.appendChild(label); svg.appendChild(bg); svg.appendChild(bar); svg.appendChild(pct);
-    });
-    var fig = el('figure', { class: 'score' }, [svg, el('figcaption', { text: t('js_score') + ': ' + score.total + ' / ' + score.max + ' (' + Math.round(score.percent) + '%)' })]);
-    return fig;
-  }
-
-  // ---------- exports ----------
-  function fileName(ext) {
-    var d = new Date(state.discovered || Date.now());
-    return app.getAttribute('data-assessment') + '-' + d.toISOString().slice(0, 10) + '.' + ext;
-  }
-
-  function download(name, type, text) {
-    var blob = new Blob([text], { type: type + ';charset=utf-8' });
-    var url = URL.createObjectURL(blob);
-    var a = el('a', { href: url, download: name });
-    document.body.appendChild(a);
-    a.click();
-    document.body.removeChild(a);
-    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-  }
-
-  function exportData(plan) {
-    return { assessment: plan.assessment, exported_at: new Date().toISOString(), answers: state.answers, done: state.ticks, plan: plan };
-  }
-
-  function toMarkdown(plan) {
-    var out = ['# ' + plan.title, ''];
-    out.push(t('js_discovered') + ' ' + fmtTime(plan.discovered_ms), '');
-    if (plan.score) { out.push('## ' + t('js_score'), '', plan.score.total + ' / ' + plan.score.max + ' (' + Math.round(plan.score.percent) + '%)', ''); plan.score.areas.forEach(function (a) { out.push('- ' + a.title + ': ' + Math.round(a.percent) + '%'); }); out.push(''); }
-    if (plan.verdicts.length) {
-      out.push('## ' + t('js_verdicts'), '');
-      plan.verdicts.forEach(function (v) {
-        out.push('- **' + v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + '**' + (v.pending ? ' — ' + t('js_pending') : '') + (v.decision === 'yes' && v.due_ms ? ' — ' + t('js_deadline') + ' ' + fmtTime(v.due_ms) : ''));
-        (v.reasons || []).forEach(function (r) { out.push('  - ' + r); });
-      });
-      out.push('');
-    }
-    if (plan.actions.length) {
-      out.push('## ' + t('js_actions'), '');
-      plan.actions.forEach(function (a) {
-        out.push('- [' + (state.ticks[a.id] ? 'x' : ' ') + '] **' + a.title + '** — ' + t('js_deadline') + ' ' + fmtTime(a.due_ms) + ' — ' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' (' + a.owner.phone + ')' : '') + (a.party ? ' — ' + t('js_inform') + ': ' + a.party.name : ''));
-      });
-      out.push('');
-    }
-    if (plan.open_questions.length) {
-      out.push('## ' + t('js_open_questions'), '');
-      plan.open_questions.forEach(function (q) { out.push('- ' + q.text); });
-      out.push('');
-    }
-    out.push('## ' + t('js_reference'), '');
-    plan.visible_questions.forEach(function (id) {
-      var q = questionById(id);
-      var a = state.answers[id];
-      out.push('- ' + (q ? q.text : id) + ': ' + (a === undefined ? t('js_unanswered') : Array.isArray(a) ? a.join(', ') : String(a)));
-    });
-    return out.join('\n') + '\n';
-  }
-
-  function icsEscape(s) { return String(s).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;'); }
-  function icsTime(ms) { return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); }
-  // Lines longer than 75 octets are folded, as RFC 5545 asks.
-  function icsFold(line) {
-    var out = [];
-    while (line.length > 73) { out.push(line.slice(0, 73)); line = ' ' + line.slice(73); }
-    out.push(line);
-    return out.join('\r\n');
-  }
-
-  function toIcs(plan) {
-    var lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//irbook//questionnaire//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
-    var stamp = icsTime(Date.now());
-    function event(uid, ms, title, description) {
-      lines.push('BEGIN:VEVENT', 'UID:' + uid + '@irbook', 'DTSTAMP:' + stamp, 'DTSTART:' + icsTime(ms), 'DTEND:' + icsTime(ms + 15 * 60000), icsFold('SUMMARY:' + icsEscape(title)), icsFold('DESCRIPTION:' + icsEscape(description)),
-        'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT2H', icsFold('DESCRIPTION:' + icsEscape(title)), 'END:VALARM', 'END:VEVENT');
-    }
-    var key = app.getAttribute('data-assessment') + '-' + plan.discovered_ms;
-    plan.verdicts.forEach(function (v) { if (v.decision === 'yes' && v.due_ms) { event(key + '-verdict-' + v.id, v.due_ms, t('js_deadline') + ': ' + v.title, (v.reasons || []).join('\n')); } });
-    plan.actions.forEach(function (a) { event(key + '-action-' + a.id, a.due_ms, a.title, (a.text || '') + '\n' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' ' + a.owner.phone : '')); });
-    lines.push('END:VCALENDAR');
-    return lines.join('\r\n') + '\r\n';
-  }
-
-  // ---------- countdowns tick without recomputing the plan ----------
-  function tick() {
-    var now = Date.now();
-    var nodes = app.querySelectorAll('.countdown[data-due]');
-    for (var i = 0; i < nodes.length; i++) {
-      var due = Number(nodes[i].getAttribute('data-due'));
-      nodes[i].textContent = countdownText(due, now);
-      nodes[i].className = 'countdown' + (due < now ? ' overdue' : '');
-    }
-  }
-
-  // ---------- start ----------
-  function start() {
+  // One engine module for every questionnaire on the page, instantiated once.
+  var engineReady = null;
+  function loadEngine() {
     // The glue declares `wasm_bindgen` with `let`: a global binding shared by
     // classic scripts, but not a property of window.
     var bindgen = typeof wasm_bindgen === 'function' ? wasm_bindgen : null; // eslint-disable-line no-undef
-    if (!DEF || !bindgen || typeof window.IRBOOK_ENGINE_WASM !== 'string') {
-      fail('engine files missing');
-      return;
+    if (!bindgen || typeof window.IRBOOK_ENGINE_WASM !== 'string') { return null; }
+    if (!engineReady) {
+      engineReady = bindgen({ module_or_path: base64ToBytes(window.IRBOOK_ENGINE_WASM) }).then(function () { return bindgen; });
     }
-    bindgen({ module_or_path: base64ToBytes(window.IRBOOK_ENGINE_WASM) }).then(function () {
-      engine = new bindgen.Engine(JSON.stringify(DEF));
+    return engineReady;
+  }
+
+  function mount(app) {
+    var entry = (window.IRBOOK_ASSESSMENTS || {})[app.getAttribute('data-lang') + '/' + app.getAttribute('data-assessment')] || {};
+    var UI = entry.ui || {};
+    var DEF = entry.def;
+    var lang = app.getAttribute('data-lang') || 'en';
+    var storageKey = 'irbook:' + app.getAttribute('data-handbook') + ':' + app.getAttribute('data-assessment');
+    var prefix = app.getAttribute('data-id-prefix') || '';
+
+    // Ids this questionnaire makes, unique in the document.
+    function pid(id) { return prefix + id; }
+
+    // Links from the plan data are relative to the questionnaire's page; the
+    // single-file handbook maps them to its own sections.
+    function link(url) { return typeof window.IRBOOK_LINK === 'function' ? window.IRBOOK_LINK(url, app) : url; }
+
+    function t(key, vars) {
+      var s = UI[key] || key;
+      if (vars) {
+        Object.keys(vars).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+      }
+      return s;
+    }
+
+    // ---------- small DOM helpers (no innerHTML with content, so nothing can inject markup) ----------
+    function el(tag, attrs, children) {
+      var e = document.createElement(tag);
+      if (attrs) {
+        Object.keys(attrs).forEach(function (k) {
+          var v = attrs[k];
+          if (v === null || v === undefined || v === false) { return; }
+          if (k === 'text') { e.textContent = v; } else if (k === 'class') { e.className = v; } else if (k.slice(0, 2) === 'on') { e.addEventListener(k.slice(2), v); } else if (v === true) { e.setAttribute(k, ''); } else { e.setAttribute(k, v); }
+        });
+      }
+      (children || []).forEach(function (c) { if (c !== null && c !== undefined) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); } });
+      return e;
+    }
+    function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
+
+    function fail(message) {
+      clear(app);
+      app.appendChild(el('p', { class: 'notice', role: 'alert', text: t('js_engine_error') + ' ' + message }));
+    }
+
+    // ---------- state and storage ----------
+    var state = { answers: {}, discovered: null, ticks: {}, mode: 'single', index: 0 };
+    var notice = null;
+
+    function load() {
+      var raw;
+      try { raw = window.localStorage.getItem(storageKey); } catch (e) { return; }
+      if (raw === null) { return; }
+      var data;
+      try { data = JSON.parse(raw); } catch (e) { data = null; }
+      var valid = data && typeof data === 'object' && data.version === STORAGE_VERSION && data.answers && typeof data.answers === 'object' && !Array.isArray(data.answers);
+      if (!valid) {
+        notice = t('js_storage_corrupt');
+        try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
+        return;
+      }
+      if (data.hash !== DEF.hash) {
+        notice = t('js_storage_old');
+        try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
+        return;
+      }
+      state.answers = data.answers;
+      state.discovered = typeof data.discovered === 'number' ? data.discovered : null;
+      state.ticks = data.ticks && typeof data.ticks === 'object' ? data.ticks : {};
+      state.mode = data.mode === 'all' ? 'all' : 'single';
+      state.index = typeof data.index === 'number' ? data.index : 0;
+    }
+
+    function save() {
+      var data = { version: STORAGE_VERSION, hash: DEF.hash, answers: state.answers, discovered: state.discovered, ticks: state.ticks, mode: state.mode, index: state.index };
+      try { window.localStorage.setItem(storageKey, JSON.stringify(data)); } catch (e) { /* private mode or full: the page still works */ }
+    }
+
+    // ---------- engine ----------
+    var engine = null;
+
+    function computePlan() {
+      var now = Date.now();
+      var discovered = state.discovered === null ? now : state.discovered;
+      // The engine formats times with this offset; the page shows local times itself.
+      var offset = -new Date(discovered).getTimezoneOffset();
+      var out = engine.plan(JSON.stringify(state.answers), discovered, now, offset);
+      return JSON.parse(out);
+    }
+
+    // ---------- formatting ----------
+    function fmtTime(ms) {
+      try {
+        // English readers here are in the Netherlands or Belgium: day-month order and a 24-hour clock.
+        return new Date(ms).toLocaleString(lang === 'en' ? 'en-GB' : lang, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      } catch (e) { return new Date(ms).toString(); }
+    }
+
+    function fmtDuration(ms) {
+      var mins = Math.floor(Math.abs(ms) / 60000);
+      var d = Math.floor(mins / 1440);
+      var h = Math.floor((mins % 1440) / 60);
+      var m = mins % 60;
+      var parts = [];
+      if (d > 0) { parts.push(d + ' ' + t('js_d')); }
+      if (d > 0 || h > 0) { parts.push(h + ' ' + t('js_h')); }
+      parts.push(m + ' ' + t('js_min'));
+      return parts.join(' ');
+    }
+
+    function countdownText(dueMs, now) {
+      var diff = dueMs - now;
+      return diff >= 0 ? t('js_in') + ' ' + fmtDuration(diff) : t('js_overdue') + ' ' + fmtDuration(diff);
+    }
+
+    function toLocalInput(ms) {
+      var d = new Date(ms);
+      function p(n) { return (n < 10 ? '0' : '') + n; }
+      return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
+    }
+
+    // ---------- questions ----------
+    function questionById(id) {
+      for (var i = 0; i < DEF.questions.length; i++) { if (DEF.questions[i].id === id) { return DEF.questions[i]; } }
+      return null;
+    }
+
+    function setAnswer(id, value) {
+      if (value === undefined || value === null || value === '') { delete state.answers[id]; } else { state.answers[id] = value; }
+      save();
+      update();
+    }
+
+    function renderQuestion(q, plan) {
+      var name = pid('q-' + q.id);
+      var current = state.answers[q.id];
+      var box = el('div', { class: 'question', id: pid('question-' + q.id) });
+      if (q.scenario) { box.appendChild(el('p', { class: 'scenario', text: q.scenario })); }
+      var fs = el('fieldset', null, [el('legend', { text: q.text })]);
+      var helpId = null;
+      if (q.help) { helpId = name + '-help'; fs.appendChild(el('p', { class: 'help', id: helpId, text: q.help })); }
+      var type = q.qtype || q.type;
+      function radio(value, label, checked) {
+        var id = name + '-' + value;
+        var input = el('input', { type: 'radio', name: name, id: id, value: value, checked: checked, 'aria-describedby': helpId, onchange: function () { setAnswer(q.id, value); } });
+        return el('div', { class: 'choice' }, [input, el('label', { for: id, text: label })]);
+      }
+      var allowUnknown = q.allow_unknown !== false;
+      if (type === 'yes_no_unknown' || type === 'yes_no') {
+        fs.appendChild(radio('yes', t('js_yes'), current === 'yes' || current === true));
+        fs.appendChild(radio('no', t('js_no'), current === 'no' || current === false));
+        if (type === 'yes_no_unknown' || allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
+      } else if (type === 'single') {
+        q.options.forEach(function (o) { fs.appendChild(radio(o.value, o.label, current === o.value)); });
+        if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
+      } else if (type === 'multi') {
+        var chosen = Array.isArray(current) ? current : [];
+        q.options.forEach(function (o) {
+          var id = name + '-' + o.value;
+          var input = el('input', {
+            type: 'checkbox', id: id, value: o.value, checked: chosen.indexOf(o.value) >= 0, 'aria-describedby': helpId,
+            onchange: function () {
+              var now = Array.isArray(state.answers[q.id]) ? state.answers[q.id].slice() : [];
+              var i = now.indexOf(o.value);
+              if (this.checked && i < 0) { now.push(o.value); }
+              if (!this.checked && i >= 0) { now.splice(i, 1); }
+              setAnswer(q.id, now.length ? now : null);
+            }
+          });
+          fs.appendChild(el('div', { class: 'choice' }, [input, el('label', { for: id, text: o.label })]));
+        });
+        if (allowUnknown) {
+          fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown'));
+        }
+      } else if (type === 'number') {
+        var nid = name + '-input';
+        var input = el('input', { type: 'number', id: nid, inputmode: 'numeric', min: q.min, max: q.max, value: typeof current === 'number' ? String(current) : '', 'aria-describedby': helpId, placeholder: t('js_number_placeholder') });
+        input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value)); });
+        fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: nid, class: 'visually-hidden', text: q.text }), input, q.unit ? el('span', { text: q.unit }) : null]));
+        if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
+      } else if (type === 'datetime') {
+        var did = name + '-input';
+        var dinput = el('input', { type: 'datetime-local', id: did, value: typeof current === 'string' ? current.slice(0, 16) : '', 'aria-describedby': helpId });
+        dinput.addEventListener('change', function () { setAnswer(q.id, this.value ? new Date(this.value).toISOString() : null); });
+        fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: did, class: 'visually-hidden', text: q.text }), dinput]));
+      } else {
+        var tid = name + '-input';
+        var ta = el('textarea', { id: tid, rows: '3', 'aria-describedby': helpId });
+        ta.value = typeof current === 'string' ? current : '';
+        ta.addEventListener('change', function () { setAnswer(q.id, this.value || null); });
+        fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: tid, class: 'visually-hidden', text: q.text }), ta]));
+      }
+      box.appendChild(fs);
+      if (plan && plan.feedback) {
+        plan.feedback.forEach(function (f) {
+          if (f.question === q.id) {
+            box.appendChild(el('div', { class: 'feedback ' + (f.correct ? 'correct' : 'incorrect'), role: 'status' }, [
+              el('strong', { text: (f.correct ? t('js_correct') : t('js_incorrect')) + '. ' }), f.feedback || ''
+            ]));
+          }
+        });
+      }
+      return box;
+    }
+
+    // ---------- the page ----------
+    var questionsPane, planPane, liveRegion;
+    var lastPlan = null;
+
+    function build() {
+      clear(app);
+      if (notice) { app.appendChild(el('p', { class: 'notice', role: 'alert', id: pid('storage-notice'), text: notice })); }
+      var toolbar = el('div', { class: 'toolbar' }, [
+        el('button', { type: 'button', class: 'button', id: pid('mode-toggle'), onclick: function () { state.mode = state.mode === 'single' ? 'all' : 'single'; save(); update(); } }),
+        el('button', { type: 'button', class: 'button', id: pid('reset'), text: t('js_reset'), onclick: function () { if (window.confirm(t('js_reset_confirm'))) { reset(); } } })
+      ]);
+      app.appendChild(toolbar);
+      var when = el('div', { class: 'question discovered' }, [
+        el('label', { for: pid('discovered'), text: t('js_discovered') }),
+        el('p', { class: 'help', id: pid('discovered-help'), text: t('js_discovered_help') })
+      ]);
+      var input = el('input', { type: 'datetime-local', id: pid('discovered'), 'aria-describedby': pid('discovered-help') });
+      if (state.discovered === null) { state.discovered = Date.now(); save(); }
+      input.value = toLocalInput(state.discovered);
+      input.addEventListener('change', function () {
+        var v = new Date(this.value).getTime();
+        if (!isNaN(v)) { state.discovered = v; save(); update(); }
+      });
+      when.appendChild(input);
+      questionsPane = el('section', { class: 'questions', 'aria-label': DEF.title });
+      planPane = el('section', { class: 'plan', id: pid('plan'), 'aria-labelledby': pid('plan-title') });
+      liveRegion = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+      var left = el('div', null, [DEF.kind === 'triage' ? when : null, questionsPane]);
+      app.appendChild(el('div', { class: 'app-grid' }, [left, planPane]));
+      app.appendChild(liveRegion);
+    }
+
+    function reset() {
+      try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
+      state = { answers: {}, discovered: Date.now(), ticks: {}, mode: state.mode, index: 0 };
+      notice = null;
+      save();
+      build();
+      update();
+    }
+
+    function update() {
+      var plan;
+      try { plan = computePlan(); } catch (e) { fail(String(e && e.message ? e.message : e)); return; }
+      lastPlan = plan;
+      var toggle = document.getElementById(pid('mode-toggle'));
+      if (toggle) { toggle.textContent = state.mode === 'single' ? t('js_show_all') : t('js_one_at_a_time'); }
+      var focusId = document.activeElement && document.activeElement.id;
+      renderQuestions(plan);
+      renderPlan(plan);
+      if (focusId) { var f = document.getElementById(focusId); if (f) { f.focus(); } }
+    }
+
+    function renderQuestions(plan) {
+      clear(questionsPane);
+      var visible = plan.visible_questions.map(questionById).filter(Boolean);
+      if (state.mode === 'all') {
+        visible.forEach(function (q) { questionsPane.appendChild(renderQuestion(q, plan)); });
+        return;
+      }
+      if (state.index >= visible.length) { state.index = Math.max(0, visible.length - 1); }
+      var q = visible[state.index];
+      var answered = visible.filter(function (v) { return state.answers[v.id] !== undefined; }).length;
+      questionsPane.appendChild(el('p', { class: 'progress-label', id: pid('progress-label'), text: t('js_question_of', { n: state.index + 1, total: visible.length }) }));
+      var bar = el('div', { class: 'progress-bar' });
+      bar.style.width = (visible.length ? Math.round(100 * answered / visible.length) : 0) + '%';
+      questionsPane.appendChild(el('div', { class: 'progress', role: 'progressbar', 'aria-labelledby': pid('progress-label'), 'aria-valuemin': '0', 'aria-valuemax': String(visible.length), 'aria-valuenow': String(answered) }, [bar]));
+      if (q) { questionsPane.appendChild(renderQuestion(q, plan)); }
+      var nav = el('div', { class: 'toolbar' }, [
+        el('button', { type: 'button', class: 'button', id: pid('prev'), text: '← ' + t('js_back'), disabled: state.index === 0, onclick: function () { state.index -= 1; save(); update(); focusQuestion(); } }),
+        el('button', { type: 'button', class: 'button button-primary', id: pid('next'), text: t('js_next') + ' →', disabled: state.index >= visible.length - 1, onclick: function () { state.index += 1; save(); update(); focusQuestion(); } })
+      ]);
+      questionsPane.appendChild(nav);
+      if (answered === visible.length && visible.length > 0) { questionsPane.appendChild(el('p', { class: 'muted', text: t('js_all_done') })); }
+    }
+
+    function focusQuestion() {
+      var first = questionsPane.querySelector('input, textarea');
+      if (first) { first.focus(); }
+    }
+
+    function contactLine(c, label) {
+      if (!c) { return null; }
+      var parts = [el('span', { class: 'step-label', text: label }), c.name + (c.title ? ' (' + c.title + ')' : '')];
+      if (c.phone) { parts.push(' · '); parts.push(el('a', { href: 'tel:' + c.phone.replace(/[^0-9+]/g, ''), text: c.phone })); }
+      if (c.email) { parts.push(' · '); parts.push(el('a', { href: 'mailto:' + c.email, text: c.email })); }
+      return el('p', { class: 'contact-line' }, parts);
+    }
+
+    function renderPlan(plan) {
+      clear(planPane);
+      planPane.appendChild(el('h2', { id: pid('plan-title'), text: t('js_plan_title') }));
+      var exports = el('div', { class: 'toolbar' }, [
+        el('button', { type: 'button', class: 'button', id: pid('export-print'), text: t('js_print'), onclick: function () { window.print(); } }),
+        el('button', { type: 'button', class: 'button', id: pid('export-md'), text: t('js_export_md'), onclick: function () { download(fileName('md'), 'text/markdown', toMarkdown(lastPlan)); } }),
+        el('button', { type: 'button', class: 'button', id: pid('export-json'), text: t('js_export_json'), onclick: function () { download(fileName('json'), 'application/json', JSON.stringify(exportData(lastPlan), null, 2)); } }),
+        plan.kind === 'triage' ? el('button', { type: 'button', class: 'button', id: pid('export-ics'), text: t('js_export_ics'), onclick: function () { download(fileName('ics'), 'text/calendar', toIcs(lastPlan)); } }) : null
+      ]);
+      planPane.appendChild(exports);
+      planPane.appendChild(el('p', { class: 'muted', text: t('js_saved') }));
+      var now = Date.now();
+
+      if (plan.score) { planPane.appendChild(scoreChart(plan.score)); }
+
+      if (plan.verdicts.length) {
+        planPane.appendChild(el('h3', { text: t('js_verdicts') }));
+        plan.verdicts.forEach(function (v) {
+          var box = el('div', { class: 'verdict decision-' + v.decision, id: pid('verdict-' + v.id), 'data-decision': v.decision });
+          box.appendChild(el('h4', null, [v.title + ': ', el('strong', { class: 'decision', text: v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no') })]));
+          if (v.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
+          if (v.explanation) { box.appendChild(el('p', { text: v.explanation })); }
+          if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined) {
+            box.appendChild(deadline(v.due_ms, v.due_offset, now));
+          }
+          if (v.reasons && v.reasons.length) {
+            var ul = el('ul', { class: 'reasons' });
+            v.reasons.forEach(function (r) { ul.appendChild(el('li', { text: r })); });
+            box.appendChild(ul);
+          }
+          if (v.because && v.because.length) {
+            var because = el('ul', { class: 'because' });
+            v.because.forEach(function (b) { because.appendChild(el('li', { text: b.text + ' — ' + b.answer })); });
+            box.appendChild(el('details', null, [el('summary', { text: t('js_because') }), because]));
+          }
+          if (v.decision === 'yes' && v.contact && v.contact.form_url) {
+            box.appendChild(el('p', null, [el('a', { href: link(v.contact.form_url), rel: 'noopener noreferrer', text: t('js_form') + ': ' + v.contact.name })]));
+          }
+          planPane.appendChild(box);
+        });
+      }
+
+      if (plan.actions.length || plan.kind === 'triage') {
+        planPane.appendChild(el('h3', { text: plan.kind === 'readiness' ? t('js_improvements') : t('js_actions') }));
+        if (!plan.actions.length) { planPane.appendChild(el('p', { class: 'muted', text: t('js_no_actions') })); }
+        var byId = {};
+        plan.actions.forEach(function (a) { byId[a.id] = a; });
+        plan.groups.forEach(function (g) {
+          var section = el('section', { class: 'action-group', 'aria-label': g.phase_title });
+          section.appendChild(el('h4', { text: g.phase_title }));
+          g.tracks.forEach(function (tr) {
+            if (!tr.actions.length) { return; }
+            var lane = el('div', { class: 'track track-' + tr.track }, [el('h5', { text: tr.track === 'admin' ? t('js_admin') : t('js_technical') })]);
+            tr.actions.forEach(function (id) { var a = byId[id]; if (a) { lane.appendChild(renderAction(a, now)); } });
+            section.appendChild(lane);
+          });
+          planPane.appendChild(section);
+        });
+      }
+
+      if (plan.open_questions.length) {
+        planPane.appendChild(el('h3', { text: t('js_open_questions') }));
+        planPane.appendChild(el('p', { class: 'muted', text: t('js_open_help') }));
+        var ol = el('ul', { class: 'open-questions' });
+        plan.open_questions.forEach(function (q) {
+          ol.appendChild(el('li', null, [el('a', { href: '#' + pid('question-' + q.id), text: q.text, onclick: function (ev) { ev.preventDefault(); jumpTo(q.id); } }), ' (' + (q.state === 'unknown' ? t('js_unknown_state') : t('js_unanswered')) + ')']));
+        });
+        planPane.appendChild(ol);
+      }
+    }
+
+    function jumpTo(id) {
+      var visible = lastPlan.visible_questions;
+      var i = visible.indexOf(id);
+      if (state.mode === 'single' && i >= 0) { state.index = i; save(); update(); }
+      var target = document.getElementById(pid('question-' + id));
+      if (target) { target.scrollIntoView(); focusQuestion(); }
+    }
+
+    // "asap" has no clock to count down: it means now, without undue delay.
+    function deadline(dueMs, offset, now) {
+      if (offset === 'asap') {
+        return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', text: t('js_asap') })]);
+      }
+      return el('p', { class: 'deadline' }, [
+        el('span', { class: 'step-label', text: t('js_deadline') }),
+        el('time', { datetime: new Date(dueMs).toISOString(), class: 'due-time', text: fmtTime(dueMs) }), ' · ',
+        el('span', { class: 'countdown' + (dueMs < now ? ' overdue' : ''), 'data-due': String(dueMs), text: countdownText(dueMs, now) })
+      ]);
+    }
+
+    function renderAction(a, now) {
+      var done = !!state.ticks[a.id];
+      var box = el('div', { class: 'action' + (done ? ' done' : ''), id: pid('action-' + a.id) });
+      var cb = el('input', { type: 'checkbox', id: pid('tick-' + a.id), checked: done, onchange: function () { if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; } save(); box.className = 'action' + (this.checked ? ' done' : ''); } });
+      box.appendChild(el('label', { for: pid('tick-' + a.id) }, [cb, el('span', { class: 'action-title', text: a.title })]));
+      box.appendChild(deadline(a.due_ms, a.due_offset, now));
+      if (a.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
+      if (a.text) { box.appendChild(el('p', { text: a.text })); }
+      box.appendChild(contactLine(a.owner, t('js_owner')));
+      if (a.party) {
+        var party = contactLine(a.party, t('js_inform'));
+        if (a.party.form_url) { party.appendChild(document.createTextNode(' · ')); party.appendChild(el('a', { href: link(a.party.form_url), rel: 'noopener noreferrer', text: t('js_form') })); }
+        box.appendChild(party);
+      }
+      var links = [];
+      if (a.url) { links.push(el('a', { href: link(a.url), text: t('js_guidance') })); }
+      (a.sources || []).forEach(function (s) { links.push(' · '); links.push(el('a', { href: link(s.url), rel: 'noopener noreferrer', text: s.title })); });
+      if (links.length) { box.appendChild(el('p', { class: 'step-sources' }, links)); }
+      if (a.reasons && a.reasons.length) {
+        var ul = el('ul', { class: 'reasons' });
+        a.reasons.forEach(function (r) { ul.appendChild(el('li', { text: r })); });
+        box.appendChild(el('details', null, [el('summary', { text: t('js_reasons') }), ul]));
+      }
+      return box;
+    }
+
+    // An inline SVG bar chart; sizes are attributes, not inline styles, so the CSP allows it.
+    function scoreChart(score) {
+      var NS = 'http://www.w3.org/2000/svg';
+      var rows = score.areas.length ? score.areas : [{ id: 'total', title: t('js_score'), percent: score.percent }];
+      var width = 560, rowH = 30, labelW = 220, barW = width - labelW - 60;
+      var svg = document.createElementNS(NS, 'svg');
+      svg.setAttribute('class', 'score-chart');
+      svg.setAttribute('viewBox', '0 0 ' + width + ' ' + (rows.length * rowH + 10));
+      svg.setAttribute('role', 'img');
+      var summary = rows.map(function (r) { return r.title + ': ' + Math.round(r.percent) + '%'; }).join('; ');
+      svg.setAttribute('aria-label', t('js_areas') + ': ' + summary);
+      rows.forEach(function (r, i) {
+        var y = i * rowH + 5;
+        var label = document.createElementNS(NS, 'text');
+        label.setAttribute('x', '0'); label.setAttribute('y', String(y + 17)); label.textContent = r.title;
+        var bg = document.createElementNS(NS, 'rect');
+        bg.setAttribute('class', 'track-bg'); bg.setAttribute('x', String(labelW)); bg.setAttribute('y', String(y + 4)); bg.setAttribute('width', String(barW)); bg.setAttribute('height', '18'); bg.setAttribute('rx', '3');
+        var bar = document.createElementNS(NS, 'rect');
+        bar.setAttribute('class', 'bar'); bar.setAttribute('x', String(labelW)); bar.setAttribute('y', String(y + 4)); bar.setAttribute('width', String(Math.max(0, Math.min(100, r.percent)) * barW / 100)); bar.setAttribute('height', '18'); bar.setAttribute('rx', '3');
+        var pct = document.createElementNS(NS, 'text');
+        pct.setAttribute('x', String(labelW + barW + 8)); pct.setAttribute('y', String(y + 17)); pct.textContent = Math.round(r.percent) + '%';
+        svg.appendChild(label); svg.appendChild(bg); svg.appendChild(bar); svg.appendChild(pct);
+      });
+      var fig = el('figure', { class: 'score' }, [svg, el('figcaption', { text: t('js_score') + ': ' + score.total + ' / ' + score.max + ' (' + Math.round(score.percent) + '%)' })]);
+      return fig;
+    }
+
+    // ---------- exports ----------
+    function fileName(ext) {
+      var d = new Date(state.discovered || Date.now());
+      return app.getAttribute('data-assessment') + '-' + d.toISOString().slice(0, 10) + '.' + ext;
+    }
+
+    function download(name, type, text) {
+      var blob = new Blob([text], { type: type + ';charset=utf-8' });
+      var url = URL.createObjectURL(blob);
+      var a = el('a', { href: url, download: name });
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    }
+
+    function exportData(plan) {
+      return { assessment: plan.assessment, exported_at: new Date().toISOString(), answers: state.answers, done: state.ticks, plan: plan };
+    }
+
+    function toMarkdown(plan) {
+      var out = ['# ' + plan.title, ''];
+      out.push(t('js_discovered') + ' ' + fmtTime(plan.discovered_ms), '');
+      if (plan.score) { out.push('## ' + t('js_score'), '', plan.score.total + ' / ' + plan.score.max + ' (' + Math.round(plan.score.percent) + '%)', ''); plan.score.areas.forEach(function (a) { out.push('- ' + a.title + ': ' + Math.round(a.percent) + '%'); }); out.push(''); }
+      if (plan.verdicts.length) {
+        out.push('## ' + t('js_verdicts'), '');
+        plan.verdicts.forEach(function (v) {
+          out.push('- **' + v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + '**' + (v.pending ? ' — ' + t('js_pending') : '') + (v.decision === 'yes' && v.due_ms ? ' — ' + t('js_deadline') + ' ' + fmtTime(v.due_ms) : ''));
+          (v.reasons || []).forEach(function (r) { out.push('  - ' + r); });
+        });
+        out.push('');
+      }
+      if (plan.actions.length) {
+        out.push('## ' + t('js_actions'), '');
+        plan.actions.forEach(function (a) {
+          out.push('- [' + (state.ticks[a.id] ? 'x' : ' ') + '] **' + a.title + '** — ' + t('js_deadline') + ' ' + fmtTime(a.due_ms) + ' — ' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' (' + a.owner.phone + ')' : '') + (a.party ? ' — ' + t('js_inform') + ': ' + a.party.name : ''));
+        });
+        out.push('');
+      }
+      if (plan.open_questions.length) {
+        out.push('## ' + t('js_open_questions'), '');
+        plan.open_questions.forEach(function (q) { out.push('- ' + q.text); });
+        out.push('');
+      }
+      out.push('## ' + t('js_reference'), '');
+      plan.visible_questions.forEach(function (id) {
+        var q = questionById(id);
+        var a = state.answers[id];
+        out.push('- ' + (q ? q.text : id) + ': ' + (a === undefined ? t('js_unanswered') : Array.isArray(a) ? a.join(', ') : String(a)));
+      });
+      return out.join('\n') + '\n';
+    }
+
+    function icsEscape(s) { return String(s).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;'); }
+    function icsTime(ms) { return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); }
+    // Lines longer than 75 octets are folded, as RFC 5545 asks.
+    function icsFold(line) {
+      var out = [];
+      while (line.length > 73) { out.push(line.slice(0, 73)); line = ' ' + line.slice(73); }
+      out.push(line);
+      return out.join('\r\n');
+    }
+
+    function toIcs(plan) {
+      var lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//irbook//questionnaire//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
+      var stamp = icsTime(Date.now());
+      function event(uid, ms, title, description) {
+        lines.push('BEGIN:VEVENT', 'UID:' + uid + '@irbook', 'DTSTAMP:' + stamp, 'DTSTART:' + icsTime(ms), 'DTEND:' + icsTime(ms + 15 * 60000), icsFold('SUMMARY:' + icsEscape(title)), icsFold('DESCRIPTION:' + icsEscape(description)),
+          'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT2H', icsFold('DESCRIPTION:' + icsEscape(title)), 'END:VALARM', 'END:VEVENT');
+      }
+      var key = app.getAttribute('data-assessment') + '-' + plan.discovered_ms;
+      plan.verdicts.forEach(function (v) { if (v.decision === 'yes' && v.due_ms) { event(key + '-verdict-' + v.id, v.due_ms, t('js_deadline') + ': ' + v.title, (v.reasons || []).join('\n')); } });
+      plan.actions.forEach(function (a) { event(key + '-action-' + a.id, a.due_ms, a.title, (a.text || '') + '\n' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' ' + a.owner.phone : '')); });
+      lines.push('END:VCALENDAR');
+      return lines.join('\r\n') + '\r\n';
+    }
+
+    // ---------- countdowns tick without recomputing the plan ----------
+    function tick() {
+      var now = Date.now();
+      var nodes = app.querySelectorAll('.countdown[data-due]');
+      for (var i = 0; i < nodes.length; i++) {
+        var due = Number(nodes[i].getAttribute('data-due'));
+        nodes[i].textContent = countdownText(due, now);
+        nodes[i].className = 'countdown' + (due < now ? ' overdue' : '');
+      }
+    }
+
+    // ---------- start ----------
+    function start() {
+      var ready = DEF ? loadEngine() : null;
+      if (!ready) {
+        fail('engine files missing');
+        return;
+      }
+      ready.then(function (bindgen) {
+        engine = new bindgen.Engine(JSON.stringify(DEF));
+        load();
+        build();
+        update();
+        window.setInterval(tick, 30000);
+        app.setAttribute('data-ready', 'true');
+      }).catch(function (e) { fail(String(e && e.message ? e.message : e)); });
+    }
+
+    // Shown again: another copy (the other language) may have changed the saved answers.
+    function refresh() {
+      if (!engine) { return; }
+      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0 };
+      notice = null;
       load();
       build();
       update();
-      window.setInterval(tick, 30000);
-      app.setAttribute('data-ready', 'true');
-    }).catch(function (e) { fail(String(e && e.message ? e.message : e)); });
+    }
+
+    start();
+    return refresh;
   }
 
-  start();
+  function visible(e) { return e.getClientRects().length > 0; }
+
+  var apps = [];
+  function mountVisible() {
+    var found = document.querySelectorAll('.app[data-assessment]');
+    for (var i = 0; i < found.length; i++) {
+      var e = found[i];
+      var known = null;
+      for (var j = 0; j < apps.length; j++) { if (apps[j].el === e) { known = apps[j]; } }
+      if (!known) {
+        known = { el: e, refresh: null, shown: false };
+        apps.push(known);
+      }
+      var now = visible(e);
+      if (now && !known.refresh) {
+        known.refresh = mount(e);
+      } else if (now && !known.shown && known.refresh) {
+        known.refresh();
+      }
+      known.shown = now;
+    }
+  }
+
+  window.addEventListener('hashchange', mountVisible);
+  // Opened at a fragment, the browser may apply :target only once the page has loaded.
+  window.addEventListener('load', mountVisible);
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', mountVisible);
+  } else {
+    mountVisible();
+  }
 }());
