@@ -3,7 +3,8 @@
 //!
 //! Pipeline: [`load`] (files into memory) → [`model`] (typed, validated
 //! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
-//! (temporary folder, then one rename). [`cli`] ties them to the commands.
+//! (temporary folder, then one rename). [`cli`] ties them to the commands;
+//! [`serve`] runs the pipeline again on every edit for the local server.
 
 pub mod cli;
 pub mod diag;
@@ -12,5 +13,6 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod serve;
 pub mod spans;
 pub mod write;
