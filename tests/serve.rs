@@ -215,6 +215,15 @@ fn serves_pages_with_types_folders_and_404() {
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert!(head.header("content-length").unwrap().parse::<usize>().unwrap() > 100);
+    // Another site's name pointed at this machine (DNS rebinding) gets nothing.
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(s, "GET /nl/index.html HTTP/1.1\r\nHost: attacker.example:{}\r\nConnection: close\r\n\r\n", server.port)
+        .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 403 "), "{raw}");
+    assert!(!raw.contains("<html"), "{raw}");
+
     let post = request(server.port, "POST", "/nl/index.html");
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow").as_deref(), Some("GET, HEAD"));

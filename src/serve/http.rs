@@ -10,7 +10,9 @@
 //!   at `PATH`, served at `VERSION`, should reload.
 //!
 //! Paths are only looked up as keys of the site map, so no request can reach
-//! a file on disk.
+//! a file on disk. Requests must name 127.0.0.1 or localhost as their host,
+//! so that a web page elsewhere cannot read the handbook by pointing its own
+//! domain name at this machine (DNS rebinding).
 
 use super::Shared;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -41,6 +43,7 @@ struct Request {
     head: bool,
     target: String,
     keep_alive: bool,
+    host: Option<String>,
 }
 
 struct Response {
@@ -70,7 +73,15 @@ fn connection(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 return write_response(&mut out, &resp, false, false);
             }
         };
-        let resp = respond(&req.target, shared);
+        let resp = if req.host.as_deref().is_some_and(|h| !local_host(h)) {
+            Response::new(
+                403,
+                "text/plain; charset=utf-8",
+                "This server only answers requests for 127.0.0.1 or localhost.",
+            )
+        } else {
+            respond(&req.target, shared)
+        };
         write_response(&mut out, &resp, req.head, req.keep_alive)?;
         if !req.keep_alive {
             return Ok(());
@@ -93,6 +104,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Option<Request>, u1
     let (method, target, version) = (method.to_string(), target.to_string(), version.to_string());
     let mut keep_alive = version == "HTTP/1.1";
     let mut has_body = false;
+    let mut host = None;
     for _ in 0..MAX_HEADERS {
         line.clear();
         match reader.by_ref().take(MAX_LINE).read_line(&mut line) {
@@ -107,7 +119,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Option<Request>, u1
             if has_body {
                 return Err(400);
             }
-            return Ok(Some(Request { head: method == "HEAD", target, keep_alive }));
+            return Ok(Some(Request { head: method == "HEAD", target, keep_alive, host }));
         }
         let Some((name, value)) = l.split_once(':') else { return Err(400) };
         let (name, value) = (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase());
@@ -116,6 +128,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Option<Request>, u1
             "connection" if value == "keep-alive" => keep_alive = true,
             "content-length" if value != "0" => has_body = true,
             "transfer-encoding" => has_body = true,
+            "host" => host = Some(value),
             _ => {}
         }
     }
@@ -152,6 +165,7 @@ fn reason(status: u16) -> &'static str {
         301 => "Moved Permanently",
         400 => "Bad Request",
         404 => "Not Found",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
@@ -204,6 +218,15 @@ fn respond(target: &str, shared: &Shared) -> Response {
     };
     let body = message_page("Page not found", hint);
     Response::new(404, "text/html; charset=utf-8", inject(&body, version, &shared.instance))
+}
+
+/// A `Host` header naming this machine's loopback address, with any port.
+fn local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "::1")
 }
 
 /// `/` → `index.html`, `/en/` → `en/index.html`, `/en/faq.html` → `en/faq.html`.
@@ -330,6 +353,16 @@ mod tests {
         assert!(out
             .contains("<script src=\"/__irbook/live.js\" data-version=\"7\" data-instance=\"abc\"></script>\n</body>"));
         assert!(!out.contains("script-src 'unsafe-inline'"));
+    }
+
+    #[test]
+    fn only_loopback_host_names() {
+        for ok in ["127.0.0.1:8000", "localhost:8001", "localhost", "[::1]:8000", "127.0.0.1"] {
+            assert!(local_host(ok), "{ok}");
+        }
+        for bad in ["evil.example:8000", "127.0.0.1.evil.example", "192.168.1.5:8000", ""] {
+            assert!(!local_host(bad), "{bad}");
+        }
     }
 
     #[test]
