@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """irbook benchmark suite: build times and peak memory for the default
-handbook and generated corpora, output size, wasm size, plan evaluation.
+handbook and generated corpora, output size, wasm size, plan evaluation,
+and how fast `irbook serve` has a new version ready after an edit.
 Writes docs/PERFORMANCE.md (regenerated, never edited by hand).
 
 Usage: python3 bench/bench.py [--quick]   (--quick skips the 10 000-page corpus)
 """
 import gzip
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(REPO, "target", "bench")
@@ -59,6 +63,59 @@ def corpus(pages):
     return out
 
 
+def serve_latency(edits=9):
+    """Edits one page of a copy of the default handbook while `irbook serve`
+    runs; returns (median, best, worst) milliseconds from the write to the
+    server answering a waiting long poll with the new version, the median of
+    the server's own rebuild time, and its peak memory in MiB."""
+    src = os.path.join(WORK, "serve-content")
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(os.path.join(REPO, "content"), src)
+    proc = subprocess.Popen([BIN, "serve", src, "--port", "0"], cwd=WORK, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = None
+        for line in proc.stdout:
+            if line.startswith("Serving ") and " at http://127.0.0.1:" in line:
+                base = line.split(" at ", 1)[1].strip()
+                break
+        if base is None:
+            sys.exit("irbook serve did not start")
+        # Keep reading its output so that the server never blocks on a full pipe.
+        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        page = os.path.join(src, "phases", "01-first-response.en.md")
+        original = open(page, encoding="utf-8").read()
+        totals, builds = [], []
+        for i in range(edits):
+            status = json.load(urllib.request.urlopen(base + "__irbook/status"))
+            got = {}
+
+            def wait(generation=status["generation"]):
+                got["status"] = json.load(urllib.request.urlopen(f"{base}__irbook/wait?g={generation}", timeout=30))
+                got["at"] = time.perf_counter()
+
+            waiter = threading.Thread(target=wait)
+            waiter.start()
+            time.sleep(0.3)  # the long poll is waiting before the edit
+            start = time.perf_counter()
+            with open(page, "w", encoding="utf-8") as f:
+                f.write(original.replace("## What this phase is for", f"## What this phase is for (edit {i})"))
+            waiter.join()
+            if got["status"]["version"] <= status["version"]:
+                sys.exit(f"serve answered without a new version: {got['status']}")
+            totals.append((got["at"] - start) * 1000)
+            builds.append(got["status"]["build_ms"])
+        peak = 0.0
+        for line in open(f"/proc/{proc.pid}/status"):
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024.0
+        totals.sort()
+        builds.sort()
+        return totals[len(totals) // 2], totals[0], totals[-1], builds[len(builds) // 2], peak
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def main():
     quick = "--quick" in sys.argv
     os.makedirs(WORK, exist_ok=True)
@@ -69,6 +126,9 @@ def main():
     out = os.path.join(OUTDIR, "out-default")
     t, mem = best_of(5, [BIN, "build", "-o", out, "--quiet"], WORK)
     rows.append(("default handbook build (built-in, release)", f"{t * 1000:.0f} ms", f"{mem:.0f} MiB", f"{count_html(out)} pages, {tree_bytes(out) / 1e6:.1f} MB", "under 100 ms"))
+
+    med, best, worst, build, peak = serve_latency()
+    rows.append(("serve: edit → new version served (default handbook)", f"{med:.0f} ms", f"{peak:.0f} MiB", f"median of 9 edits (best {best:.0f}, worst {worst:.0f} ms); rebuild itself {build:.0f} ms", "under 100 ms"))
 
     sizes = {}
     for n in ([1000] if quick else [1000, 10000]):

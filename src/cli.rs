@@ -40,6 +40,16 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "output")]
         single_file: Option<PathBuf>,
     },
+    /// Serve the site on 127.0.0.1 while you edit: rebuilds on every save and reloads open pages.
+    Serve {
+        root: Option<PathBuf>,
+        /// Port to listen on; when it is taken, the next free one is used. 0 picks any free port.
+        #[arg(short, long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the content and links without writing anything; exits 1 on errors.
     ///
     /// Besides what the build validates, reports pages nothing links to, questions
@@ -126,6 +136,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             }
             code
         }
+        Command::Serve { root, port, open } => crate::serve::run(root, port, open),
         Command::Check { root, format, strict, today } => {
             let today = match today.map_or_else(|| Ok(today_utc()), |t| parse_date(&t)) {
                 Ok(d) => d,
@@ -217,6 +228,20 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
 /// locked-down desktop) says where the page is instead of failing the build.
 fn open_in_browser(page: &Path) {
     let page = absolute(page);
+    if !open_target(page.as_os_str()) {
+        crate::out!("Open {} in your browser.", page.display());
+    }
+}
+
+/// Opens an address in the default browser, or says to.
+pub(crate) fn open_url(url: &str) {
+    if !open_target(std::ffi::OsStr::new(url)) {
+        crate::out!("Open {url} in your browser.");
+    }
+}
+
+/// Hands a file or address to the system's opener; false when there is none.
+fn open_target(target: &std::ffi::OsStr) -> bool {
     let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
         &[("open", &[])]
     } else if cfg!(windows) {
@@ -227,15 +252,15 @@ fn open_in_browser(page: &Path) {
     for (cmd, args) in candidates {
         let status = std::process::Command::new(cmd)
             .args(*args)
-            .arg(&page)
+            .arg(target)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status();
         if status.is_ok_and(|s| s.success()) {
-            return;
+            return true;
         }
     }
-    crate::out!("Open {} in your browser.", page.display());
+    false
 }
 
 /// The output may not be the content folder, inside it, or around it.

@@ -3,7 +3,8 @@
 //!
 //! Pipeline: [`load`] (files into memory) → [`model`] (typed, validated
 //! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
-//! (temporary folder, then one rename). [`cli`] ties them to the commands.
+//! (temporary folder, then one rename). [`cli`] ties them to the commands;
+//! [`serve`] runs the pipeline again on every edit for the local server.
 
 /// `println!` that ignores a closed stdout (`irbook schema | head`), where
 /// `println!` would panic.
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod single;
 pub mod spans;
 pub mod write;
