@@ -194,10 +194,13 @@ impl Source {
     fn update(&mut self, changed: &[PathBuf]) -> Result<&Tree, Report> {
         let Some(tree) = self.tree.as_mut() else { return self.reload() };
         let Some(root) = tree.root.clone() else { return self.reload() };
-        if tree.watch_paths() != [root.clone()] {
+        // Layers, and handbook.yaml (which may add or change `extends:`), need the full loader.
+        if !tree.layers.is_empty()
+            || changed.iter().any(|p| p.strip_prefix(&root).is_ok_and(|r| r == Path::new("handbook.yaml")))
+        {
             return self.reload();
         }
-        let layer = tree.files.values().next().map_or_else(|| tree.label.clone(), |f| f.layer.clone());
+        let layer = tree.label.clone();
         for path in changed {
             let Ok(rel) = path.strip_prefix(&root) else { continue };
             if watch::ignored(rel) {

@@ -379,3 +379,24 @@ fn a_built_site_has_no_live_reload() {
         assert!(!String::from_utf8_lossy(&bytes).contains("connect-src 'self'"), "{path} allows connections");
     }
 }
+
+#[test]
+fn a_client_variant_reloads_when_its_base_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("minimal"), &dir.path().join("base"));
+    std::fs::create_dir(dir.path().join("client")).unwrap();
+    std::fs::write(dir.path().join("client/handbook.yaml"), "extends: ../base\norganisation: Klant BV\n").unwrap();
+    let server = Server::start(&["client", "--port", "0"], dir.path());
+    assert!(String::from_utf8_lossy(&server.get("/nl/index.html").body).contains("Klant BV"));
+    // An edit in the base layer reaches the variant.
+    edit(&dir.path().join("base/phases/02-after.md"), "Evalueer.", "Evalueer met de klant.");
+    wait_for_page(&server, "/nl/phases/after.html", "Evalueer met de klant.");
+    // The variant overrides the file: its own version wins from then on.
+    std::fs::create_dir_all(dir.path().join("client/phases")).unwrap();
+    std::fs::write(
+        dir.path().join("client/phases/02-after.md"),
+        "---\nid: after\ntitle: Nazorg\norder: 2\n---\nAlleen bij de klant.\n",
+    )
+    .unwrap();
+    wait_for_page(&server, "/nl/phases/after.html", "Alleen bij de klant.");
+}
