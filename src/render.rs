@@ -176,6 +176,19 @@ pub fn render_site(
     let i18n = load_i18n(theme, report);
     let tera = load_templates(theme, hb, report)?;
     let cfg = &hb.config;
+    for l in cfg.languages.iter().filter(|l| !i18n.contains_key(*l)) {
+        report.push(
+            Diagnostic::warning(
+                "handbook.yaml",
+                Pos::FILE,
+                format!("the theme has no interface texts in `{l}`; menus and buttons of those pages are in English"),
+            )
+            .hint(format!(
+                "the theme speaks: {}; add a `{l}:` block to the theme's i18n.yaml to translate them",
+                i18n.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
 
     let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
 
@@ -1129,6 +1142,26 @@ struct LinkRef<'a> {
     title: &'a str,
     url: &'a str,
     current: bool,
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every language of the default theme has every interface text, so a
+    /// French handbook never shows a stray English button.
+    #[test]
+    fn theme_languages_are_complete() {
+        let mut report = Report::default();
+        let i18n = load_i18n(&crate::load::builtin_theme(), &mut report);
+        assert!(report.is_empty(), "{report:?}");
+        let en: BTreeSet<&String> = i18n["en"].keys().collect();
+        for lang in ["nl", "fr"] {
+            let keys: BTreeSet<&String> = i18n[lang].keys().collect();
+            assert_eq!(keys, en, "interface texts of `{lang}` differ from English");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,22 @@ fn new_starter_builds_and_checks() {
     assert_eq!(o.status.code(), Some(1), "--strict fails on warnings");
     let o = run(&["build", "hb", "-o", "out", "-q"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(dir.path().join("out/fr/playbooks/data-breach.html").is_file());
+    let fr = fs::read_to_string(dir.path().join("out/fr/playbooks/data-breach.html")).unwrap();
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Aller au contenu"), "French interface texts");
+    assert!(fr.contains("Fuite de données"), "French content from the starter");
+}
+
+#[test]
+fn a_language_the_theme_does_not_speak_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(&["new", "hb", "--lang", "de,en"], dir.path()).status.success());
+    let o = run(&["check", "hb"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: handbook.yaml: the theme has no interface texts in `de`; menus and buttons of those pages are in English"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
