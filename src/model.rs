@@ -423,6 +423,14 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usiz
         Ok(v) => Some(v),
         Err(e) => {
             let mut d = yaml_error(file, &e, line_offset);
+            if let Some(key) = d.message.strip_prefix("duplicate field `").and_then(|r| r.strip_suffix('`')) {
+                // serde_yaml gives no position here; point at the second time the key appears.
+                if let Some(pos) = second_key(text, key) {
+                    d.line = pos.line + line_offset;
+                    d.column = pos.column;
+                }
+                d.hint = Some(format!("`{key}` appears twice in the same place; keep one of them"));
+            }
             let line = e.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
             if d.hint.is_none() {
                 if line.is_some_and(|l| {
@@ -456,6 +464,23 @@ fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnost
     Diagnostic::error(file, pos, msg).maybe_hint(hint)
 }
 
+/// Where `key:` starts a line for the second time at the same indentation.
+fn second_key(text: &str, key: &str) -> Option<Pos> {
+    let mut seen: Vec<usize> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let body = line.trim_start().trim_start_matches("- ");
+        let indent = line.len() - body.len();
+        let k = body.strip_prefix(key).filter(|r| r.starts_with(':'));
+        if k.is_some() {
+            if seen.contains(&indent) {
+                return Some(Pos::new(i + 1, indent + 1));
+            }
+            seen.push(indent);
+        }
+    }
+    None
+}
+
 /// Rewords serde's messages for people who write YAML, not Rust.
 fn explain_serde(msg: &str) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown field `") {
@@ -482,11 +507,24 @@ fn explain_serde(msg: &str) -> (String, Option<String>) {
             did_you_mean(v, options.iter().copied()).or_else(|| Some(format!("use one of: {}", options.join(", "))));
         return (format!("`{v}` is not allowed here"), hint);
     }
+    if let Some(i) = msg.find("invalid value: ") {
+        let (field, rest) = (&msg[..i], &msg[i + "invalid value: ".len()..]);
+        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let got = got.split_once(' ').map_or(got, |(_, v)| v);
+        let field = field.trim_end_matches(": ").trim();
+        let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
+        let expected = match expected {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+            e => e,
+        };
+        return (format!("{what} must be {expected}, not {got}"), None);
+    }
     if let Some(i) = msg.find("invalid type: ") {
         let (field, rest) = (&msg[..i], &msg[i + "invalid type: ".len()..]);
         let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         let expected = match expected {
-            "i64" | "u64" | "u32" | "i32" | "usize" => "a whole number".to_string(),
+            "u64" | "u32" | "usize" => "a whole number, 0 or more".to_string(),
+            "i64" | "i32" => "a whole number".to_string(),
             "f64" | "f32" => "a number".to_string(),
             "a boolean" => "true or false".to_string(),
             "a sequence" => "a list, like [a, b]".to_string(),
@@ -494,10 +532,21 @@ fn explain_serde(msg: &str) -> (String, Option<String>) {
             e if e.starts_with("struct ") || e == "a map" => "a map of fields (key: value lines)".to_string(),
             e => e.to_string(),
         };
-        let got = got.replace("string ", "the text ").replace("sequence", "a list").replace("map", "a map of fields");
+        let got = got
+            .replace("string ", "the text ")
+            .replace("integer ", "")
+            .replace("floating point ", "")
+            .replace("sequence", "a list")
+            .replace("map", "a map of fields");
         let field = field.trim_end_matches(": ").trim();
         let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
         return (format!("{what} must be {expected}, not {got}"), None);
+    }
+    if msg.starts_with("repetition limit exceeded") || msg.starts_with("recursion limit exceeded") {
+        return (
+            msg.to_string(),
+            Some("the file nests or repeats too deeply (for example aliases `*name` that expand to millions of items); write the values out plainly".into()),
+        );
     }
     if msg.contains("found character that cannot start any token") && msg.contains('\t') {
         return (msg.to_string(), Some("YAML does not allow tabs for indentation; use spaces".into()));

@@ -48,7 +48,7 @@ fn every_bad_input_case_fails_cleanly_and_keeps_the_previous_site() {
     let corpus = repo().join("tests/bad-input");
     let mut cases: Vec<_> = fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     cases.sort();
-    assert!(cases.len() >= 15, "the corpus has {} cases", cases.len());
+    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
     let bless = std::env::var_os("IRBOOK_BLESS").is_some();
 
     // One good build, copied as "the previous output" for every case.
