@@ -12,5 +12,6 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod search;
 pub mod spans;
 pub mod write;
