@@ -134,6 +134,8 @@ pub struct Summary {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Bytes of the search indexes, all languages together.
+    pub search_bytes: u64,
 }
 
 /// Markdown that a page renders itself, in parallel with the other pages.
@@ -243,12 +245,14 @@ pub fn render_site(
     }
     drop(seen);
     let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
-    let results: Vec<(Vec<Diagnostic>, Result<u64, String>)> = jobs
+    type PageResult<'l> = (Vec<Diagnostic>, Result<u64, String>, Option<(&'l str, crate::search::PageText)>);
+    let results: Vec<PageResult> = jobs
         .into_par_iter()
         .map(|job| {
             let lang = job.path.split('/').next().unwrap_or("");
             let ld = lang_index[lang];
             let (to_lang, to_site) = prefixes(&job.path);
+            let search_group = search_group(job.template, &job.fill, &job.ctx, ld);
             let mut ctx = job.ctx;
             let mut problems = Vec::new();
             let mut render_md = |doc: &Translated| -> Rendered {
@@ -320,16 +324,26 @@ pub fn render_site(
                 .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
                 .collect();
             ctx.insert("languages", &switch);
-            let written = tera
-                .render(job.template, &ctx)
-                .map_err(|e| format!("{}: {}", job.template, tera_error(&e)))
-                .and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
-            (problems, written)
+            let html = tera.render(job.template, &ctx).map_err(|e| format!("{}: {}", job.template, tera_error(&e)));
+            // The page's words for the search index, read from what was just rendered.
+            let search = match (&html, search_group) {
+                (Ok(html), Some(group)) => {
+                    let title = ctx.get("page_title").and_then(|v| v.as_str()).unwrap_or("");
+                    Some((ld.lang.as_str(), crate::search::PageText::from_html(&job.rel, title, &group, html, &ld.lang)))
+                }
+                _ => None,
+            };
+            let written = html.and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
+            (problems, written, search)
         })
         .collect();
     let mut summary = Summary::default();
-    for (problems, written) in results {
+    let mut search_pages: BTreeMap<&str, Vec<crate::search::PageText>> = BTreeMap::new();
+    for (problems, written, search) in results {
         report.extend(problems);
+        if let Some((lang, page)) = search {
+            search_pages.entry(lang).or_default().push(page);
+        }
         match written {
             Ok(n) => {
                 summary.pages += 1;
@@ -415,8 +429,40 @@ pub fn render_site(
             put(s, &f.bytes)?;
         }
     }
+    // One search index per language, built in parallel.
+    let indexes: Vec<(&str, crate::search::Index)> = langs
+        .par_iter()
+        .map(|l| {
+            let pages = search_pages.get(l.lang.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            (l.lang.as_str(), crate::search::build_index(&l.lang, pages))
+        })
+        .collect();
+    for (lang, index) in indexes {
+        put(&format!("assets/{lang}/search-index.js"), index.js.as_bytes())?;
+        summary.search_bytes += index.js.len() as u64;
+    }
     summary.pages += 1;
     Some(summary)
+}
+
+/// What a page belongs to, shown with its search results; `None` for pages
+/// that only list others (home, the playbook list), which search leaves out.
+fn search_group(template: &str, fill: &Fill, ctx: &tera::Context, ld: &LangData) -> Option<String> {
+    let tr = |k: &str| ld.t.get(k).cloned().unwrap_or_default();
+    Some(match template {
+        "home.html" | "playbooks.html" | "assessments.html" | "pages.html" => return None,
+        "phase.html" => match ctx.get("order") {
+            Some(order) => format!("{} {order}", tr("phase")),
+            None => tr("phase"),
+        },
+        "playbook.html" => tr("playbook"),
+        "assessment.html" => tr("questionnaires"),
+        "faq.html" => tr("faq"),
+        _ => match fill {
+            Fill::SectionPage(_, sec) => sec.title.clone(),
+            _ => String::new(),
+        },
+    })
 }
 
 fn tera_error(e: &tera::Error) -> String {

@@ -102,6 +102,9 @@ impl Shared {
                 for path in &changed {
                     if path.ends_with(".html") {
                         s.page_version.insert(path.clone(), v);
+                    } else if path.ends_with("/search-index.js") {
+                        // Every text edit changes the search index; open pages load it
+                        // only when someone searches, so they need no reload for it.
                     } else {
                         s.asset_version = v;
                     }

@@ -207,6 +207,9 @@ struct Notes {
 }
 
 /// Combines the rendered files of a site into one HTML document.
+/// The search script of the theme, left out of the single file.
+const SEARCH_JS: &str = "assets/search.js";
+
 pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut Report) -> Option<Single> {
     let mut pages: Vec<Page> = Vec::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
@@ -322,6 +325,10 @@ pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut R
             };
             match tag.name.as_str() {
                 "script" => match target("src") {
+                    // Search loads its index as a separate file per language, which one
+                    // file under a hash-only CSP cannot do; without its script the
+                    // search box keeps its `hidden` attribute.
+                    Some(p) if p == SEARCH_JS => {}
                     Some(p) => own_scripts.push(p),
                     None => report.push(
                         Diagnostic::warning(

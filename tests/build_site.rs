@@ -110,6 +110,49 @@ fn output_is_byte_identical_across_builds() {
     assert_eq!(snapshot(&a), snapshot(&b));
 }
 
+/// The default handbook from two checkout paths, with one and with two
+/// rendering threads: the folder and the single file are byte-identical.
+#[test]
+fn output_is_identical_across_threads_and_checkout_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sites = Vec::new();
+    let mut singles = Vec::new();
+    for (i, (checkout, threads)) in
+        [("one/content", "1"), ("elsewhere/deeper/content", "2"), ("one/content", "2")].iter().enumerate()
+    {
+        let content = tmp.path().join(checkout);
+        if !content.exists() {
+            copy_dir(&repo().join("content"), &content);
+        }
+        let out = tmp.path().join(format!("site{i}"));
+        let single = tmp.path().join(format!("single{i}.html"));
+        for args in [
+            vec!["build", content.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"],
+            vec!["build", content.to_str().unwrap(), "--single-file", single.to_str().unwrap(), "-q"],
+        ] {
+            let o = std::process::Command::new(bin())
+                .args(&args)
+                .current_dir(tmp.path())
+                .env("RAYON_NUM_THREADS", threads)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        sites.push(snapshot(&out));
+        singles.push(std::fs::read(&single).unwrap());
+    }
+    assert!(sites[0].len() > 60);
+    assert!(sites[0] == sites[1] && sites[1] == sites[2], "site differs across threads or paths");
+    assert!(singles[0] == singles[1] && singles[1] == singles[2], "single file differs");
+}
+
+#[test]
+fn version_is_printed() {
+    let o = run(&["--version"], &repo());
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).trim(), format!("irbook {}", env!("CARGO_PKG_VERSION")));
+}
+
 #[test]
 fn builds_the_built_in_handbook_without_a_content_folder() {
     let tmp = tempfile::tempdir().unwrap();

@@ -256,7 +256,11 @@ fn an_edit_is_served_and_a_broken_file_keeps_the_last_good_version() {
 
     let html = wait_for_page(&server, "/en/phases/first.html", "What now, edited while serving");
     assert!(html.contains(r#"id="what-now-edited-while-serving""#), "{html}");
-    server.wait_for_output("1 page changed: en/phases/first.html", Duration::from_secs(10));
+    // The search index of that language changes with the page.
+    server.wait_for_output(
+        "1 page changed, 1 other file changed: assets/en/search-index.js, en/phases/first.html",
+        Duration::from_secs(10),
+    );
     let v2 = server.status()["version"].as_u64().unwrap();
 
     // A broken link: the error is reported with its place, the page stays as it was.
