@@ -1,7 +1,7 @@
 //! Commands and their exit codes: 0 done, 1 problems in the content or input,
 //! 2 wrong usage (clap's own code for bad arguments).
 
-use crate::diag::{Diagnostic, Pos, Report, Severity};
+use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::{self, Tree};
 use crate::{layers, model, render, write};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -276,7 +276,8 @@ fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
     None
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// `p` made absolute, with symbolic links resolved as far as the path exists.
+pub fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
     }
@@ -345,17 +346,7 @@ fn check(root: Option<PathBuf>, format: Format, strict: bool, today: i64) -> i32
             }
         }
         Format::Json => {
-            let items: Vec<serde_json::Value> = report
-                .sorted()
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
-                        "file": d.file, "line": d.line, "column": d.column,
-                        "message": d.message, "hint": d.hint, "layer": d.layer,
-                    })
-                })
-                .collect();
+            let items: Vec<serde_json::Value> = report.sorted().iter().map(Diagnostic::to_json).collect();
             let out = serde_json::json!({"ok": !failed, "errors": report.errors(), "warnings": report.warnings(), "problems": items});
             crate::out!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }

@@ -47,6 +47,15 @@ impl Diagnostic {
         self
     }
 
+    /// The problem as JSON, as `check --format json` and `serve` report it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "severity": if self.severity == Severity::Error { "error" } else { "warning" },
+            "file": self.file, "line": self.line, "column": self.column,
+            "message": self.message, "hint": self.hint, "layer": self.layer,
+        })
+    }
+
     pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self

@@ -385,8 +385,11 @@ struct IndexJson<'a> {
 #[derive(Default)]
 struct TermData {
     forms: BTreeSet<String>,
-    /// (page number, weight), in page order.
-    postings: Vec<(usize, u8)>,
+    /// The postings already encoded (see [`push_posting`]): at 10 000 pages a
+    /// list of (page, weight) pairs was millions of entries held to the end.
+    postings: String,
+    /// The page of the last posting, for the gap encoding.
+    last_doc: Option<usize>,
 }
 
 /// BM25's saturation and length normalisation, the usual values.
@@ -455,7 +458,8 @@ pub fn build_index(lang: &str, pages: &[PageText]) -> Index {
                 in_title |= per_term[i].2;
                 i += 1;
             }
-            terms[id].1.postings.push((doc, weight(tf, in_title, page.len, avg_len)));
+            let t = &mut terms[id].1;
+            push_posting(&mut t.postings, &mut t.last_doc, doc, weight(tf, in_title, page.len, avg_len));
         }
     }
     let term_count = terms.len();
@@ -463,8 +467,7 @@ pub fn build_index(lang: &str, pages: &[PageText]) -> Index {
         .into_iter()
         .map(|(stem, t)| {
             let forms = encode_forms(&stem, &t.forms);
-            let postings = encode_postings(&t.postings);
-            (stem, (forms, postings))
+            (stem, (forms, t.postings))
         })
         .collect();
     let json = IndexJson { lang, stop: stop_words(lang), groups, docs, terms };
@@ -487,19 +490,27 @@ fn encode_forms(stem: &str, forms: &BTreeSet<String>) -> String {
     parts.join("|")
 }
 
+/// Appends one page to a term's postings: the gap to the previous page
+/// (left out when 1), then the weight as a letter, `a` = 1 … `z` = 26.
+fn push_posting(out: &mut String, prev: &mut Option<usize>, doc: usize, w: u8) {
+    let gap = match *prev {
+        Some(p) => doc - p,
+        None => doc + 1,
+    };
+    if gap != 1 {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{gap}");
+    }
+    out.push(char::from(b'a' + w.clamp(1, 26) - 1));
+    *prev = Some(doc);
+}
+
+#[cfg(test)]
 fn encode_postings(postings: &[(usize, u8)]) -> String {
-    let mut out = String::with_capacity(postings.len() * 2);
-    let mut prev: Option<usize> = None;
+    let mut out = String::new();
+    let mut prev = None;
     for &(doc, w) in postings {
-        let gap = match prev {
-            Some(p) => doc - p,
-            None => doc + 1,
-        };
-        if gap != 1 {
-            out.push_str(&gap.to_string());
-        }
-        out.push(char::from(b'a' + w.clamp(1, 26) - 1));
-        prev = Some(doc);
+        push_posting(&mut out, &mut prev, doc, w);
     }
     out
 }

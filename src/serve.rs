@@ -11,7 +11,7 @@ mod http;
 mod watch;
 
 use crate::cli;
-use crate::diag::{Diagnostic, Report, Severity};
+use crate::diag::{Diagnostic, Report};
 use crate::load::{self, SourceFile, Tree};
 use crate::render;
 use std::collections::{BTreeMap, HashMap};
@@ -136,17 +136,7 @@ impl State {
 
     /// The status as the live-reload script and `/__irbook/status` report it.
     pub(crate) fn status_json(&self, instance: &str, page: Option<(&str, u64)>) -> serde_json::Value {
-        let problems: Vec<serde_json::Value> = self
-            .problems
-            .iter()
-            .map(|d| {
-                serde_json::json!({
-                    "severity": if d.severity == Severity::Error { "error" } else { "warning" },
-                    "file": d.file, "line": d.line, "column": d.column,
-                    "message": d.message, "hint": d.hint, "layer": d.layer,
-                })
-            })
-            .collect();
+        let problems: Vec<serde_json::Value> = self.problems.iter().map(Diagnostic::to_json).collect();
         serde_json::json!({
             "instance": instance,
             "generation": self.generation,

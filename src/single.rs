@@ -17,7 +17,6 @@ use crate::render::{self, escape_html};
 use crate::{cli, model};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -109,7 +108,7 @@ fn fail(report: &Report, file: &Path) -> i32 {
 fn target_problem(root: Option<&Path>, file: &Path) -> Option<Diagnostic> {
     let shown = file.display().to_string();
     if let Some(root) = root {
-        let (root_abs, file_abs) = (absolute(root), absolute(file));
+        let (root_abs, file_abs) = (crate::cli::absolute(root), crate::cli::absolute(file));
         if file_abs.starts_with(&root_abs) {
             return Some(
                 Diagnostic::error(shown, Pos::FILE, "the single file would be written inside the content folder")
@@ -137,18 +136,6 @@ fn made_by_irbook(file: &Path) -> bool {
     let mut head = vec![0u8; 2048];
     let n = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
     String::from_utf8_lossy(&head[..n]).contains(GENERATOR)
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
-    let joined = base.join(p);
-    match (joined.parent().and_then(|d| d.canonicalize().ok()), joined.file_name()) {
-        (Some(parent), Some(name)) => parent.join(name),
-        _ => joined,
-    }
 }
 
 /// Writes next to the target, then renames over it: an error leaves the previous file as it was.
@@ -612,7 +599,7 @@ fn rewrite_tag(tag: &html::Tag, scope: &Scope, site: &Site, notes: &mut Notes) -
         attrs.push(("data-id-prefix".into(), Some(format!("{}--", scope.prefix))));
     }
     if let Some(name) = download.filter(|_| tag.get("download").is_none()) {
-        attrs.push(("download".into(), Some(escape_html(&percent_decode(&name)))));
+        attrs.push(("download".into(), Some(escape_html(&crate::markdown::percent_decode(&name)))));
     }
     if !changed {
         return None;
@@ -663,7 +650,7 @@ fn resolve(url: &str, scope: &Scope, site: &Site, notes: &mut Notes) -> String {
 
 /// `#frag` inside section `section` whose ids carry `prefix`.
 fn fragment(section: &str, prefix: &str, frag: &str) -> String {
-    let frag = percent_decode(frag);
+    let frag = crate::markdown::percent_decode(frag);
     if frag.is_empty() || frag == "main" {
         format!("#{section}")
     } else {
@@ -691,7 +678,7 @@ fn local_path<'u>(url: &'u str, from: &str) -> Option<(String, Option<&'u str>)>
     if rest.is_empty() {
         return Some((from.to_string(), frag));
     }
-    let mut path = normalize(dir, &percent_decode(rest))?;
+    let mut path = normalize(dir, &crate::markdown::percent_decode(rest))?;
     if rest.ends_with('/') || rest == "." || rest == ".." || rest.ends_with("/.") || rest.ends_with("/..") {
         path = if path.is_empty() { "index.html".into() } else { format!("{path}/index.html") };
     }
@@ -730,27 +717,6 @@ pub fn sha256_b64(text: &str) -> String {
 
 fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_ascii_lowercase().contains(needle)
-}
-
-fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Just enough of an HTML tokenizer for the pages irbook renders itself:
