@@ -174,7 +174,11 @@ impl Branding {
             }
         };
         let mut css = String::from("/* Branding from handbook.yaml, made by irbook. */\n");
+        // Brand colours of light mode apply only there: the theme's dark mode keeps
+        // its own light-on-dark link colour unless `brand_dark` is given. The
+        // header colour applies in both modes (its text colour follows it).
         let mut light = String::new();
+        let mut all = String::new();
         let mut dark = String::new();
         if let Some(&c) = parsed.get("brand") {
             check(
@@ -199,18 +203,22 @@ impl Branding {
             let fg = text_on(c);
             let _ = write!(dark, "    --brand: {0};\n    --link: {0};\n    --brand-fg: {1};\n", c.hex(), fg.hex());
         }
-        for (key, out_css, indent) in [("header", &mut light, "  "), ("header_dark", &mut dark, "    ")] {
+        for (key, out_css, indent) in [("header", &mut all, "  "), ("header_dark", &mut dark, "    ")] {
             if let Some(&c) = parsed.get(key) {
                 let fg = text_on(c);
                 check(key, fg, c, &format!("the header text on `{key}` {}", c.hex()), None);
                 let _ = write!(out_css, "{indent}--header-bg: {};\n{indent}--header-fg: {};\n", c.hex(), fg.hex());
             }
         }
-        if light.is_empty() && dark.is_empty() {
+        if light.is_empty() && all.is_empty() && dark.is_empty() {
             return out;
         }
+        if !all.is_empty() {
+            let _ = write!(css, ":root {{\n{all}}}\n");
+        }
         if !light.is_empty() {
-            let _ = write!(css, ":root {{\n{light}}}\n");
+            let light = light.replace("\n  ", "\n    ");
+            let _ = write!(css, "@media not all and (prefers-color-scheme: dark) {{\n  :root {{\n  {light}  }}\n}}\n");
         }
         if !dark.is_empty() {
             let _ = write!(css, "@media (prefers-color-scheme: dark) {{\n  :root {{\n{dark}  }}\n}}\n");
@@ -252,6 +260,9 @@ mod tests {
         let css = b.css.unwrap();
         assert!(css.contains("--brand: #ffcc00;"), "{css}");
         assert!(css.contains("--header-fg: #ffffff;"), "{css}");
+        // The light brand colour must not reach dark mode, where it would be dark on dark.
+        let light = css.find("@media not all and (prefers-color-scheme: dark)").expect("light-only block");
+        assert!(css.find("--brand: #ffcc00;").unwrap() > light, "{css}");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].1, Severity::Warning);
         assert!(
