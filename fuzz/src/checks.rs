@@ -1,0 +1,183 @@
+//! What each fuzz target feeds the code under test and what it asserts.
+//! `tests/fuzz_regressions.rs` includes this file too, so every input the
+//! fuzzer once broke replays in the normal `cargo test` on stable Rust.
+//! It uses only `irbook`, `assessment_wasm` and `serde_json`.
+
+use assessment_wasm::compile::Compiled;
+use assessment_wasm::time::TimeZone;
+use assessment_wasm::{api, expr, json, plan};
+use irbook::diag::Report;
+use irbook::load::{self, SourceFile, Tree};
+use std::sync::OnceLock;
+
+/// The small test handbook the `load_handbook` input is laid over, by the
+/// path each input chunk replaces (in this order).
+const BASE: &[(&str, &[u8])] = &[
+    ("handbook.yaml", include_bytes!("../../tests/fixtures/minimal/handbook.yaml")),
+    ("playbooks/lost.yaml", include_bytes!("../../tests/fixtures/minimal/playbooks/lost.yaml")),
+    ("phases/01-first.nl.md", include_bytes!("../../tests/fixtures/minimal/phases/01-first.nl.md")),
+    ("assessments/quick.yaml", include_bytes!("../../tests/fixtures/minimal/assessments/quick.yaml")),
+    ("contacts.yaml", include_bytes!("../../tests/fixtures/minimal/contacts.yaml")),
+    ("sources/sources.yaml", include_bytes!("../../tests/fixtures/minimal/sources/sources.yaml")),
+    ("pages/guides/call.nl.md", include_bytes!("../../tests/fixtures/minimal/pages/guides/call.nl.md")),
+    ("faq/encrypted.nl.md", include_bytes!("../../tests/fixtures/minimal/faq/encrypted.nl.md")),
+    ("phases/01-first.en.md", include_bytes!("../../tests/fixtures/minimal/phases/01-first.en.md")),
+    ("pages/guides/_section.nl.md", include_bytes!("../../tests/fixtures/minimal/pages/guides/_section.nl.md")),
+    ("phases/02-after.md", include_bytes!("../../tests/fixtures/minimal/phases/02-after.md")),
+    ("pages/guides/log.nl.md", include_bytes!("../../tests/fixtures/minimal/pages/guides/log.nl.md")),
+    ("static/logo.svg", include_bytes!("../../tests/fixtures/minimal/static/logo.svg")),
+    // Not in the test handbook: room for a second playbook and questionnaire.
+    ("playbooks/extra.yaml", b""),
+    ("assessments/extra.yaml", b""),
+];
+
+/// A chunk that is just this byte removes the file from the tree.
+pub const REMOVE: &[u8] = b"\x01";
+
+/// The content tree for a `load_handbook` input. The input is split at NUL
+/// bytes; chunk `i` replaces the `i`-th file of [`BASE`] (an empty chunk
+/// keeps it, [`REMOVE`] drops it). A chunk that starts with `@` names its own
+/// path on its first line and adds that file, so odd file names get tried
+/// too; paths are kept to what reading a folder can give (relative, no `.`
+/// or `..` parts, no hidden names).
+pub fn handbook_tree(data: &[u8]) -> Tree {
+    let mut files: Vec<(String, Vec<u8>)> = BASE.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+    for (i, chunk) in data.split(|&b| b == 0).enumerate() {
+        if let Some(named) = chunk.strip_prefix(b"@") {
+            let (name, body) = match named.iter().position(|&b| b == b'\n') {
+                Some(n) => (&named[..n], &named[n + 1..]),
+                None => (named, &b""[..]),
+            };
+            if let Some(path) = std::str::from_utf8(name).ok().filter(|p| readable_path(p)) {
+                files.push((path.to_string(), body.to_vec()));
+            }
+        } else if let Some(slot) = files.get_mut(i).filter(|_| i < BASE.len()) {
+            if chunk == REMOVE {
+                slot.1.clear();
+            } else if !chunk.is_empty() {
+                slot.1 = chunk.to_vec();
+            }
+        }
+    }
+    let label = "fuzz";
+    let mut tree = Tree { label: label.to_string(), ..Tree::default() };
+    for (i, (path, bytes)) in files.into_iter().enumerate() {
+        // An empty slot of the base is a removed (or never present) file.
+        if i < BASE.len() && bytes.is_empty() {
+            continue;
+        }
+        tree.files.insert(path.clone(), SourceFile { path, bytes, layer: label.to_string() });
+    }
+    tree
+}
+
+fn readable_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with('~'))
+        && !p.contains(['\\', '\0'])
+}
+
+/// `load_handbook`: loading, validating and rendering any content tree ends
+/// in a site or in a report, never in a panic, a hang or unbounded memory.
+pub fn check_handbook(data: &[u8]) {
+    let tree = handbook_tree(data);
+    let mut report = Report::default();
+    let site = irbook::cli::build_site(&tree, &mut report, &irbook::render::Discard);
+    assert!(site.is_none() || !report.has_errors(), "a site was built despite errors");
+    assert!(site.is_some() || report.has_errors(), "no site and no error to say why");
+}
+
+/// `expr_parse`: the parser never panics, and what it accepts prints in a
+/// canonical form that parses back to the same tree and prints the same.
+pub fn check_expr(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    let Ok(e) = expr::parse(src) else { return };
+    let shown = e.to_string();
+    let back = expr::parse(&shown).unwrap_or_else(|err| panic!("{src:?} prints as {shown:?}, which fails: {err}"));
+    assert_eq!(back, e, "{src:?} prints as {shown:?}, which parses to another tree");
+    assert_eq!(back.to_string(), shown, "{src:?}: the canonical form is not stable");
+}
+
+/// The default handbook's triage questionnaire, compiled as the builder does
+/// and loaded from its JSON as the page's engine does.
+pub fn triage() -> &'static Compiled {
+    static TRIAGE: OnceLock<Compiled> = OnceLock::new();
+    TRIAGE.get_or_init(|| {
+        let tree = load::builtin_content();
+        let mut report = Report::default();
+        let hb = irbook::model::build(&tree, &mut report).expect("the built-in handbook loads");
+        let c = irbook::render::compile_one(&hb, &tree, "triage", "en", &mut report).expect("triage compiles");
+        Compiled::from_json(&c.to_json()).expect("the compiled triage loads back")
+    })
+}
+
+/// 2026-11-23 09:00 UTC and two hours later, when the input gives no times.
+const DISCOVERED_MS: f64 = 1_795_424_400_000.0;
+const NOW_MS: f64 = 1_795_431_600_000.0;
+
+/// `engine_plan`: any answers JSON, times and time zone through the entry
+/// points the WebAssembly page calls ([`api`]). Never a panic; the wasm
+/// JSON reader agrees with `serde_json`; a plan is valid JSON equal to the
+/// native plan for the same answers; `check_answers` and `plan` agree.
+///
+/// Input: the answers JSON, then optionally a NUL byte and 20 bytes of
+/// times (discovery and now as `f64` milliseconds, little-endian) and the
+/// UTC offset in minutes (`i32`), then optionally a time zone as JSON.
+pub fn check_plan(data: &[u8]) {
+    let c = triage();
+    let (answers, params) = match data.iter().position(|&b| b == 0) {
+        Some(n) => (&data[..n], &data[n + 1..]),
+        None => (data, &b""[..]),
+    };
+    let Ok(answers) = std::str::from_utf8(answers) else { return };
+    let (discovered, now, offset, tz_json) = if params.len() >= 20 {
+        let f = |i: usize| f64::from_le_bytes(params[i..i + 8].try_into().unwrap_or_default());
+        let offset = i32::from_le_bytes(params[16..20].try_into().unwrap_or_default());
+        (f(0), f(8), offset, std::str::from_utf8(&params[20..]).ok().filter(|s| !s.is_empty()))
+    } else {
+        (DISCOVERED_MS, NOW_MS, 60, None)
+    };
+    let tz = match tz_json.map(api::time_zone_from_json) {
+        Some(Ok(tz)) => tz,
+        Some(Err(_)) => return,
+        None => TimeZone::Fixed { offset_min: offset },
+    };
+
+    let ours = json::parse(answers);
+    let theirs = serde_json::from_str::<serde_json::Value>(answers);
+    assert_eq!(ours.is_ok(), theirs.is_ok(), "{answers:?}: json.rs says {ours:?}, serde_json {theirs:?}");
+    if let (Ok(o), Ok(t)) = (&ours, &theirs) {
+        assert!(same(o, &json::Value::from(t)), "{answers:?} reads as {o:?}, serde_json reads {t:?}");
+    }
+
+    let planned = api::plan_json(c, answers, discovered, now, tz);
+    let problems: serde_json::Value =
+        serde_json::from_str(&api::check_answers_json(c, answers)).expect("check_answers writes valid JSON");
+    let problems = problems.as_array().expect("check_answers writes a list");
+    assert_eq!(planned.is_ok(), problems.is_empty(), "{answers:?}: plan {planned:?} but problems {problems:?}");
+    let Ok(planned) = planned else { return };
+    let planned: serde_json::Value = serde_json::from_str(&planned).expect("a plan is valid JSON");
+    let planned = json::Value::from(&planned);
+    let answers = plan::parse_answers(c, theirs.as_ref().expect("the answers parsed")).expect("the answers are valid");
+    let input = plan::PlanInput { answers, discovered_ms: discovered as i64, now_ms: now as i64, tz };
+    let native = serde_json::to_value(plan::plan(c, &input)).expect("the native plan serialises");
+    let native = json::Value::from(&native);
+    assert!(same(&planned, &native), "the page's plan {planned:?} differs from the native plan {native:?}");
+}
+
+/// Equal JSON values, but for floats one unit in the last place apart:
+/// `serde_json` without its `float_roundtrip` feature may read a long
+/// number that far off, where `json.rs` always rounds correctly.
+fn same(a: &json::Value, b: &json::Value) -> bool {
+    use json::{Number, Value};
+    match (a, b) {
+        (Value::Number(Number::Float(x)), Value::Number(Number::Float(y))) => {
+            x == y || (x.signum() == y.signum() && x.to_bits().abs_diff(y.to_bits()) <= 1)
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|((kx, x), (ky, y))| kx == ky && same(x, y))
+        }
+        _ => a == b,
+    }
+}
