@@ -85,9 +85,54 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
         events.push(ev);
     }
     let toc = anchor_headings(&mut events);
+    let events = label_tasks(events);
     let mut html = String::with_capacity(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, toc, plain }
+}
+
+/// Puts each task-list checkbox and the item's text in one `<label>`, so the
+/// checkbox has an accessible name (a bare `<input>` fails WCAG 4.1.2). The
+/// label ends where the item's inline text ends: at a nested list, a new
+/// paragraph or the end of the item.
+fn label_tasks(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut open: Option<usize> = None; // inline nesting depth inside an open label
+    for ev in events {
+        if let Some(depth) = open {
+            let inline = matches!(
+                ev,
+                Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. })
+                    | Event::End(
+                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+                    )
+            );
+            match &ev {
+                Event::Start(_) if inline => open = Some(depth + 1),
+                Event::End(_) if inline => open = Some(depth.saturating_sub(1)),
+                Event::Start(_) | Event::End(_) if depth == 0 => {
+                    out.push(Event::Html(CowStr::from("</label>")));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Event::TaskListMarker(checked) = ev {
+            let input = if checked {
+                "<label class=\"task\"><input disabled=\"\" type=\"checkbox\" checked=\"\"> "
+            } else {
+                "<label class=\"task\"><input disabled=\"\" type=\"checkbox\"> "
+            };
+            out.push(Event::Html(CowStr::from(input)));
+            open = Some(0);
+            continue;
+        }
+        out.push(ev);
+    }
+    if open.is_some() {
+        out.push(Event::Html(CowStr::from("</label>")));
+    }
+    out
 }
 
 /// Gives every heading an id (from its text, unique in the page) and returns the h2s.
@@ -376,6 +421,29 @@ mod tests {
             languages: langs,
             allow_html,
         }
+    }
+
+    #[test]
+    fn task_list_checkboxes_are_labelled_by_their_text() {
+        let langs = vec!["en".to_string()];
+        let mut p = Vec::new();
+        let r = render(
+            "- [ ] Evidence is *kept*\n- [x] Done\n  - nested\n\n- [ ] Loose\n\n  More text\n",
+            &ctx(&langs, false),
+            &targets(),
+            &mut p,
+        );
+        assert!(
+            r.html.contains(
+                "<label class=\"task\"><input disabled=\"\" type=\"checkbox\"> Evidence is <em>kept</em></label>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("checked=\"\"> Done</label>"), "{}", r.html);
+        assert!(r.html.contains("Loose</label></p>"), "{}", r.html);
+        assert_eq!(r.html.matches("<label").count(), r.html.matches("</label>").count(), "{}", r.html);
+        assert!(p.is_empty());
     }
 
     #[test]

@@ -11,8 +11,8 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ajv" ] || [ ! -d "$here/node_modules/yaml" ]; then
-  echo "browser tests: installing playwright-core, ajv and yaml" >&2
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ajv" ] || [ ! -d "$here/node_modules/yaml" ] || [ ! -d "$here/node_modules/axe-core" ]; then
+  echo "browser tests: installing playwright-core, ajv, yaml and axe-core" >&2
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi
 

@@ -159,11 +159,16 @@
       return null;
     }
 
-    function setAnswer(id, value) {
+    function setAnswer(id, value, later) {
       if (value === undefined || value === null || value === '') { delete state.answers[id]; } else { state.answers[id] = value; }
       save();
-      update();
+      if (later) { updateLater(); } else { update(); }
     }
+
+    // A text field's change event fires as focus leaves it (Tab), before focus
+    // reaches the next field. Redrawing then would remove that field and drop
+    // focus to <body>; redrawing once focus has landed keeps it in place.
+    function updateLater() { window.setTimeout(update, 0); }
 
     function renderQuestion(q, plan) {
       var name = pid('q-' + q.id);
@@ -209,19 +214,19 @@
       } else if (type === 'number') {
         var nid = name + '-input';
         var input = el('input', { type: 'number', id: nid, inputmode: 'numeric', min: q.min, max: q.max, value: typeof current === 'number' ? String(current) : '', 'aria-describedby': helpId, placeholder: t('js_number_placeholder') });
-        input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value)); });
+        input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value), true); });
         fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: nid, class: 'visually-hidden', text: q.text }), input, q.unit ? el('span', { text: q.unit }) : null]));
         if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
       } else if (type === 'datetime') {
         var did = name + '-input';
         var dinput = el('input', { type: 'datetime-local', id: did, value: typeof current === 'string' ? current.slice(0, 16) : '', 'aria-describedby': helpId });
-        dinput.addEventListener('change', function () { setAnswer(q.id, this.value ? new Date(this.value).toISOString() : null); });
+        dinput.addEventListener('change', function () { setAnswer(q.id, this.value ? new Date(this.value).toISOString() : null, true); });
         fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: did, class: 'visually-hidden', text: q.text }), dinput]));
       } else {
         var tid = name + '-input';
         var ta = el('textarea', { id: tid, rows: '3', 'aria-describedby': helpId });
         ta.value = typeof current === 'string' ? current : '';
-        ta.addEventListener('change', function () { setAnswer(q.id, this.value || null); });
+        ta.addEventListener('change', function () { setAnswer(q.id, this.value || null, true); });
         fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: tid, class: 'visually-hidden', text: q.text }), ta]));
       }
       box.appendChild(fs);
@@ -258,7 +263,7 @@
       input.value = toLocalInput(state.discovered);
       input.addEventListener('change', function () {
         var v = new Date(this.value).getTime();
-        if (!isNaN(v)) { state.discovered = v; save(); update(); }
+        if (!isNaN(v)) { state.discovered = v; save(); updateLater(); }
       });
       when.appendChild(input);
       questionsPane = el('section', { class: 'questions', 'aria-label': DEF.title });
