@@ -39,6 +39,9 @@ enum Command {
         /// replaced only when the build succeeds.
         #[arg(long, value_name = "FILE", conflicts_with = "output")]
         single_file: Option<PathBuf>,
+        /// Print how long each stage took (for profiling large handbooks).
+        #[arg(long, conflicts_with = "single_file")]
+        timings: bool,
     },
     /// Serve the site on 127.0.0.1 while you edit: rebuilds on every save and reloads open pages.
     Serve {
@@ -129,8 +132,8 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             }
             code
         }
-        Command::Build { root, output, quiet, open, single_file: None } => {
-            let code = build(root, &output, quiet);
+        Command::Build { root, output, quiet, open, timings, single_file: None } => {
+            let code = build(root, &output, quiet, timings);
             if code == 0 && open {
                 open_in_browser(&output.join("index.html"));
             }
@@ -177,13 +180,19 @@ pub fn print_report(report: &Report) {
 /// Rendering runs even after model errors, so link and questionnaire problems
 /// are reported in the same run.
 pub fn build_site(tree: &Tree, report: &mut Report, sink: &dyn render::Sink) -> Option<render::Summary> {
+    let started = Instant::now();
+    let hb = model::build(tree, report);
+    let model_time = started.elapsed();
     let summary =
-        model::build(tree, report).and_then(|hb| render::render_site(&hb, tree, &load::builtin_theme(), report, sink));
+        hb.and_then(|hb| render::render_site(&hb, tree, &load::builtin_theme(), report, sink)).map(|mut s| {
+            s.timings.insert(0, ("read front matter and YAML", model_time));
+            s
+        });
     tree.attribute_layers(report);
     summary.filter(|_| !report.has_errors())
 }
 
-fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
+fn build(root: Option<PathBuf>, output: &Path, quiet: bool, timings: bool) -> i32 {
     let started = Instant::now();
     let tree = match resolve_root(root, Some(output)) {
         Ok(t) => t,
@@ -203,14 +212,23 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool) -> i32 {
             return 1;
         }
     };
-    let Some(site) = build_site(&tree, &mut report, &staging) else {
+    let load_time = started.elapsed();
+    let Some(mut site) = build_site(&tree, &mut report, &staging) else {
         drop(staging);
         return fail(&report, output);
     };
     print_report(&report);
+    let commit_started = Instant::now();
     if let Err(e) = staging.commit() {
         eprintln!("error: {e}");
         return 1;
+    }
+    site.timings.insert(0, ("read files", load_time));
+    site.timings.push(("swap in the new output", commit_started.elapsed()));
+    if timings {
+        for (stage, d) in &site.timings {
+            eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+        }
     }
     if !quiet {
         let ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -118,6 +118,11 @@ impl Report {
         self.items.extend(ds);
     }
 
+    /// Adds the problems of a report made on the side (by a parallel stage).
+    pub fn append(&mut self, other: Report) {
+        self.items.extend(other.items);
+    }
+
     pub fn errors(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }

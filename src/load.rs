@@ -4,6 +4,7 @@
 //! root) happen here; parsing happens in [`crate::model`].
 
 use crate::diag::{Diagnostic, Pos, Report};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -149,6 +150,7 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
     };
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut tree = Tree { label: label.clone(), root: Some(canon_root.clone()), ..Tree::default() };
+    let mut to_read: Vec<(String, PathBuf, u64)> = Vec::new();
     let walker = WalkDir::new(&canon_root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~'))
@@ -192,11 +194,15 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
                 continue;
             }
         }
-        let limit = if rel.starts_with("static/") { MAX_STATIC_FILE } else { MAX_TEXT_FILE };
-        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if len > limit {
-            report.push(
-                Diagnostic::error(
+        to_read.push((rel, path.to_path_buf(), entry.metadata().map(|m| m.len()).unwrap_or(0)));
+    }
+    // Reading is most of the time for a large handbook, and files are independent.
+    let read: Vec<Result<SourceFile, Diagnostic>> = to_read
+        .into_par_iter()
+        .map(|(rel, path, len)| {
+            let limit = if rel.starts_with("static/") { MAX_STATIC_FILE } else { MAX_TEXT_FILE };
+            if len > limit {
+                return Err(Diagnostic::error(
                     rel,
                     Pos::FILE,
                     format!(
@@ -205,15 +211,20 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
                         limit / (1024 * 1024)
                     ),
                 )
-                .hint("split it into smaller files, or move large downloads to static/"),
-            );
-            continue;
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                tree.files.insert(rel.clone(), SourceFile { path: rel, bytes, layer: label.clone() });
+                .hint("split it into smaller files, or move large downloads to static/"));
             }
-            Err(e) => report.push(Diagnostic::error(rel, Pos::FILE, format!("cannot read: {e}"))),
+            match std::fs::read(&path) {
+                Ok(bytes) => Ok(SourceFile { path: rel, bytes, layer: label.clone() }),
+                Err(e) => Err(Diagnostic::error(rel, Pos::FILE, format!("cannot read: {e}"))),
+            }
+        })
+        .collect();
+    for r in read {
+        match r {
+            Ok(f) => {
+                tree.files.insert(f.path.clone(), f);
+            }
+            Err(d) => report.push(d),
         }
     }
     if report.has_errors() {

@@ -14,6 +14,7 @@ use assessment_wasm::text::Text;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 /// The Content-Security-Policy of every page: no inline script, no remote
 /// origin, no eval; WebAssembly compilation is the one exception.
@@ -76,6 +77,10 @@ struct PhaseLane {
 struct LangData {
     lang: String,
     t: Strings,
+    /// `t` without the questionnaire script's words (`js_*`, shipped with the
+    /// questionnaire data): what templates get. Every page copies it into its
+    /// context, and the script's words were nearly half of it.
+    page_t: Strings,
     targets: Targets,
     /// Main navigation, URLs relative to the language root.
     nav: Vec<Link>,
@@ -136,6 +141,8 @@ pub struct Summary {
     pub bytes: u64,
     /// Bytes of the search indexes, all languages together.
     pub search_bytes: u64,
+    /// How long the stages took, for `build --timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Markdown that a page renders itself, in parallel with the other pages.
@@ -154,6 +161,42 @@ enum Fill<'a> {
         file: &'a str,
     },
 }
+
+/// What the page renderers return, folded per piece of the job list and merged.
+struct Pages {
+    problems: Vec<Diagnostic>,
+    written: usize,
+    bytes: u64,
+    /// Pages that could not be rendered or written, with the reason.
+    failures: Vec<String>,
+    /// One per language, in the order of the handbook's languages.
+    search: Vec<crate::search::Collector>,
+}
+
+impl Pages {
+    fn new(langs: &[LangData]) -> Pages {
+        Pages {
+            problems: Vec::new(),
+            written: 0,
+            bytes: 0,
+            failures: Vec::new(),
+            search: langs.iter().map(|l| crate::search::Collector::new(&l.lang)).collect(),
+        }
+    }
+
+    fn merge(mut self, other: Pages) -> Pages {
+        self.problems.extend(other.problems);
+        self.written += other.written;
+        self.bytes += other.bytes;
+        self.failures.extend(other.failures);
+        self.search = self.search.into_iter().zip(other.search).map(|(a, b)| a.merge(b)).collect();
+        self
+    }
+}
+
+/// Where a page goes in the search: its language (index into the handbook's
+/// languages), its page number there, and what it belongs to.
+type SearchSlot = (usize, u32, String);
 
 /// A page to render: output path, template, its own context and its Markdown.
 struct Job<'a> {
@@ -175,6 +218,7 @@ pub fn render_site(
     report: &mut Report,
     sink: &dyn Sink,
 ) -> Option<Summary> {
+    let begun = std::time::Instant::now();
     let i18n = load_i18n(theme, report);
     let tera = load_templates(theme, hb, report)?;
     let cfg = &hb.config;
@@ -245,14 +289,29 @@ pub fn render_site(
     }
     drop(seen);
     let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
-    type PageResult<'l> = (Vec<Diagnostic>, Result<u64, String>, Option<(&'l str, crate::search::PageText)>);
-    let results: Vec<PageResult> = jobs
-        .into_par_iter()
+    let started = std::time::Instant::now();
+    // Search numbers the pages of each language in job order before rendering,
+    // so that threads can collect them in any order (see `search::Collector`).
+    let mut next_doc = vec![0u32; langs.len()];
+    let jobs: Vec<(Job, Option<SearchSlot>)> = jobs
+        .into_iter()
         .map(|job| {
+            let li = langs.iter().position(|l| job.path.split('/').next() == Some(l.lang.as_str())).unwrap_or(0);
+            let search = search_group(job.template, &job.fill, &job.ctx, &langs[li]).map(|group| {
+                next_doc[li] += 1;
+                (li, next_doc[li] - 1, group)
+            });
+            (job, search)
+        })
+        .collect();
+    // One collection per render thread, merged at the end: per piece of work
+    // would mean a word cache and term table per piece.
+    let workers: Vec<Mutex<Pages>> =
+        (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(&langs))).collect();
+    jobs.into_par_iter().for_each(|(job, search)| {
             let lang = job.path.split('/').next().unwrap_or("");
             let ld = lang_index[lang];
             let (to_lang, to_site) = prefixes(&job.path);
-            let search_group = search_group(job.template, &job.fill, &job.ctx, ld);
             let mut ctx = job.ctx;
             let mut problems = Vec::new();
             let mut render_md = |doc: &Translated| -> Rendered {
@@ -304,7 +363,7 @@ pub fn render_site(
                 }
             }
             ctx.insert("lang", &ld.lang);
-            ctx.insert("t", &ld.t);
+            ctx.insert("t", &ld.page_t);
             ctx.insert("root", &to_site);
             ctx.insert("lroot", &to_lang);
             ctx.insert("csp", CSP);
@@ -325,36 +384,39 @@ pub fn render_site(
                 .collect();
             ctx.insert("languages", &switch);
             let html = tera.render(job.template, &ctx).map_err(|e| format!("{}: {}", job.template, tera_error(&e)));
+            let written = html.as_ref().map_err(Clone::clone).and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
+            // Each thread has its own collection; the lock is only ever taken by it.
+            let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
+            let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
             // The page's words for the search index, read from what was just rendered.
-            let search = match (&html, search_group) {
-                (Ok(html), Some(group)) => {
-                    let title = ctx.get("page_title").and_then(|v| v.as_str()).unwrap_or("");
-                    Some((ld.lang.as_str(), crate::search::PageText::from_html(&job.rel, title, &group, html, &ld.lang)))
-                }
-                _ => None,
-            };
-            let written = html.and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
-            (problems, written, search)
-        })
-        .collect();
-    let mut summary = Summary::default();
-    let mut search_pages: BTreeMap<&str, Vec<crate::search::PageText>> = BTreeMap::new();
-    for (problems, written, search) in results {
-        report.extend(problems);
-        if let Some((lang, page)) = search {
-            search_pages.entry(lang).or_default().push(page);
-        }
-        match written {
-            Ok(n) => {
-                summary.pages += 1;
-                summary.files += 1;
-                summary.bytes += n;
+            if let (Ok(html), Some((li, doc, group))) = (&html, search) {
+                let title = ctx.get("page_title").and_then(|v| v.as_str()).unwrap_or("");
+                acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group }, html);
             }
-            Err(e) => report.push(
-                Diagnostic::error("templates", Pos::FILE, format!("a page could not be written: {e}"))
-                    .hint("check the template override in templates/, and that the output folder is writable"),
-            ),
-        }
+            acc.problems.extend(problems);
+            match written {
+                Ok(n) => {
+                    acc.written += 1;
+                    acc.bytes += n;
+                }
+                Err(e) => acc.failures.push(e),
+            }
+        });
+    let pages = workers
+        .into_iter()
+        .map(|w| w.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .reduce(Pages::merge)
+        .unwrap_or_else(|| Pages::new(&langs));
+    let mut summary = Summary { pages: pages.written, files: pages.written, bytes: pages.bytes, ..Summary::default() };
+    summary.timings.push(("templates, navigation, questionnaires", started - begun));
+    let rendered = started.elapsed();
+    summary.timings.push(("render pages", rendered));
+    report.extend(pages.problems);
+    for e in pages.failures {
+        report.push(
+            Diagnostic::error("templates", Pos::FILE, format!("a page could not be written: {e}"))
+                .hint("check the template override in templates/, and that the output folder is writable"),
+        );
     }
     if report.has_errors() {
         return None;
@@ -430,13 +492,9 @@ pub fn render_site(
         }
     }
     // One search index per language, built in parallel.
-    let indexes: Vec<(&str, crate::search::Index)> = langs
-        .par_iter()
-        .map(|l| {
-            let pages = search_pages.get(l.lang.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            (l.lang.as_str(), crate::search::build_index(&l.lang, pages))
-        })
-        .collect();
+    let indexes: Vec<(&str, crate::search::Index)> =
+        langs.par_iter().zip(pages.search).map(|(l, c)| (l.lang.as_str(), c.finish())).collect();
+    summary.timings.push(("search index", started.elapsed() - rendered));
     for (lang, index) in indexes {
         put(&format!("assets/{lang}/search-index.js"), index.js.as_bytes())?;
         summary.search_bytes += index.js.len() as u64;
@@ -529,17 +587,22 @@ fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<te
 /// HTML escaping for template output. Unlike Tera's default it leaves `/`
 /// alone, which needs no escaping and would make every URL unreadable.
 pub fn escape_html(s: &str) -> String {
+    let needs = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut rest = s;
+    // Copy the runs between special characters whole: most texts have none.
+    while let Some(i) = rest.bytes().position(|b| needs(&b)) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -643,6 +706,7 @@ fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> Lan
         lang: lang.to_string(),
         site_title: text(&cfg.title, lang, d),
         organisation: opt_text(&cfg.organisation, lang, d),
+        page_t: t.iter().filter(|(k, _)| !k.starts_with("js_")).map(|(k, v)| (k.clone(), v.clone())).collect(),
         t,
         targets,
         nav,
@@ -1213,6 +1277,14 @@ mod i18n_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_covers_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html("plain/url é"), "plain/url é");
+        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(escape_html("€<"), "€&lt;");
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn prefixes_follow_depth() {

@@ -19,10 +19,11 @@
 //!   letter, `a` = 1 … `z` = 26;
 //! - `stop`: words that are not indexed, so the script drops them from queries.
 
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Write as _;
 use std::sync::OnceLock;
 
 /// FNV-1a: word tables are hashed once per word of every page, and the
@@ -50,43 +51,157 @@ type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 /// the 1 000-page corpus, text is most of the index: this is a size/quality trade.
 pub const SNIPPET_CHARS: usize = 600;
 
-/// One page as the search sees it: made in the parallel render loop, merged
-/// into an index per language afterwards.
-#[derive(Debug, Clone, Default)]
-pub struct PageText {
+/// Where a page goes in the index. `doc` numbers the pages of one language
+/// 0, 1, 2, … in the order the index lists them; the renderer hands them out
+/// before rendering, so pages can be collected in any order on any thread.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRef<'a> {
+    pub doc: u32,
     /// Output path relative to the language root, e.g. `phases/detect.html`.
-    pub url: String,
-    pub title: String,
+    pub url: &'a str,
+    pub title: &'a str,
     /// What the page belongs to, e.g. "Playbook" or a section's title.
-    pub group: String,
-    /// The start of the page's text, for snippets (at most [`SNIPPET_CHARS`]).
-    pub snippet: String,
-    /// Distinct lowercase words, joined by spaces (one allocation per page).
-    words: String,
-    /// Per word in `words`: occurrences in the body, and whether it is in the title.
-    counts: Vec<(u32, bool)>,
-    /// Number of words on the page (title included).
+    pub group: &'a str,
+}
+
+/// The search data of one language, collected page by page. Each render
+/// thread fills its own; [`Collector::merge`] joins them and
+/// [`Collector::finish`] writes the index. Pages are stemmed as they come in,
+/// so nothing of a page is kept but its postings and its snippet: at 10 000
+/// pages, holding every page's words until a single-threaded merge cost
+/// about 90 MiB and a second.
+pub struct Collector {
+    lang: String,
+    stemmer: Option<Stemmer>,
+    stop: &'static [&'static str],
+    /// Lowercase word → its term, or `None` when it is not indexed. Each
+    /// distinct word is stemmed once per collector.
+    words: WordMap<String, Option<u32>>,
+    /// Stem → its place in `terms`.
+    term_ids: WordMap<String, u32>,
+    terms: Vec<Term>,
+    docs: Vec<Doc>,
+    /// Per term on the page being added: (term, uses in the text, in the title).
+    scratch: Vec<(u32, u32, bool)>,
+}
+
+struct Term {
+    stem: String,
+    /// Folded word forms that stem to it; few per stem, so a list.
+    forms: Vec<String>,
+    postings: Postings,
+}
+
+/// One page's use of a term. Weights need the average page length, known
+/// only when every page is in, so the counts are kept until [`Collector::finish`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Posting {
+    doc: u32,
+    uses: u32,
+    in_title: bool,
+}
+
+/// A term's postings as they come in, packed: per page the change in page
+/// number from the previous posting (zigzag, since threads add pages in any
+/// order) and then uses × 2 + in-title, both as variable-length integers.
+/// About 3 bytes a posting, where a list of [`Posting`]s took 12 plus growth.
+#[derive(Debug, Default)]
+struct Postings {
+    bytes: Vec<u8>,
+    last: u32,
+}
+
+impl Postings {
+    fn push(&mut self, p: Posting) {
+        self.push_change(i64::from(p.doc) - i64::from(self.last));
+        put_varint(&mut self.bytes, u64::from(p.uses) << 1 | u64::from(p.in_title));
+        self.last = p.doc;
+    }
+
+    fn push_change(&mut self, change: i64) {
+        put_varint(&mut self.bytes, ((change << 1) ^ (change >> 63)) as u64);
+    }
+
+    /// Appends another list: only its first change, which counts from page 0, is rewritten.
+    fn append(&mut self, other: Postings) {
+        let Some((first, n)) = get_varint(&other.bytes) else { return };
+        let first = (first >> 1) as i64 ^ -((first & 1) as i64);
+        self.push_change(first - i64::from(self.last));
+        self.bytes.extend_from_slice(&other.bytes[n..]);
+        self.last = other.last;
+    }
+
+    fn decode(&self) -> Vec<Posting> {
+        let mut out = Vec::new();
+        let (mut rest, mut doc) = (&self.bytes[..], 0i64);
+        while let Some((change, n)) = get_varint(rest) {
+            let Some((packed, m)) = get_varint(&rest[n..]) else { break };
+            doc += (change >> 1) as i64 ^ -((change & 1) as i64);
+            out.push(Posting { doc: doc as u32, uses: (packed >> 1) as u32, in_title: packed & 1 == 1 });
+            rest = &rest[n + m..];
+        }
+        out
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A variable-length integer and the bytes it took; `None` at the end.
+fn get_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+struct Doc {
+    doc: u32,
+    url: String,
+    title: String,
+    group: String,
+    /// The start of the page's text (at most [`SNIPPET_CHARS`]).
+    snippet: String,
+    /// Words on the page, title included.
     len: u32,
 }
 
-impl PageText {
-    /// Reads a rendered page: the text of its `<main>` without the `<h1>` title
-    /// (given separately) and without navigation, counted word by word.
-    pub fn from_html(url: &str, title: &str, group: &str, html: &str, lang: &str) -> PageText {
-        let text = main_text(html);
-        PageText::from_text(url, title, group, &text, lang)
+impl Collector {
+    pub fn new(lang: &str) -> Collector {
+        Collector {
+            lang: lang.to_string(),
+            stemmer: stemmer(lang),
+            stop: stop_words(lang),
+            words: WordMap::default(),
+            term_ids: WordMap::default(),
+            terms: Vec::new(),
+            docs: Vec::new(),
+            scratch: Vec::new(),
+        }
     }
 
-    /// Like [`PageText::from_html`], from plain text.
-    pub fn from_text(url: &str, title: &str, group: &str, text: &str, lang: &str) -> PageText {
-        let stop = stop_words(lang);
-        // Per distinct lowercase word: its place in `counts`, or `None` when it is not indexed.
-        let mut index: WordMap<String, Option<usize>> = WordMap::default();
-        let mut words = String::new();
-        let mut counts: Vec<(u32, bool)> = Vec::new();
-        let mut len = 0u32;
+    /// Adds a rendered page: the text of its `<main>` without the `<h1>`
+    /// title (given separately) and without navigation.
+    pub fn add_html(&mut self, page: PageRef, html: &str) {
+        let text = main_text(html);
+        self.add_text(page, &text);
+    }
+
+    /// Like [`Collector::add_html`], from plain text.
+    pub fn add_text(&mut self, page: PageRef, text: &str) {
         let mut lower = String::new();
-        for (source, in_title) in [(title, true), (text, false)] {
+        let mut len = 0u32;
+        self.scratch.clear();
+        for (source, in_title) in [(page.title, true), (text, false)] {
             for w in tokens(source) {
                 len += 1;
                 lower.clear();
@@ -95,38 +210,171 @@ impl PageText {
                 } else {
                     lower.extend(w.chars().flat_map(char::to_lowercase));
                 }
-                let slot = match index.get(lower.as_str()) {
-                    Some(slot) => *slot,
+                let term = match self.words.get(lower.as_str()) {
+                    Some(t) => *t,
                     None => {
-                        let slot = indexable(&lower, stop).then(|| {
-                            if !words.is_empty() {
-                                words.push(' ');
-                            }
-                            words.push_str(&lower);
-                            counts.push((0, false));
-                            counts.len() - 1
-                        });
-                        index.insert(lower.clone(), slot);
-                        slot
+                        let t = indexable(&lower, self.stop).then(|| self.term_of(&lower));
+                        self.words.insert(lower.clone(), t);
+                        t
                     }
                 };
-                let Some(i) = slot else { continue };
-                if in_title {
-                    counts[i].1 = true;
-                } else {
-                    counts[i].0 += 1;
+                if let Some(t) = term {
+                    self.scratch.push((t, u32::from(!in_title), in_title));
                 }
             }
         }
-        PageText {
-            url: url.to_string(),
-            title: title.to_string(),
-            group: group.to_string(),
-            snippet: truncate_words(text, SNIPPET_CHARS),
-            words,
-            counts,
-            len,
+        // Uses of one term on this page (through any of its forms) add up.
+        self.scratch.sort_unstable_by_key(|s| s.0);
+        let mut i = 0;
+        while i < self.scratch.len() {
+            let (term, mut uses, mut in_title) = self.scratch[i];
+            i += 1;
+            while i < self.scratch.len() && self.scratch[i].0 == term {
+                uses += self.scratch[i].1;
+                in_title |= self.scratch[i].2;
+                i += 1;
+            }
+            self.terms[term as usize].postings.push(Posting { doc: page.doc, uses, in_title });
         }
+        self.docs.push(Doc {
+            doc: page.doc,
+            url: page.url.to_string(),
+            title: page.title.to_string(),
+            group: page.group.to_string(),
+            snippet: truncate_words(text, SNIPPET_CHARS),
+            len,
+        });
+    }
+
+    /// The term a new word belongs to, made when its stem is new.
+    fn term_of(&mut self, lower: &str) -> u32 {
+        let key = stem_key(self.stemmer.as_ref(), lower);
+        let id = match self.term_ids.get(key.as_str()) {
+            Some(id) => *id,
+            None => {
+                let id = self.terms.len() as u32;
+                self.terms.push(Term { stem: key.clone(), forms: Vec::new(), postings: Postings::default() });
+                self.term_ids.insert(key, id);
+                id
+            }
+        };
+        let form = fold(lower);
+        let forms = &mut self.terms[id as usize].forms;
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+        id
+    }
+
+    /// Joins two collections of the same language. Pages keep their numbers,
+    /// so the order of merging does not change the index.
+    pub fn merge(self, other: Collector) -> Collector {
+        let (mut into, from) = if self.docs.len() >= other.docs.len() { (self, other) } else { (other, self) };
+        for term in from.terms {
+            match into.term_ids.get(term.stem.as_str()) {
+                Some(&id) => {
+                    let t = &mut into.terms[id as usize];
+                    for f in term.forms {
+                        if !t.forms.contains(&f) {
+                            t.forms.push(f);
+                        }
+                    }
+                    t.postings.append(term.postings);
+                }
+                None => {
+                    into.term_ids.insert(term.stem.clone(), into.terms.len() as u32);
+                    into.terms.push(term);
+                }
+            }
+        }
+        // Words the other side cached are stemmed again if they come up; its
+        // terms are all present now.
+        into.docs.extend(from.docs);
+        into
+    }
+
+    /// The index script. Output depends only on the pages and their numbers,
+    /// so identical input gives identical bytes whatever the threads did.
+    pub fn finish(self) -> Index {
+        let Collector { lang, mut docs, terms, words, term_ids, .. } = self;
+        // The word caches are not needed for writing; free them first.
+        drop((words, term_ids));
+        docs.sort_by_key(|d| d.doc);
+        // Postings refer to pages by their place in `docs`: the caller's numbers, compacted.
+        let mut position = vec![0usize; docs.last().map_or(0, |d| d.doc as usize + 1)];
+        for (i, d) in docs.iter().enumerate() {
+            position[d.doc as usize] = i;
+        }
+        let lens: Vec<u32> = docs.iter().map(|d| d.len).collect();
+        let avg_len = lens.iter().map(|&l| f64::from(l)).sum::<f64>() / lens.len().max(1) as f64;
+        let mut groups: Vec<&str> = Vec::new();
+        let mut doc_rows = Vec::with_capacity(docs.len());
+        for d in &docs {
+            let group = match groups.iter().position(|g| *g == d.group) {
+                Some(i) => i,
+                None => {
+                    groups.push(&d.group);
+                    groups.len() - 1
+                }
+            };
+            doc_rows.push((d.url.as_str(), d.title.as_str(), group, d.snippet.as_str()));
+        }
+        let mut terms = terms;
+        terms.sort_unstable_by(|a, b| a.stem.cmp(&b.stem));
+        for t in &mut terms {
+            t.forms.sort_unstable();
+        }
+        // Room for the whole script up front: at 10 000 pages the index is
+        // 10 MB, and growing it by doubling plus a copy held three times that.
+        let estimate = terms.iter().map(|t| 2 * t.stem.len() + t.postings.bytes.len() + 16).sum::<usize>()
+            + docs.iter().map(|d| d.url.len() + d.title.len() + d.snippet.len() + 24).sum::<usize>();
+        let mut out = Vec::with_capacity(estimate + estimate / 16 + 1024);
+        let term_count = terms.len();
+        let _ = write!(
+            out,
+            "/* irbook search index ({lang}): {} pages, {term_count} terms. Generated; do not edit. */\nvar IRBOOK_SEARCH = ",
+            docs.len()
+        );
+        // The JSON object written field by field, so that the terms, most of
+        // the work, can be encoded in parallel pieces.
+        let stop = stop_words(&lang);
+        let fields: [(&str, &dyn erased::Json); 4] =
+            [("lang", &lang.as_str()), ("stop", &stop), ("groups", &groups), ("docs", &doc_rows)];
+        out.push(b'{');
+        for (name, value) in fields {
+            let _ = write!(out, "\"{name}\":");
+            value.write(&mut out);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"terms\":{");
+        let piece = (terms.len() / (rayon::current_num_threads() * 4)).max(512);
+        let pieces: Vec<Vec<u8>> = terms
+            .par_chunks(piece)
+            .map(|ts| {
+                let mut buf = Vec::new();
+                let mut encoded = String::new();
+                for t in ts {
+                    if !buf.is_empty() {
+                        buf.push(b',');
+                    }
+                    encode_term(t, &position, &lens, avg_len, &mut encoded);
+                    let _ = serde_json::to_writer(&mut buf, &t.stem);
+                    buf.push(b':');
+                    let _ = serde_json::to_writer(&mut buf, &(encode_forms(&t.stem, &t.forms), &encoded));
+                }
+                buf
+            })
+            .collect();
+        for (i, p) in pieces.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&p);
+        }
+        out.extend_from_slice(b"}}");
+        out.extend_from_slice(b";\n");
+        let js = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Index { js, docs: docs.len(), terms: term_count }
     }
 }
 
@@ -254,7 +502,7 @@ pub fn main_text(html: &str) -> String {
     let mut out = String::with_capacity(body.len() / 2);
     let mut rest = body;
     // Name of the element being skipped and how deeply it nests in itself.
-    let mut skipping: Option<(String, usize)> = None;
+    let mut skipping: Option<(&str, usize)> = None;
     while let Some(lt) = rest.find('<') {
         if skipping.is_none() {
             push_text(&mut out, &rest[..lt]);
@@ -267,15 +515,12 @@ pub fn main_text(html: &str) -> String {
             continue;
         }
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let bare = tag.trim_start_matches('/');
+        let name = &bare[..bare.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bare.len())];
         let self_closing = tag.ends_with('/');
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         match &mut skipping {
-            Some((skip, depth)) if *skip == name => {
+            Some((skip, depth)) if skip.eq_ignore_ascii_case(name) => {
                 if closing {
                     *depth -= 1;
                     if *depth == 0 {
@@ -287,9 +532,9 @@ pub fn main_text(html: &str) -> String {
             }
             Some(_) => {}
             None => {
-                if !closing && !self_closing && (SKIP.contains(&name.as_str()) || has_skip_class(tag)) {
+                if !closing && !self_closing && (is(SKIP) || has_skip_class(tag)) {
                     skipping = Some((name, 1));
-                } else if !INLINE.contains(&name.as_str()) && !out.ends_with(' ') && !out.is_empty() {
+                } else if !is(INLINE) && !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
                 }
             }
@@ -373,23 +618,31 @@ pub struct Index {
     pub terms: usize,
 }
 
-#[derive(Serialize)]
-struct IndexJson<'a> {
-    lang: &'a str,
-    stop: &'a [&'a str],
-    groups: Vec<&'a str>,
-    docs: Vec<(&'a str, &'a str, usize, &'a str)>,
-    terms: BTreeMap<String, (String, String)>,
+/// A term's postings in the index's form (see [`push_posting`]), into `out`.
+fn encode_term(t: &Term, position: &[usize], lens: &[u32], avg_len: f64, out: &mut String) {
+    let mut postings = t.postings.decode();
+    postings.sort_unstable_by_key(|p| p.doc);
+    out.clear();
+    let mut last = None;
+    for p in &postings {
+        let i = position[p.doc as usize];
+        push_posting(out, &mut last, i, weight(p.uses, p.in_title, lens[i], avg_len));
+    }
 }
 
-#[derive(Default)]
-struct TermData {
-    forms: BTreeSet<String>,
-    /// The postings already encoded (see [`push_posting`]): at 10 000 pages a
-    /// list of (page, weight) pairs was millions of entries held to the end.
-    postings: String,
-    /// The page of the last posting, for the gap encoding.
-    last_doc: Option<usize>,
+/// Serializable values behind one type, for writing the index field by field.
+mod erased {
+    pub trait Json {
+        fn write(&self, out: &mut Vec<u8>);
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, out: &mut Vec<u8>) {
+            if serde_json::to_writer(&mut *out, self).is_err() {
+                out.extend_from_slice(b"null");
+            }
+        }
+    }
 }
 
 /// BM25's saturation and length normalisation, the usual values.
@@ -413,73 +666,7 @@ pub fn weight(tf: u32, in_title: bool, len: u32, avg_len: f64) -> u8 {
     (body + title).clamp(1.0, 26.0) as u8
 }
 
-/// Merges the pages of one language into its index script. Output depends only
-/// on the pages and their order, so identical input gives identical bytes.
-pub fn build_index(lang: &str, pages: &[PageText]) -> Index {
-    let stemmer = stemmer(lang);
-    let avg_len = pages.iter().map(|p| f64::from(p.len)).sum::<f64>() / pages.len().max(1) as f64;
-    // Each distinct word is stemmed once for the whole language.
-    let mut word_terms: WordMap<&str, usize> = WordMap::default();
-    let mut term_ids: WordMap<String, usize> = WordMap::default();
-    let mut terms: Vec<(String, TermData)> = Vec::new();
-    let mut groups: Vec<&str> = Vec::new();
-    let mut docs = Vec::with_capacity(pages.len());
-    let mut per_term: Vec<(usize, u32, bool)> = Vec::new();
-    for (doc, page) in pages.iter().enumerate() {
-        let group = match groups.iter().position(|g| *g == page.group) {
-            Some(i) => i,
-            None => {
-                groups.push(&page.group);
-                groups.len() - 1
-            }
-        };
-        docs.push((page.url.as_str(), page.title.as_str(), group, page.snippet.as_str()));
-        // Words of one stem on this page add up.
-        per_term.clear();
-        for (word, &(tf, in_title)) in page.words.split(' ').zip(&page.counts) {
-            let id = *word_terms.entry(word).or_insert_with(|| {
-                let key = stem_key(stemmer.as_ref(), word);
-                let id = *term_ids.entry(key.clone()).or_insert_with(|| {
-                    terms.push((key, TermData::default()));
-                    terms.len() - 1
-                });
-                terms[id].1.forms.insert(fold(word));
-                id
-            });
-            per_term.push((id, tf, in_title));
-        }
-        per_term.sort_unstable_by_key(|t| t.0);
-        let mut i = 0;
-        while i < per_term.len() {
-            let (id, mut tf, mut in_title) = per_term[i];
-            i += 1;
-            while i < per_term.len() && per_term[i].0 == id {
-                tf += per_term[i].1;
-                in_title |= per_term[i].2;
-                i += 1;
-            }
-            let t = &mut terms[id].1;
-            push_posting(&mut t.postings, &mut t.last_doc, doc, weight(tf, in_title, page.len, avg_len));
-        }
-    }
-    let term_count = terms.len();
-    let terms: BTreeMap<String, (String, String)> = terms
-        .into_iter()
-        .map(|(stem, t)| {
-            let forms = encode_forms(&stem, &t.forms);
-            (stem, (forms, t.postings))
-        })
-        .collect();
-    let json = IndexJson { lang, stop: stop_words(lang), groups, docs, terms };
-    let body = serde_json::to_string(&json).unwrap_or_else(|_| "{}".into());
-    let js = format!(
-        "/* irbook search index ({lang}): {} pages, {term_count} terms. Generated; do not edit. */\nvar IRBOOK_SEARCH = {body};\n",
-        pages.len()
-    );
-    Index { js, docs: pages.len(), terms: term_count }
-}
-
-fn encode_forms(stem: &str, forms: &BTreeSet<String>) -> String {
+fn encode_forms(stem: &str, forms: &[String]) -> String {
     let parts: Vec<String> = forms
         .iter()
         .map(|f| match f.strip_prefix(stem) {
@@ -611,21 +798,39 @@ mod tests {
         assert_eq!(main_text(html), "Call the incident lead now & write it down. One Two Café 'ok' &unknown;");
     }
 
+    fn page<'a>(doc: u32, url: &'a str, title: &'a str, group: &'a str) -> PageRef<'a> {
+        PageRef { doc, url, title, group }
+    }
+
+    /// Collects pages given as (url, title, group, text), numbered in order.
+    fn collect(lang: &str, pages: &[(&str, &str, &str, &str)]) -> Collector {
+        let mut c = Collector::new(lang);
+        for (i, (url, title, group, text)) in pages.iter().enumerate() {
+            c.add_text(page(i as u32, url, title, group), text);
+        }
+        c
+    }
+
     #[test]
-    fn pages_count_words_once_per_form_and_skip_stop_words() {
-        let p = PageText::from_text("a.html", "Melding doen", "Fase 1", "De melding en de meldingen. Melding!", "nl");
-        let words: Vec<&str> = p.words.split(' ').collect();
-        assert_eq!(words, ["melding", "doen", "meldingen"]);
-        assert_eq!(p.counts, [(2, true), (0, true), (1, false)]);
-        assert_eq!(p.len, 8);
+    fn pages_count_uses_per_stem_and_skip_stop_words() {
+        let c = collect("nl", &[("a.html", "Melding doen", "Fase 1", "De melding en de meldingen. Melding!")]);
+        let nl = stemmer("nl");
+        let stems: Vec<&str> = c.terms.iter().map(|t| t.stem.as_str()).collect();
+        assert_eq!(stems, [stem_key(nl.as_ref(), "melding"), stem_key(nl.as_ref(), "doen")]);
+        let melding = &c.terms[0];
+        assert_eq!(melding.forms, ["melding", "meldingen"]);
+        assert_eq!(melding.postings.decode(), [Posting { doc: 0, uses: 3, in_title: true }]);
+        assert_eq!(c.terms[1].postings.decode(), [Posting { doc: 0, uses: 0, in_title: true }]);
+        assert_eq!(c.docs[0].len, 8);
     }
 
     #[test]
     fn snippets_are_cut_at_a_word() {
         let long = "woord ".repeat(200);
-        let p = PageText::from_text("a.html", "T", "", &long, "nl");
-        assert!(p.snippet.len() <= SNIPPET_CHARS + '…'.len_utf8());
-        assert!(p.snippet.ends_with("woord…"));
+        let c = collect("nl", &[("a.html", "T", "", &long)]);
+        let snippet = &c.docs[0].snippet;
+        assert!(snippet.len() <= SNIPPET_CHARS + '…'.len_utf8());
+        assert!(snippet.ends_with("woord…"));
     }
 
     #[test]
@@ -639,12 +844,15 @@ mod tests {
 
     #[test]
     fn index_maps_forms_to_stems_and_stems_to_weighted_pages() {
-        let pages = vec![
-            PageText::from_text("a.html", "Meldingen", "Fase 2", "Wanneer doe je een melding bij de AP?", "nl"),
-            PageText::from_text("b.html", "Iets anders", "Fase 2", "Hier staat niets over.", "nl"),
-            PageText::from_text("c.html", "Contact", "", "Privé: één melding, twee meldingen.", "nl"),
-        ];
-        let index = build_index("nl", &pages);
+        let index = collect(
+            "nl",
+            &[
+                ("a.html", "Meldingen", "Fase 2", "Wanneer doe je een melding bij de AP?"),
+                ("b.html", "Iets anders", "Fase 2", "Hier staat niets over."),
+                ("c.html", "Contact", "", "Privé: één melding, twee meldingen."),
+            ],
+        )
+        .finish();
         assert!(index.js.starts_with("/* irbook search index (nl): 3 pages"));
         let v = parse(&index);
         assert_eq!(v["groups"], serde_json::json!(["Fase 2", ""]));
@@ -665,10 +873,24 @@ mod tests {
 
     #[test]
     fn forms_that_do_not_extend_their_stem_are_written_whole() {
-        let mut forms = BTreeSet::new();
-        forms.insert("happy".to_string());
-        forms.insert("happiness".to_string());
+        let forms = ["happiness".to_string(), "happy".to_string()];
         assert_eq!(encode_forms("happi", &forms), "ness|>happy");
+    }
+
+    #[test]
+    fn packed_postings_keep_any_order_and_append() {
+        let p = |doc, uses, in_title| Posting { doc, uses, in_title };
+        let (a, b) =
+            (vec![p(5, 3, false), p(2, 0, true), p(900_000, 70_000, true)], vec![p(1, 1, false), p(40, 2, true)]);
+        let mut left = Postings::default();
+        a.iter().for_each(|&x| left.push(x));
+        let mut right = Postings::default();
+        b.iter().for_each(|&x| right.push(x));
+        assert_eq!(left.decode(), a);
+        left.append(right);
+        assert_eq!(left.decode(), [a, b].concat());
+        left.append(Postings::default());
+        assert_eq!(left.decode().len(), 5);
     }
 
     #[test]
@@ -680,18 +902,40 @@ mod tests {
     }
 
     #[test]
-    fn same_pages_give_the_same_bytes() {
-        let pages: Vec<PageText> = (0..20)
-            .map(|i| {
-                PageText::from_text(
-                    &format!("p{i}.html"),
-                    &format!("Titel {i}"),
-                    "",
-                    "melding datalek herstel back-up",
-                    "nl",
-                )
-            })
+    fn any_split_and_merge_order_gives_the_same_bytes() {
+        let texts: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("p{i}.html"), format!("Titel {i} {}", ["melding", "datalek", "herstel"][i % 3])))
             .collect();
-        assert_eq!(build_index("nl", &pages).js, build_index("nl", &pages).js);
+        let body = |i: usize| ["melding datalek", "herstel back-up meldingen", "Privé gegevens", ""][i % 4];
+        let one_piece = {
+            let mut c = Collector::new("nl");
+            for (i, (url, title)) in texts.iter().enumerate() {
+                c.add_text(page(i as u32, url, title, ""), body(i));
+            }
+            c.finish().js
+        };
+        // Three pieces, filled out of order and merged in another order.
+        let mut pieces = [Collector::new("nl"), Collector::new("nl"), Collector::new("nl")];
+        for (i, (url, title)) in texts.iter().enumerate().rev() {
+            pieces[(i * 7) % 3].add_text(page(i as u32, url, title, ""), body(i));
+        }
+        let [a, b, c] = pieces;
+        let merged = c.merge(a).merge(b).finish().js;
+        assert_eq!(one_piece, merged);
+        assert!(one_piece.contains("40 pages"));
+    }
+
+    #[test]
+    fn page_numbers_with_gaps_are_compacted() {
+        let mut c = Collector::new("en");
+        c.add_text(page(7, "b.html", "Second", ""), "ransomware");
+        c.add_text(page(3, "a.html", "First", ""), "ransomware");
+        let v = parse(&c.finish());
+        assert_eq!(v["docs"][0][0], "a.html");
+        let key = stem_key(stemmer("en").as_ref(), "ransomware");
+        assert_eq!(
+            decode_postings(v["terms"][&key][1].as_str().unwrap()).iter().map(|p| p.0).collect::<Vec<_>>(),
+            [0, 1]
+        );
     }
 }

@@ -154,6 +154,28 @@ fn version_is_printed() {
 }
 
 #[test]
+fn timings_list_every_stage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["build", "--quiet", "--timings"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let stages: Vec<&str> = err.lines().filter_map(|l| l.split_once(" ms  ").map(|(_, s)| s)).collect();
+    assert_eq!(
+        stages,
+        [
+            "read files",
+            "read front matter and YAML",
+            "templates, navigation, questionnaires",
+            "render pages",
+            "search index",
+            "swap in the new output"
+        ],
+        "{err}"
+    );
+    assert!(!run(&["build", "--quiet"], tmp.path()).stderr.windows(4).any(|w| w == b" ms "), "timings only when asked");
+}
+
+#[test]
 fn builds_the_built_in_handbook_without_a_content_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run(&["build"], tmp.path());
