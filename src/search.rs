@@ -83,6 +83,10 @@ pub struct Collector {
     docs: Vec<Doc>,
     /// Per term on the page being added: (term, uses in the text, in the title).
     scratch: Vec<(u32, u32, bool)>,
+    /// Per term: the page (counted by `pages_added`) it was last seen on and its
+    /// place in `scratch` there, so uses add up without sorting the page's words.
+    marks: Vec<(u32, u32)>,
+    pages_added: u32,
 }
 
 struct Term {
@@ -186,6 +190,8 @@ impl Collector {
             terms: Vec::new(),
             docs: Vec::new(),
             scratch: Vec::new(),
+            marks: Vec::new(),
+            pages_added: 0,
         }
     }
 
@@ -201,6 +207,8 @@ impl Collector {
         let mut lower = String::new();
         let mut len = 0u32;
         self.scratch.clear();
+        self.pages_added += 1;
+        let mark = self.pages_added;
         for (source, in_title) in [(page.title, true), (text, false)] {
             for w in tokens(source) {
                 len += 1;
@@ -218,22 +226,26 @@ impl Collector {
                         t
                     }
                 };
-                if let Some(t) = term {
-                    self.scratch.push((t, u32::from(!in_title), in_title));
+                let Some(t) = term else { continue };
+                // Uses of one term on this page (through any of its forms) add up.
+                if self.marks.len() <= t as usize {
+                    self.marks.resize(self.terms.len(), (0, 0));
+                }
+                let (seen, slot) = &mut self.marks[t as usize];
+                if *seen != mark {
+                    *seen = mark;
+                    *slot = self.scratch.len() as u32;
+                    self.scratch.push((t, 0, false));
+                }
+                let entry = &mut self.scratch[*slot as usize];
+                if in_title {
+                    entry.2 = true;
+                } else {
+                    entry.1 += 1;
                 }
             }
         }
-        // Uses of one term on this page (through any of its forms) add up.
-        self.scratch.sort_unstable_by_key(|s| s.0);
-        let mut i = 0;
-        while i < self.scratch.len() {
-            let (term, mut uses, mut in_title) = self.scratch[i];
-            i += 1;
-            while i < self.scratch.len() && self.scratch[i].0 == term {
-                uses += self.scratch[i].1;
-                in_title |= self.scratch[i].2;
-                i += 1;
-            }
+        for &(term, uses, in_title) in &self.scratch {
             self.terms[term as usize].postings.push(Posting { doc: page.doc, uses, in_title });
         }
         self.docs.push(Doc {
