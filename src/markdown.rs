@@ -322,7 +322,16 @@ pub fn plain(src: &str) -> String {
     for ev in Parser::new_ext(src, options()) {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            // Where blocks, lines and cells end, words must not run together.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
             _ => {}
         }
     }
@@ -504,6 +513,8 @@ mod tests {
     #[test]
     fn plain_drops_markup() {
         assert_eq!(plain("Kies **Weet ik niet**.\n\nDan [meer](x.md)."), "Kies Weet ik niet. Dan meer.");
+        assert_eq!(plain("Meld het, zie [AVG art. 33](source:gdpr-art33)."), "Meld het, zie AVG art. 33.");
+        assert_eq!(plain("- een\n- twee\n\n# Kop\nTekst"), "een twee Kop Tekst");
     }
 
     #[test]

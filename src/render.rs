@@ -775,7 +775,10 @@ fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
             id: s.id.clone(),
             playbook: s.playbook.clone(),
             title: text(&s.title, lang, d),
-            text: opt_text(&s.text, lang, d),
+            // The questionnaire shows it as text and exports it to Markdown and
+            // calendars: link targets and markup would only be noise there (the
+            // plan links the step's guidance and sources itself).
+            text: markdown::plain(&opt_text(&s.text, lang, d)),
             phase: s.phase.clone(),
             track: s.track,
             owner: s.owner.clone(),

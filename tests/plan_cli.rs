@@ -102,6 +102,13 @@ fn plan_json_has_verdicts_and_actions_with_absolute_deadlines() {
         .find(|a| a["id"] == "notify-ap")
         .expect("notify-ap is in the plan for a Dutch organisation or pending jurisdiction");
     assert_eq!(ap["due"], "2026-11-26T09:30:00+01:00");
+    // Step texts reach the plan as plain text: the playbooks write them in
+    // Markdown with links such as [GDPR art. 33](source:gdpr-art33).
+    let texts: Vec<&str> = actions.iter().filter_map(|a| a["text"].as_str()).collect();
+    assert!(texts.iter().any(|t| !t.is_empty()));
+    for t in texts {
+        assert!(!t.contains("](") && !t.contains("**") && !t.contains("source:"), "markup in an action text: {t}");
+    }
 }
 
 #[test]

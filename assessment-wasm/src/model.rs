@@ -226,7 +226,7 @@ pub struct StepInfo {
     pub id: String,
     pub playbook: String,
     pub title: String,
-    /// Plain text (Markdown source) of the step.
+    /// Text of the step, plain: the builder has removed the Markdown markup.
     pub text: String,
     pub phase: String,
     pub track: Track,
