@@ -19,6 +19,7 @@ macro_rules! out {
 pub mod audit;
 pub mod branding;
 pub mod cli;
+pub mod condition;
 pub mod diag;
 pub mod layers;
 pub mod load;

@@ -60,6 +60,9 @@ struct StepView {
     due: String,
     due_label: String,
     when: String,
+    /// `when` in words, with the questionnaire's question texts; empty when it
+    /// cannot be put in words.
+    condition: String,
     sources: Vec<Link>,
     defined_in: Option<Link>,
 }
@@ -952,6 +955,11 @@ fn step_view(
         due: s.due.clone(),
         due_label: due_label(&s.due, window.as_deref(), &ld.t),
         when: s.when.clone().unwrap_or_default(),
+        condition: s
+            .when
+            .as_deref()
+            .and_then(|w| crate::condition::describe(w, &hb.assessments, lang, d, &ld.t))
+            .unwrap_or_default(),
         sources: s
             .sources
             .iter()

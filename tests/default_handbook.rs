@@ -51,6 +51,20 @@ fn both_languages_have_the_same_pages() {
             assert!(!html.contains("Deze pagina is nog niet vertaald"), "{path}");
         }
     }
+    // Every conditional step says in words when it applies, in the page's language.
+    for (lang, only_if, general) in [
+        ("en", "Only if the answer to", "only in some cases"),
+        ("nl", "Alleen als het antwoord op", "alleen in sommige gevallen"),
+    ] {
+        let html = fs::read_to_string(out.join(lang).join("playbooks/data-breach.html")).unwrap();
+        assert!(html.contains(only_if), "{lang}: no condition in words");
+        assert!(!html.contains(general), "{lang}: a condition was left as the general note");
+    }
+    let html = fs::read_to_string(out.join("nl/playbooks/data-breach.html")).unwrap();
+    assert!(
+        html.contains("In welk land is de organisatie (hoofdvestiging) gevestigd?” ‘Nederland’ is."),
+        "Dutch labels"
+    );
 }
 
 #[test]
