@@ -178,7 +178,7 @@ def main():
         if n == 1000:
             raw, gz, _ = search_index(out)
             text = open(os.path.join(out, "assets", "en", "search-index.js"), encoding="utf-8").read()
-            docs = json.loads(text.split("var IRBOOK_SEARCH = ", 1)[1].rstrip().rstrip(";"))["docs"]
+            docs = json.loads(text.split("] = ", 1)[1].rstrip().rstrip(";"))["docs"]
             share = len(json.dumps(docs, ensure_ascii=False).encode()) / raw
             rows.append(("search index, 1000 generated pages", f"{gz / 1024:.0f} KB gzipped", "", f"{raw / 1e6:.2f} MB raw, {share:.0%} of it page titles and snippet text", "under 500 KB gzipped"))
     if 10000 in sizes:

@@ -8,7 +8,8 @@
 //! with). So the words a reader types are matched by exactly the stemmer the
 //! index was built with, and no stemmer is duplicated in JavaScript.
 //!
-//! Index format (`var IRBOOK_SEARCH = {...}`):
+//! Index format (`(window.IRBOOK_SEARCH = window.IRBOOK_SEARCH || {})["nl"] = {...}`,
+//! one entry per language, so the single file can hold them all):
 //! - `docs`: `[url relative to the language root, title, group index, text]`,
 //!   where text is the start of the page's plain text, for snippets;
 //! - `groups`: labels of what a page belongs to (a phase, "Playbook", a section);
@@ -344,8 +345,9 @@ impl Collector {
         let term_count = terms.len();
         let _ = write!(
             out,
-            "/* irbook search index ({lang}): {} pages, {term_count} terms. Generated; do not edit. */\nvar IRBOOK_SEARCH = ",
-            docs.len()
+            "/* irbook search index ({lang}): {} pages, {term_count} terms. Generated; do not edit. */\n(window.IRBOOK_SEARCH = window.IRBOOK_SEARCH || {{}})[{}] = ",
+            docs.len(),
+            serde_json::to_string(&lang).unwrap_or_default()
         );
         // The JSON object written field by field, so that the terms, most of
         // the work, can be encoded in parallel pieces.
@@ -385,6 +387,18 @@ impl Collector {
         }
         out.extend_from_slice(b"}}");
         out.extend_from_slice(b";\n");
+        // `<` only occurs inside JSON strings, where `\u003c` means the same; so the
+        // script can also stand inline in HTML (the single file) without ending early.
+        if out.contains(&b'<') {
+            out = out.iter().fold(Vec::with_capacity(out.len() + 64), |mut v, &b| {
+                if b == b'<' {
+                    v.extend_from_slice(b"\\u003c");
+                } else {
+                    v.push(b);
+                }
+                v
+            });
+        }
         let js = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Index { js, docs: docs.len(), terms: term_count }
     }
@@ -741,7 +755,7 @@ mod tests {
 
     /// The index's JSON object, parsed back.
     fn parse(index: &Index) -> serde_json::Value {
-        let body = index.js.split_once("var IRBOOK_SEARCH = ").unwrap().1.trim_end().trim_end_matches(';');
+        let body = index.js.split_once("] = ").unwrap().1.trim_end().trim_end_matches(';');
         serde_json::from_str(body).unwrap()
     }
 
@@ -935,6 +949,14 @@ mod tests {
         let merged = c.merge(a).merge(b).finish().js;
         assert_eq!(one_piece, merged);
         assert!(one_piece.contains("40 pages"));
+    }
+
+    #[test]
+    fn the_index_can_stand_inline_in_html() {
+        let index = collect("en", &[("a.html", "Tags", "", "Never write </script> or <!-- in a page")]).finish();
+        assert!(!index.js.contains('<'), "{}", index.js);
+        assert!(index.js.contains("(window.IRBOOK_SEARCH = window.IRBOOK_SEARCH || {})[\"en\"] = {"));
+        assert_eq!(parse(&index)["docs"][0][3], "Never write </script> or <!-- in a page");
     }
 
     #[test]

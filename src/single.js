@@ -3,7 +3,7 @@
    the rest in step with the page shown: the menu's current item, the language
    switch (to the same page in the other language), the document's language
    and title, and the scroll position. It also maps the questionnaire's links,
-   which are relative to the questionnaire's page, to sections. */
+   which are relative to the questionnaire's page, and search results to sections. */
 (function () {
   'use strict';
 
@@ -23,6 +23,12 @@
     var frag = decodeURIComponent(u.hash.slice(1));
     return '#' + id + (frag ? '--' + frag : '');
   }
+
+  // A search result (a page path such as nl/phases/x.html) → its section.
+  window.IRBOOK_PAGE_LINK = function (path) {
+    var id = byPath[path];
+    return id ? '#' + id : path;
+  };
 
   window.IRBOOK_LINK = function (url, app) {
     var page = app.closest('.sf-page');

@@ -2,7 +2,8 @@
 //! to mail or put on a USB stick: the normal site is rendered into memory,
 //! then every page's content becomes a section of one document, with one
 //! header and footer per language, every link turned into a fragment, the
-//! stylesheet, scripts and small static files inline, and a CSP that allows
+//! stylesheet, scripts (the search indexes of every language included) and
+//! small static files inline, and a CSP that allows
 //! exactly those inline scripts and styles by their SHA-256 hashes.
 //!
 //! Page switching is CSS (`:target`), so the handbook reads with scripts off;
@@ -194,7 +195,7 @@ struct Notes {
 }
 
 /// Combines the rendered files of a site into one HTML document.
-/// The search script of the theme, left out of the single file.
+/// The search script of the theme; the single file puts the indexes before it.
 const SEARCH_JS: &str = "assets/search.js";
 
 pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut Report) -> Option<Single> {
@@ -227,6 +228,12 @@ pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut R
     let site = Site { pages: pages.iter().map(|p| (p.path, p.id.clone())).collect(), files, home };
     let mut notes = Notes::default();
 
+    let search_indexes: Vec<String> = opts
+        .languages
+        .iter()
+        .map(|l| format!("assets/{l}/search-index.js"))
+        .filter(|p| files.contains_key(p))
+        .collect();
     let mut sections = String::new();
     let mut scripts: Vec<String> = Vec::new();
     let mut styles: Vec<String> = Vec::new();
@@ -312,10 +319,12 @@ pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut R
             };
             match tag.name.as_str() {
                 "script" => match target("src") {
-                    // Search loads its index as a separate file per language, which one
-                    // file under a hash-only CSP cannot do; without its script the
-                    // search box keeps its `hidden` attribute.
-                    Some(p) if p == SEARCH_JS => {}
+                    // Search would load its index file on first use, which a hash-only
+                    // CSP forbids: the indexes of all languages go in before it.
+                    Some(p) if p == SEARCH_JS => {
+                        own_scripts.extend(search_indexes.iter().cloned());
+                        own_scripts.push(p);
+                    }
                     Some(p) => own_scripts.push(p),
                     None => report.push(
                         Diagnostic::warning(

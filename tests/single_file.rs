@@ -95,6 +95,11 @@ fn default_handbook_becomes_one_self_contained_file() {
     let scripts = inline_blocks(&html, "script");
     assert!(scripts.len() >= 3, "engine, questionnaire data and glue");
     assert_eq!(scripts.iter().filter(|s| s.contains("let wasm_bindgen =")).count(), 1, "the engine, once");
+    assert_eq!(
+        scripts.iter().filter(|s| s.contains("(window.IRBOOK_SEARCH = window.IRBOOK_SEARCH || {})")).count(),
+        2,
+        "the search index of each language"
+    );
     let script_src: Vec<String> = scripts.iter().map(|s| hash(s)).collect();
     let styles = inline_blocks(&html, "style");
     assert_eq!(styles.len(), 1);

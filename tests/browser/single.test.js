@@ -176,6 +176,44 @@ test('single file: the triage questionnaire runs under the hash CSP and shares a
   }
 });
 
+test('single file: search works in each language and opens the result as a section', async () => {
+  const url = built();
+  const context = await launch();
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, url);
+    await page.goto(url);
+    // The Dutch header's box: `/` focuses it, and the inline index answers at once.
+    await page.locator('main').click();
+    await page.keyboard.press('/');
+    assert.strictEqual(await page.evaluate(() => document.activeElement.id), 'sf-nl--irbook-search-input', '/ focuses the visible box');
+    await page.keyboard.type('ransomware');
+    const nlResults = '.sf-lang[data-lang="nl"] .search-results a';
+    await page.waitForSelector(nlResults, { timeout: 10000 });
+    const hrefs = await page.$$eval(nlResults, (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => /^#p-nl-/.test(h)), `Dutch results point to Dutch sections: ${hrefs}`);
+    assert.ok(hrefs.includes('#p-nl-playbooks-ransomware'), `the ransomware playbook is found: ${hrefs}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((h) => location.hash === h, hrefs[0]);
+    assert.deepStrictEqual(await shown(page), [hrefs[0].slice(1)], 'Enter shows the first result');
+    assert.ok(await page.isHidden('.sf-lang[data-lang="nl"] .search-panel'), 'the results close');
+
+    // The English header has its own box and its own index.
+    await page.goto(url + '#p-en-index');
+    await page.fill('#sf-en--irbook-search-input', 'phishing');
+    const enResults = '.sf-lang[data-lang="en"] .search-results a';
+    await page.waitForSelector(enResults, { timeout: 10000 });
+    const en = await page.$$eval(enResults, (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(en.length > 0 && en.every((h) => /^#p-en-/.test(h)), `English results point to English sections: ${en}`);
+    await page.click(enResults);
+    assert.deepStrictEqual(await shown(page), [en[0].slice(1)]);
+    await page.screenshot({ path: path.join(OUT, 'single-search.png') });
+    assert.deepStrictEqual(problems, [], 'no console errors, CSP violations or requests');
+  } finally {
+    await context.close();
+  }
+});
+
 test('single file: readable with JavaScript off', async () => {
   const url = built();
   const context = await launch({ javaScriptEnabled: false });
