@@ -209,34 +209,22 @@ questions:
 
     #[test]
     fn comparisons_read_with_question_texts_and_answer_labels() {
-        assert_eq!(
-            say("jurisdiction = nl").as_deref(),
-            Some("Only if the answer to “Where is your organisation established?” is “The Netherlands”.")
-        );
-        assert_eq!(
-            say("malicious != no").as_deref(),
-            Some("Only if the answer to “Could someone have done this on purpose?” is not “No”.")
-        );
-        assert_eq!(
-            say("processor").as_deref(),
-            Some("Only if the answer to “Do you process the data for someone else?” is “Yes”.")
-        );
-        assert_eq!(
-            say("jurisdiction in [nl, be]").as_deref(),
-            Some("Only if the answer to “Where is your organisation established?” is “The Netherlands” or “Belgium”.")
-        );
-        assert_eq!(
-            say("affected contains availability").as_deref(),
-            Some("Only if the answers to “What was affected?” include “Whether the data can be used”.")
-        );
-        assert_eq!(
-            say("not (affected contains availability)").as_deref(),
-            Some("Only if the answers to “What was affected?” do not include “Whether the data can be used”.")
-        );
-        assert_eq!(
-            say("not (jurisdiction = be)").as_deref(),
-            Some("Only if the answer to “Where is your organisation established?” is not “Belgium”.")
-        );
+        let place = "the answer to “Where is your organisation established?” is";
+        let affected = "the answers to “What was affected?”";
+        for (when, words) in [
+            ("jurisdiction = nl", format!("{place} “The Netherlands”")),
+            ("malicious != no", "the answer to “Could someone have done this on purpose?” is not “No”".into()),
+            ("processor", "the answer to “Do you process the data for someone else?” is “Yes”".into()),
+            ("jurisdiction in [nl, be]", format!("{place} “The Netherlands” or “Belgium”")),
+            ("affected contains availability", format!("{affected} include “Whether the data can be used”")),
+            (
+                "not (affected contains availability)",
+                format!("{affected} do not include “Whether the data can be used”"),
+            ),
+            ("not (jurisdiction = be)", format!("{place} not “Belgium”")),
+        ] {
+            assert_eq!(say(when), Some(format!("Only if {words}.")), "{when}");
+        }
     }
 
     #[test]
