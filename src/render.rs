@@ -874,6 +874,10 @@ fn report_engine(
     diags: &[assessment_wasm::compile::Diagnostic],
     report: &mut Report,
 ) {
+    // Positions need a second parse of the questionnaire file; only for problems.
+    if diags.is_empty() {
+        return;
+    }
     let spans = SpanIndex::build(&a.text, 0);
     let mut step_spans: HashMap<String, SpanIndex> = HashMap::new();
     let broken_playbooks = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
