@@ -146,10 +146,25 @@ def serve_latency(edits=9):
         proc.wait()
 
 
+def host_speed():
+    """Seconds for a fixed pure-Python loop: the same work every time, so it
+    shows how fast this (shared) machine was while the benchmark ran."""
+    best = None
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10**7):
+            total += i
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    return best
+
+
 def main():
     quick = "--quick" in sys.argv
     os.makedirs(WORK, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    speed_before = host_speed()
     rows = []
 
     os.makedirs(OUTDIR, exist_ok=True)
@@ -207,6 +222,7 @@ def main():
     else:
         rows.append(("plan, 500-rule assessment (Chromium, wasm)", "not run", "", "run bash tests/browser/run.sh once to install Chromium", "under 5 ms"))
 
+    speed_after = host_speed()
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -224,6 +240,8 @@ def main():
         "Times are the best of several runs, each replacing the previous output (this machine is a shared",
         "host whose speed varies by up to 2× from one run to the next, so the median is given too);",
         f"memory is the peak resident set of the irbook process. Output written to {OUTDIR}.",
+        f"Host speed check: a fixed Python loop (10 million additions) took {speed_before:.2f} s before the runs and",
+        f"{speed_after:.2f} s after (best of 3 each), to compare with runs on other days.",
         "Corpora come from `../shared/tools/gen-corpus.py --flavor irbook` (~600-word pages in sections of 50).",
         "",
         "| what | time | peak memory | output | target |",
