@@ -202,11 +202,7 @@ fn an_answers_file_with_every_wrong_type() {
          no_such_question: yes\n",
     )
     .unwrap();
-    let content = repo().join("content");
-    let o = run(
-        &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
-        tmp.path(),
-    );
+    let o = plan_triage(&file, &[], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     // (`affected: confidentiality`, one value for a multiple choice, is read as a list of one.)
@@ -216,10 +212,7 @@ fn an_answers_file_with_every_wrong_type() {
     assert!(!err.contains("panicked"), "{err}");
     for bad in ["[]", "42", "\"text\"", "null", "{answers: 7}"] {
         fs::write(&file, bad).unwrap();
-        let o = run(
-            &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
-            tmp.path(),
-        );
+        let o = plan_triage(&file, &[], tmp.path());
         assert!(matches!(o.status.code(), Some(0) | Some(1)), "{bad}: {:?} {}", o.status, stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{bad}: {}", stderr(&o));
         if o.status.code() == Some(0) {

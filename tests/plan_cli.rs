@@ -27,22 +27,7 @@ fn edpb_cases() -> Vec<PathBuf> {
 
 fn plan(answers: &std::path::Path) -> serde_json::Value {
     let tmp = tempfile::tempdir().unwrap();
-    let content = repo().join("content");
-    let o = run(
-        &[
-            "plan",
-            "--assessment",
-            "triage",
-            "--answers",
-            answers.to_str().unwrap(),
-            "--discovered",
-            DISCOVERED,
-            "--now",
-            NOW,
-            content.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    let o = plan_triage(answers, &["--discovered", DISCOVERED, "--now", NOW], tmp.path());
     assert!(o.status.success(), "{}: {}", answers.display(), stderr(&o));
     serde_json::from_str(&stdout(&o)).expect("plan is JSON")
 }
@@ -117,11 +102,7 @@ fn bad_answers_files_get_clear_errors() {
     let file = tmp.path().join("answers.yaml");
     fs::write(&file, "subjetcs: 10\naffected: [confidentiality, leaked]\nsubjects: many\npersonal_data: maybe\n")
         .unwrap();
-    let content = repo().join("content");
-    let o = run(
-        &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
-        tmp.path(),
-    );
+    let o = plan_triage(&file, &[], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("subjetcs") && err.contains("did you mean `subjects`?"), "{err}");
@@ -129,6 +110,7 @@ fn bad_answers_files_get_clear_errors() {
     assert!(err.contains("subjects:") && err.contains("many"), "{err}");
     assert!(err.contains("personal_data:") && err.contains("maybe"), "{err}");
 
+    let content = repo().join("content");
     let o = run(
         &["plan", "--assessment", "triag", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
         tmp.path(),
@@ -137,10 +119,7 @@ fn bad_answers_files_get_clear_errors() {
     assert!(stderr(&o).contains("did you mean `triage`?"), "{}", stderr(&o));
 
     fs::write(&file, "personal_data: [unclosed\n").unwrap();
-    let o = run(
-        &["plan", "--assessment", "triage", "--answers", file.to_str().unwrap(), content.to_str().unwrap()],
-        tmp.path(),
-    );
+    let o = plan_triage(&file, &[], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not valid YAML or JSON"), "{}", stderr(&o));
 }

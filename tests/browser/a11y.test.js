@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launch, guard, fileUrl, SITE, OUT } = require('./lib');
+const { launch, guard, fileUrl, answer, SITE, OUT } = require('./lib');
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -76,14 +76,7 @@ async function answerTriage(page) {
   await showAll(page);
   for (const [id, value] of Object.entries(TRIAGE)) {
     if (await page.locator(`#question-${id}`).count() === 0) { continue; }
-    if (Array.isArray(value)) {
-      for (const v of value) { await page.check(`#q-${id}-${v}`); }
-    } else if (typeof value === 'number') {
-      await page.fill(`#q-${id}-input`, String(value));
-      await page.press(`#q-${id}-input`, 'Tab');
-    } else {
-      await page.check(`#q-${id}-${value}`);
-    }
+    await answer(page, id, value);
   }
   await page.waitForSelector('#verdict-notify_authority[data-decision="yes"]');
 }

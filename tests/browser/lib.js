@@ -81,4 +81,19 @@ function htmlFiles(root) {
 
 function fileUrl(rel) { return 'file://' + path.join(SITE, rel); }
 
-module.exports = { launch, serve, guard, htmlFiles, fileUrl, SITE, OUT };
+// Answers one questionnaire question the way a reader does: ticks each choice
+// of a list, types a number and leaves the field, or picks the one choice.
+// `prefix` is the questionnaire's id prefix (the single file has one per page).
+async function answer(page, id, value, prefix = '') {
+  const q = `#${prefix}q-${id}`;
+  if (Array.isArray(value)) {
+    for (const v of value) { await page.check(`${q}-${v}`); }
+  } else if (typeof value === 'number') {
+    await page.fill(`${q}-input`, String(value));
+    await page.press(`${q}-input`, 'Tab');
+  } else {
+    await page.check(`${q}-${value}`);
+  }
+}
+
+module.exports = { launch, serve, guard, htmlFiles, fileUrl, answer, SITE, OUT };

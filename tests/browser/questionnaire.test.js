@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launch, guard, fileUrl, OUT } = require('./lib');
+const { launch, guard, fileUrl, answer, OUT } = require('./lib');
 
 // EDPB 01/2021 case 04 (ransomware with exfiltration), answered for a Dutch organisation.
 const ANSWERS = {
@@ -26,17 +26,6 @@ const ANSWERS = {
   unavailable_hours: 72,
   service_impact: 'minor',
 };
-
-async function answer(page, id, value) {
-  if (Array.isArray(value)) {
-    for (const v of value) { await page.check(`#q-${id}-${v}`); }
-  } else if (typeof value === 'number') {
-    await page.fill(`#q-${id}-input`, String(value));
-    await page.press(`#q-${id}-input`, 'Tab');
-  } else {
-    await page.check(`#q-${id}-${value}`);
-  }
-}
 
 test('triage questionnaire: plan, persistence, corrupt storage, exports', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });

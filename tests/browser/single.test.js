@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launch, guard, OUT } = require('./lib');
+const { launch, guard, answer, OUT } = require('./lib');
 
 const REPO = path.resolve(__dirname, '../..');
 const FILE = path.join(OUT, 'handbook.html');
@@ -35,18 +35,6 @@ const ANSWERS = [
   ['data_categories', ['contact', 'financial']],
   ['subjects', 5000],
 ];
-
-async function answer(page, prefix, id, value) {
-  const q = `#${prefix}--q-${id}`;
-  if (Array.isArray(value)) {
-    for (const v of value) { await page.check(`${q}-${v}`); }
-  } else if (typeof value === 'number') {
-    await page.fill(`${q}-input`, String(value));
-    await page.press(`${q}-input`, 'Tab');
-  } else {
-    await page.check(`${q}-${value}`);
-  }
-}
 
 test('single file: pages, anchors, language switch and back, from file://', async (t) => {
   const url = built();
@@ -136,7 +124,7 @@ test('single file: the triage questionnaire runs under the hash CSP and shares a
     await page.click(`#${TRIAGE_EN}--mode-toggle`);
     await page.fill(`#${TRIAGE_EN}--discovered`, '2026-11-23T09:30');
     await page.press(`#${TRIAGE_EN}--discovered`, 'Tab');
-    for (const [id, value] of ANSWERS) { await answer(page, TRIAGE_EN, id, value); }
+    for (const [id, value] of ANSWERS) { await answer(page, id, value, `${TRIAGE_EN}--`); }
     const authority = page.locator(`#${TRIAGE_EN}--verdict-notify_authority`);
     assert.strictEqual(await authority.getAttribute('data-decision'), 'yes');
     assert.strictEqual(await authority.locator('time').getAttribute('datetime'), '2026-11-26T08:30:00.000Z');

@@ -35,6 +35,15 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(bin()).args(args).current_dir(cwd).output().expect("irbook runs")
 }
 
+/// `irbook plan` for the default handbook's triage questionnaire and an answers file.
+pub fn plan_triage(answers: &Path, extra: &[&str], cwd: &Path) -> Output {
+    let content = repo().join("content");
+    let mut args = vec!["plan", "--assessment", "triage", "--answers", answers.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.push(content.to_str().unwrap());
+    run(&args, cwd)
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
