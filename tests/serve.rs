@@ -48,9 +48,18 @@ impl Server {
     }
 
     fn wait_for_output(&mut self, needle: &str, limit: Duration) -> String {
+        self.wait_for(needle, limit, Self::stdout)
+    }
+
+    /// Problems go to stderr, printed just after the status changes.
+    fn wait_for_errors(&mut self, needle: &str, limit: Duration) -> String {
+        self.wait_for(needle, limit, Self::stderr)
+    }
+
+    fn wait_for(&mut self, needle: &str, limit: Duration, read: fn(&Self) -> String) -> String {
         let start = Instant::now();
         loop {
-            let out = self.stdout();
+            let out = read(self);
             if out.contains(needle) {
                 return out;
             }
@@ -280,9 +289,8 @@ fn an_edit_is_served_and_a_broken_file_keeps_the_last_good_version() {
     assert!(problem["hint"].as_str().unwrap_or("").contains("isolate"), "{problem}");
     let still = server.get("/en/phases/first.html").text();
     assert!(still.contains("What now, edited while serving"), "{still}");
-    let err = server.stderr();
+    let err = server.wait_for_errors("Build failed: 1 error", Duration::from_secs(10));
     assert!(err.contains("error: phases/01-first.en.md:"), "{err}");
-    assert!(err.contains("Build failed: 1 error"), "{err}");
 
     // Fixed: the status is good again and the page shows the new text.
     edit(&page, "(step:isolat)", "(step:isolate)");
@@ -328,14 +336,14 @@ fn starts_with_broken_content_and_recovers() {
     let (tmp, root) = content_copy();
     let page = root.join("phases/01-first.en.md");
     edit(&page, "(step:isolate)", "(step:isolat)");
-    let server = Server::start(&[root.to_str().unwrap(), "--port", "0"], tmp.path());
+    let mut server = Server::start(&[root.to_str().unwrap(), "--port", "0"], tmp.path());
     let r = server.get("/en/phases/first.html");
     assert_eq!(r.status, 503);
     assert!(r.text().contains("The handbook has errors"));
     assert!(r.text().contains("/__irbook/live.js"), "the error page shows the problems through the script");
     let s = server.status();
     assert_eq!((s["ok"].as_bool(), s["has_site"].as_bool()), (Some(false), Some(false)));
-    assert!(server.stderr().contains("error: phases/01-first.en.md:"), "{}", server.stderr());
+    server.wait_for_errors("error: phases/01-first.en.md:", Duration::from_secs(10));
     edit(&page, "(step:isolat)", "(step:isolate)");
     wait_for_page(&server, "/en/phases/first.html", "What now");
     assert_eq!(server.get("/en/phases/first.html").status, 200);
