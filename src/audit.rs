@@ -45,7 +45,7 @@ fn reachable<'a>(site: &'a BTreeMap<String, Vec<u8>>, start: &str) -> BTreeSet<&
         let html = String::from_utf8_lossy(&site[page]);
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
         for target in hrefs(&html) {
-            let Some(path) = resolve(dir, target) else { continue };
+            let Some(path) = resolve(dir, &target) else { continue };
             if let Some((k, _)) = site.get_key_value(&path) {
                 if k.ends_with(".html") && seen.insert(k) {
                     queue.push_back(k);
@@ -56,16 +56,19 @@ fn reachable<'a>(site: &'a BTreeMap<String, Vec<u8>>, start: &str) -> BTreeSet<&
     seen
 }
 
-/// Values of `href="…"` attributes, and the `url=` of a meta refresh (the root page).
-fn hrefs(html: &str) -> Vec<&str> {
+/// Where a page's links go: `href` values and the `url=` of a meta refresh
+/// (the root page), as written.
+fn hrefs(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for marker in ["href=\"", "url="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(marker) {
-            rest = &rest[i + marker.len()..];
-            let end = rest.find(['"', '\'', '>', ' ']).unwrap_or(rest.len());
-            out.push(&rest[..end]);
-            rest = &rest[end..];
+    for t in crate::web::html::Tokens::new(html) {
+        let Some(tag) = t.start() else { continue };
+        if let Some(h) = tag.get("href") {
+            out.push(h);
+        }
+        if tag.name == "meta" && tag.get("http-equiv").is_some_and(|e| e.eq_ignore_ascii_case("refresh")) {
+            if let Some((_, url)) = tag.get("content").unwrap_or_default().split_once("url=") {
+                out.push(url.trim().to_string());
+            }
         }
     }
     out
@@ -74,20 +77,10 @@ fn hrefs(html: &str) -> Vec<&str> {
 /// A relative link from a page in `dir` to a path in the site, without `#…`.
 fn resolve(dir: &str, href: &str) -> Option<String> {
     let href = href.split(['#', '?']).next()?;
-    if href.is_empty() || href.contains(':') || href.starts_with('/') {
+    if href.is_empty() || crate::web::url::scheme(href).is_some() || href.starts_with('/') {
         return None;
     }
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
-    for seg in href.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    crate::web::url::normalize(dir, &crate::web::url::percent_decode(href))
 }
 
 /// Sources whose `last_checked` is older than `check.max_source_age_days`.
@@ -213,7 +206,7 @@ mod tests {
     #[test]
     fn finds_hrefs_and_refresh() {
         let html = r#"<meta http-equiv="refresh" content="0; url=nl/index.html"><a href="a.html#x">a</a>"#;
-        assert_eq!(hrefs(html), vec!["a.html#x", "nl/index.html"]);
+        assert_eq!(hrefs(html), vec!["nl/index.html", "a.html#x"]);
     }
 
     #[test]

@@ -33,4 +33,5 @@ pub mod search;
 pub mod serve;
 pub mod single;
 pub mod spans;
+pub mod web;
 pub mod write;

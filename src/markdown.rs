@@ -4,6 +4,7 @@
 //! in the same language).
 
 use crate::diag::{did_you_mean, Diagnostic, Pos};
+use crate::web::url::{normalize, percent_decode};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -346,43 +347,6 @@ pub fn content_key(path: &str, languages: &[String]) -> String {
         return stem.to_string();
     }
     path.to_string()
-}
-
-/// Joins `rel` onto `dir` and resolves `.`/`..`; `None` if it leaves the root.
-pub fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// `%20` and friends decoded; invalid escapes are kept as they are.
-pub fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains('%') {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Byte offset → line and column.

@@ -590,23 +590,7 @@ fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<te
 /// HTML escaping for template output. Unlike Tera's default it leaves `/`
 /// alone, which needs no escaping and would make every URL unreadable.
 pub fn escape_html(s: &str) -> String {
-    let needs = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut rest = s;
-    // Copy the runs between special characters whole: most texts have none.
-    while let Some(i) = rest.bytes().position(|b| needs(&b)) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-    out
+    crate::web::html::escape(s)
 }
 
 fn text(t: &Text, lang: &str, default: &str) -> String {

@@ -512,6 +512,7 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// navigation (tables of contents, pagers), scripts, `<noscript>` notices and
 /// repeated labels are left out.
 pub fn main_text(html: &str) -> String {
+    use crate::web::html::{Kind, Tokens, VOID};
     let body = match html.find("<main") {
         Some(start) => {
             let open_end = html[start..].find('>').map_or(html.len(), |i| start + i + 1);
@@ -521,65 +522,50 @@ pub fn main_text(html: &str) -> String {
         None => html,
     };
     const SKIP: &[&str] = &["h1", "nav", "script", "style", "noscript", "template", "svg", "button"];
+    // Labels that every page of a kind repeats (the "Phase 2" above a title,
+    // the playbook's track legend): they are shown as the result's group instead.
+    const SKIP_CLASSES: &[&str] = &["eyebrow", "legend"];
     const INLINE: &[&str] = &[
         "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span", "strong",
         "sub", "sup", "time", "u",
     ];
     let mut out = String::with_capacity(body.len() / 2);
-    let mut rest = body;
     // Name of the element being skipped and how deeply it nests in itself.
-    let mut skipping: Option<(&str, usize)> = None;
-    while let Some(lt) = rest.find('<') {
-        if skipping.is_none() {
-            push_text(&mut out, &rest[..lt]);
+    let mut skipping: Option<(String, usize)> = None;
+    let boundary = |out: &mut String, name: &str| {
+        if !INLINE.contains(&name) && !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
         }
-        let after = &rest[lt + 1..];
-        let gt = after.find('>').unwrap_or(after.len());
-        let tag = &after[..gt];
-        rest = after.get(gt + 1..).unwrap_or("");
-        if tag.starts_with('!') || tag.starts_with('?') {
-            continue;
-        }
-        let closing = tag.starts_with('/');
-        let bare = tag.trim_start_matches('/');
-        let name = &bare[..bare.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bare.len())];
-        let self_closing = tag.ends_with('/');
-        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
-        match &mut skipping {
-            Some((skip, depth)) if skip.eq_ignore_ascii_case(name) => {
-                if closing {
+    };
+    for tok in Tokens::new(body) {
+        match (&tok.kind, &mut skipping) {
+            (Kind::Text, None) => push_text(&mut out, &body[tok.start..tok.end]),
+            (Kind::Start(tag), Some((skip, depth))) => {
+                if tag.name == *skip && !tag.self_closing {
+                    *depth += 1;
+                }
+            }
+            (Kind::End(name), Some((skip, depth))) => {
+                if name == skip {
                     *depth -= 1;
                     if *depth == 0 {
                         skipping = None;
                     }
-                } else if !self_closing {
-                    *depth += 1;
                 }
             }
-            Some(_) => {}
-            None => {
-                if !closing && !self_closing && (is(SKIP) || has_skip_class(tag)) {
-                    skipping = Some((name, 1));
-                } else if !is(INLINE) && !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ');
+            (Kind::Start(tag), None) => {
+                let skip = SKIP.contains(&tag.name.as_str()) || SKIP_CLASSES.iter().any(|c| tag.has_class(c));
+                if skip && !tag.self_closing && !VOID.contains(&tag.name.as_str()) {
+                    skipping = Some((tag.name.clone(), 1));
+                } else {
+                    boundary(&mut out, &tag.name);
                 }
             }
+            (Kind::End(name), None) => boundary(&mut out, name),
+            _ => {}
         }
     }
-    if skipping.is_none() {
-        push_text(&mut out, rest);
-    }
     out.trim_end().to_string()
-}
-
-/// Labels that every page of a kind repeats (the "Phase 2" above a title, the
-/// playbook's track legend): they are shown as the result's group instead.
-fn has_skip_class(tag: &str) -> bool {
-    const SKIP_CLASSES: &[&str] = &["eyebrow", "legend"];
-    let Some(i) = tag.find("class=\"") else { return false };
-    let value = &tag[i + 7..];
-    let value = &value[..value.find('"').unwrap_or(value.len())];
-    value.split_whitespace().any(|c| SKIP_CLASSES.contains(&c))
 }
 
 /// Appends text from between tags, entities decoded and white space collapsed.

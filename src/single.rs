@@ -13,8 +13,9 @@
 
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::{self, Tree};
-use crate::markdown::normalize;
 use crate::render::{self, escape_html};
+use crate::web::html;
+use crate::web::url::{media_type, normalize, percent_decode};
 use crate::{cli, model};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -608,7 +609,7 @@ fn rewrite_tag(tag: &html::Tag, scope: &Scope, site: &Site, notes: &mut Notes) -
         attrs.push(("data-id-prefix".into(), Some(format!("{}--", scope.prefix))));
     }
     if let Some(name) = download.filter(|_| tag.get("download").is_none()) {
-        attrs.push(("download".into(), Some(escape_html(&crate::markdown::percent_decode(&name)))));
+        attrs.push(("download".into(), Some(escape_html(&percent_decode(&name)))));
     }
     if !changed {
         return None;
@@ -659,7 +660,7 @@ fn resolve(url: &str, scope: &Scope, site: &Site, notes: &mut Notes) -> String {
 
 /// `#frag` inside section `section` whose ids carry `prefix`.
 fn fragment(section: &str, prefix: &str, frag: &str) -> String {
-    let frag = crate::markdown::percent_decode(frag);
+    let frag = percent_decode(frag);
     if frag.is_empty() || frag == "main" {
         format!("#{section}")
     } else {
@@ -687,7 +688,7 @@ fn local_path<'u>(url: &'u str, from: &str) -> Option<(String, Option<&'u str>)>
     if rest.is_empty() {
         return Some((from.to_string(), frag));
     }
-    let mut path = normalize(dir, &crate::markdown::percent_decode(rest))?;
+    let mut path = normalize(dir, &percent_decode(rest))?;
     if rest.ends_with('/') || rest == "." || rest == ".." || rest.ends_with("/.") || rest.ends_with("/..") {
         path = if path.is_empty() { "index.html".into() } else { format!("{path}/index.html") };
     }
@@ -695,27 +696,7 @@ fn local_path<'u>(url: &'u str, from: &str) -> Option<(String, Option<&'u str>)>
 }
 
 fn data_uri(path: &str, bytes: &[u8]) -> String {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let mime = match ext.as_str() {
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "txt" | "md" => "text/plain;charset=utf-8",
-        "csv" => "text/csv;charset=utf-8",
-        "json" => "application/json",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    };
+    let mime = media_type(path).replace("; ", ";");
     format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
@@ -726,287 +707,6 @@ pub fn sha256_b64(text: &str) -> String {
 
 fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_ascii_lowercase().contains(needle)
-}
-
-/// Just enough of an HTML tokenizer for the pages irbook renders itself:
-/// start tags with their attributes, end tags, text, comments; the contents
-/// of `<script>`, `<style>`, `<title>` and `<textarea>` are text.
-mod html {
-    use std::borrow::Cow;
-    use std::ops::Range;
-
-    pub struct Attr<'a> {
-        pub name: &'a str,
-        /// As written, entities not decoded; `None` for `<input checked>`.
-        pub value: Option<&'a str>,
-    }
-
-    pub struct Tag<'a> {
-        /// Lower case.
-        pub name: String,
-        pub raw_name: &'a str,
-        pub attrs: Vec<Attr<'a>>,
-        pub self_closing: bool,
-    }
-
-    impl Tag<'_> {
-        /// The decoded value of an attribute ("" when it has none).
-        pub fn get(&self, name: &str) -> Option<String> {
-            self.attrs
-                .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(name))
-                .map(|a| a.value.map(|v| decode(v).into_owned()).unwrap_or_default())
-        }
-
-        pub fn has_class(&self, class: &str) -> bool {
-            self.get("class").is_some_and(|c| c.split_ascii_whitespace().any(|x| x == class))
-        }
-    }
-
-    pub enum Kind<'a> {
-        Text,
-        Start(Tag<'a>),
-        End(String),
-        /// Comments, doctype, processing instructions.
-        Other,
-    }
-
-    pub struct Token<'a> {
-        pub start: usize,
-        pub end: usize,
-        pub kind: Kind<'a>,
-    }
-
-    impl<'a> Token<'a> {
-        pub fn start(&self) -> Option<&Tag<'a>> {
-            match &self.kind {
-                Kind::Start(t) => Some(t),
-                _ => None,
-            }
-        }
-    }
-
-    /// An element found by [`find`]: token indexes of its start and end tag.
-    pub struct Element {
-        pub start: usize,
-        open: Range<usize>,
-        close: Range<usize>,
-    }
-
-    impl Element {
-        /// Byte range of the whole element.
-        pub fn outer(&self) -> Range<usize> {
-            self.open.start..self.close.end
-        }
-        /// Byte range between its start and end tags.
-        pub fn inner(&self) -> Range<usize> {
-            self.open.end..self.close.start
-        }
-    }
-
-    const VOID: &[&str] =
-        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
-    const RAW: &[&str] = &["script", "style", "title", "textarea"];
-
-    /// The first element whose start tag matches, with its matching end tag.
-    pub fn find(toks: &[Token], pred: impl Fn(&Tag) -> bool) -> Option<Element> {
-        let start = toks.iter().position(|t| t.start().is_some_and(&pred))?;
-        let tag = toks[start].start()?;
-        let open = toks[start].start..toks[start].end;
-        if tag.self_closing || VOID.contains(&tag.name.as_str()) {
-            return Some(Element { start, open: open.clone(), close: open.end..open.end });
-        }
-        let mut depth = 0usize;
-        for t in toks.iter().skip(start + 1) {
-            match &t.kind {
-                Kind::Start(s) if s.name == tag.name && !s.self_closing => depth += 1,
-                Kind::End(n) if *n == tag.name => {
-                    if depth == 0 {
-                        return Some(Element { start, open, close: t.start..t.end });
-                    }
-                    depth -= 1;
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
-    pub fn tokenize(s: &str) -> Vec<Token<'_>> {
-        let b = s.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        let mut text_from = 0;
-        let flush = |out: &mut Vec<Token>, from: usize, to: usize| {
-            if to > from {
-                out.push(Token { start: from, end: to, kind: Kind::Text });
-            }
-        };
-        while i < b.len() {
-            if b[i] != b'<' {
-                i += 1;
-                continue;
-            }
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            if s[i..].starts_with("<!--") {
-                let end = s[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e + 3);
-                flush(&mut out, text_from, i);
-                out.push(Token { start: i, end, kind: Kind::Other });
-                i = end;
-                text_from = i;
-            } else if next == b'!' || next == b'?' {
-                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
-                flush(&mut out, text_from, i);
-                out.push(Token { start: i, end, kind: Kind::Other });
-                i = end;
-                text_from = i;
-            } else if next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
-                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
-                let name_end = s[i + 2..end]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-                    .map_or(end, |e| i + 2 + e);
-                flush(&mut out, text_from, i);
-                out.push(Token { start: i, end, kind: Kind::End(s[i + 2..name_end].to_ascii_lowercase()) });
-                i = end;
-                text_from = i;
-            } else if next.is_ascii_alphabetic() {
-                let (tag, end) = start_tag(s, i);
-                flush(&mut out, text_from, i);
-                let raw = RAW.contains(&tag.name.as_str()) && !tag.self_closing;
-                let name = tag.name.clone();
-                out.push(Token { start: i, end, kind: Kind::Start(tag) });
-                i = end;
-                text_from = i;
-                if raw {
-                    // Up to the matching end tag, whatever it contains.
-                    let close = format!("</{name}");
-                    let lower = s[i..].to_ascii_lowercase();
-                    let stop = lower.find(&close).map_or(b.len(), |e| i + e);
-                    flush(&mut out, i, stop);
-                    i = stop;
-                    text_from = i;
-                    if stop < b.len() {
-                        let end = s[stop..].find('>').map_or(b.len(), |e| stop + e + 1);
-                        out.push(Token { start: stop, end, kind: Kind::End(name) });
-                        i = end;
-                        text_from = i;
-                    }
-                }
-            } else {
-                i += 1;
-            }
-        }
-        flush(&mut out, text_from, b.len());
-        out
-    }
-
-    /// Parses the start tag at `i` (`s[i] == '<'`); returns it and where it ends.
-    fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
-        let b = s.as_bytes();
-        let ws = |c: u8| c.is_ascii_whitespace();
-        let mut j = i + 1;
-        while j < b.len() && !ws(b[j]) && b[j] != b'>' && b[j] != b'/' {
-            j += 1;
-        }
-        let raw_name = &s[i + 1..j];
-        let mut tag = Tag { name: raw_name.to_ascii_lowercase(), raw_name, attrs: Vec::new(), self_closing: false };
-        loop {
-            while j < b.len() && ws(b[j]) {
-                j += 1;
-            }
-            if j >= b.len() {
-                return (tag, b.len());
-            }
-            match b[j] {
-                b'>' => return (tag, j + 1),
-                b'/' if b.get(j + 1) == Some(&b'>') => {
-                    tag.self_closing = true;
-                    return (tag, j + 2);
-                }
-                b'/' => {
-                    j += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let ns = j;
-            let name_ends = |j: usize| ws(b[j]) || matches!(b[j], b'=' | b'>') || (b[j] == b'/' && j > ns);
-            while j < b.len() && !name_ends(j) {
-                j += 1;
-            }
-            let name = &s[ns..j];
-            let mut k = j;
-            while k < b.len() && ws(b[k]) {
-                k += 1;
-            }
-            if k < b.len() && b[k] == b'=' {
-                k += 1;
-                while k < b.len() && ws(b[k]) {
-                    k += 1;
-                }
-                let value = match b.get(k) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = s[k + 1..].find(q as char).map_or(b.len(), |e| k + 1 + e);
-                        let v = &s[k + 1..end];
-                        j = (end + 1).min(b.len());
-                        v
-                    }
-                    _ => {
-                        let end = s[k..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(b.len(), |e| k + e);
-                        let v = &s[k..end];
-                        j = end;
-                        v
-                    }
-                };
-                tag.attrs.push(Attr { name, value: Some(value) });
-            } else {
-                tag.attrs.push(Attr { name, value: None });
-            }
-        }
-    }
-
-    /// Decodes the character references our templates and pulldown-cmark write.
-    pub fn decode(s: &str) -> Cow<'_, str> {
-        if !s.contains('&') {
-            return Cow::Borrowed(s);
-        }
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(at) = rest.find('&') {
-            out.push_str(&rest[..at]);
-            rest = &rest[at..];
-            let Some(semi) = rest[..rest.len().min(12)].find(';') else {
-                out.push('&');
-                rest = &rest[1..];
-                continue;
-            };
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                n if n.starts_with("#x") || n.starts_with("#X") => {
-                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
-                }
-                n if n.starts_with('#') => n[1..].parse::<u32>().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            match c {
-                Some(c) => {
-                    out.push(c);
-                    rest = &rest[semi + 1..];
-                }
-                None => {
-                    out.push('&');
-                    rest = &rest[1..];
-                }
-            }
-        }
-        out.push_str(rest);
-        Cow::Owned(out)
-    }
 }
 
 #[cfg(test)]
@@ -1090,17 +790,6 @@ mod tests {
         let mut notes = Notes::default();
         assert_eq!(resolve("../../static/big.pdf", &scope, &s, &mut notes), "static/big.pdf");
         assert_eq!(notes.left_out.get("static/big.pdf"), Some(&(INLINE_LIMIT + 1)));
-    }
-
-    #[test]
-    fn tokenizer_reads_quotes_raw_text_and_nesting() {
-        let src = r#"<div class="a"><script>if (a < b) { x = "</div>"; }</script><div class='b c'>x</div><br/></div>"#;
-        let toks = html::tokenize(src);
-        let outer = html::find(&toks, |t| t.has_class("a")).unwrap();
-        assert_eq!(&src[outer.outer()], src);
-        let inner = html::find(&toks, |t| t.has_class("c")).unwrap();
-        assert_eq!(&src[inner.inner()], "x");
-        assert_eq!(html::decode("a&amp;b&#39;c&#x41;&nbsp;"), "a&b'cA&nbsp;");
     }
 
     #[test]

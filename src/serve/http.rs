@@ -1,5 +1,5 @@
-//! A small HTTP/1.1 server for `irbook serve` (GET and HEAD, a thread per
-//! connection), answering from the site held in memory, plus the endpoints of
+//! A small HTTP/1.1 server for `irbook serve` (GET and HEAD, a fixed pool of
+//! worker threads), answering from the site held in memory, plus the endpoints of
 //! the live-reload script:
 //!
 //! - `/__irbook/live.js`: the script, added to every page served here (and
@@ -15,6 +15,7 @@
 //! domain name at this machine (DNS rebinding).
 
 use super::Shared;
+use crate::web::url::{media_type, percent_decode_strict};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -24,19 +25,55 @@ const LIVE_JS: &str = include_str!("live.js");
 /// A long poll answers after this long even when nothing changed, so that
 /// proxies and the browser never see a request hang for minutes.
 const WAIT: Duration = Duration::from_secs(25);
-/// An idle keep-alive connection is closed after this long.
-const IDLE: Duration = Duration::from_secs(30);
+/// An idle keep-alive connection (or one that sends its request slowly) is
+/// closed after this long, so idle sockets cannot hold the workers.
+const IDLE: Duration = Duration::from_secs(5);
 const MAX_LINE: u64 = 8 * 1024;
 const MAX_HEADERS: usize = 100;
 
+/// Connections handled at once. Each open page holds one for its long poll,
+/// so this is many tabs' worth; more waiting connections queue up to
+/// [`QUEUE`], and beyond that get a 503 at once instead of a new thread.
+const WORKERS: usize = 48;
+const QUEUE: usize = 256;
+
 pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<TcpStream>(QUEUE);
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    let mut workers = 0;
+    for n in 0..WORKERS {
+        let (rx, shared) = (Arc::clone(&rx), Arc::clone(&shared));
+        let spawned = std::thread::Builder::new().name(format!("irbook-serve-{n}")).spawn(move || loop {
+            let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            match next {
+                Ok(stream) => {
+                    let _ = connection(stream, &shared);
+                }
+                Err(_) => return,
+            }
+        });
+        workers += usize::from(spawned.is_ok());
+    }
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
+        if workers == 0 {
+            // The system would not give us a single thread: answer in line.
             let _ = connection(stream, &shared);
-        });
+            continue;
+        }
+        if let Err(std::sync::mpsc::TrySendError::Full(stream) | std::sync::mpsc::TrySendError::Disconnected(stream)) =
+            tx.try_send(stream)
+        {
+            busy(stream);
+        }
     }
+}
+
+/// Answers a connection the pool has no room for, without reading it.
+fn busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let resp = Response::new(503, "text/plain; charset=utf-8", "The preview server is busy; reload in a moment.");
+    let _ = write_response(&mut stream, &resp, false, false);
 }
 
 struct Request {
@@ -48,14 +85,14 @@ struct Request {
 
 struct Response {
     status: u16,
-    content_type: &'static str,
+    content_type: std::borrow::Cow<'static, str>,
     body: Vec<u8>,
     location: Option<String>,
 }
 
 impl Response {
-    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status, content_type, body: body.into(), location: None }
+    fn new(status: u16, content_type: impl Into<std::borrow::Cow<'static, str>>, body: impl Into<Vec<u8>>) -> Response {
+        Response { status, content_type: content_type.into(), body: body.into(), location: None }
     }
 }
 
@@ -175,7 +212,7 @@ fn reason(status: u16) -> &'static str {
 
 fn respond(target: &str, shared: &Shared) -> Response {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let Some(path) = percent_decode(path) else {
+    let Some(path) = percent_decode_strict(path) else {
         return Response::new(400, "text/plain; charset=utf-8", "Bad Request");
     };
     match path.as_str() {
@@ -201,7 +238,7 @@ fn respond(target: &str, shared: &Shared) -> Response {
         return Response::new(503, "text/html; charset=utf-8", inject(&body, version, &shared.instance));
     }
     if let Some(bytes) = files.get(&key) {
-        let ct = content_type(&key);
+        let ct = media_type(&key);
         let body = if ct.starts_with("text/html") { inject(bytes, version, &shared.instance) } else { bytes.clone() };
         return Response::new(200, ct, body);
     }
@@ -248,7 +285,7 @@ fn wait(query: &str, shared: &Shared) -> Response {
         match k {
             "g" => generation = v.parse().unwrap_or(0),
             "v" => version = v.parse().unwrap_or(0),
-            "p" => page = percent_decode(v).map(|p| page_key(&p)).unwrap_or_default(),
+            "p" => page = percent_decode_strict(v).map(|p| page_key(&p)).unwrap_or_default(),
             _ => {}
         }
     }
@@ -291,47 +328,6 @@ fn message_page(title: &str, text: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "ics" => "text/calendar; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,8 +337,8 @@ mod tests {
         assert_eq!(page_key("/"), "index.html");
         assert_eq!(page_key("/en/"), "en/index.html");
         assert_eq!(page_key("/en/faq.html"), "en/faq.html");
-        assert_eq!(percent_decode("/nl/caf%C3%A9.html").as_deref(), Some("/nl/café.html"));
-        assert_eq!(percent_decode("/bad%zz"), None);
+        assert_eq!(percent_decode_strict("/nl/caf%C3%A9.html").as_deref(), Some("/nl/café.html"));
+        assert_eq!(percent_decode_strict("/bad%FF"), None);
     }
 
     #[test]
@@ -363,13 +359,5 @@ mod tests {
         for bad in ["evil.example:8000", "127.0.0.1.evil.example", "192.168.1.5:8000", ""] {
             assert!(!local_host(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn content_types() {
-        assert_eq!(content_type("a/b.PDF"), "application/pdf");
-        assert_eq!(content_type("x.ics"), "text/calendar; charset=utf-8");
-        assert_eq!(content_type("assets/engine.js"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }
 }

@@ -1,0 +1,426 @@
+//! The one HTML reader of the site: a tokenizer for the pages irbook renders
+//! itself (and for template overrides and static pages it checks), character
+//! references, and escaping. Start tags come with their attributes; the
+//! contents of `<script>`, `<style>`, `<title>` and `<textarea>` are text.
+//!
+//! It never slices a `str` except at the ASCII bytes it looks for, so any
+//! input is safe; `tests` and the `html_tokens` fuzz target hold it to that.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+pub struct Attr<'a> {
+    pub name: &'a str,
+    /// As written, entities not decoded; `None` for `<input checked>`.
+    pub value: Option<&'a str>,
+}
+
+pub struct Tag<'a> {
+    /// Lower case.
+    pub name: String,
+    pub raw_name: &'a str,
+    pub attrs: Vec<Attr<'a>>,
+    pub self_closing: bool,
+}
+
+impl Tag<'_> {
+    /// The decoded value of an attribute ("" when it has none).
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| a.value.map(|v| decode(v).into_owned()).unwrap_or_default())
+    }
+
+    pub fn has_class(&self, class: &str) -> bool {
+        self.get("class").is_some_and(|c| c.split_ascii_whitespace().any(|x| x == class))
+    }
+}
+
+pub enum Kind<'a> {
+    Text,
+    Start(Tag<'a>),
+    End(String),
+    /// Comments, doctype, processing instructions.
+    Other,
+}
+
+pub struct Token<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind<'a>,
+}
+
+impl<'a> Token<'a> {
+    pub fn start(&self) -> Option<&Tag<'a>> {
+        match &self.kind {
+            Kind::Start(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// An element found by [`find`]: token indexes of its start and end tag.
+pub struct Element {
+    pub start: usize,
+    open: Range<usize>,
+    close: Range<usize>,
+}
+
+impl Element {
+    /// Byte range of the whole element.
+    pub fn outer(&self) -> Range<usize> {
+        self.open.start..self.close.end
+    }
+    /// Byte range between its start and end tags.
+    pub fn inner(&self) -> Range<usize> {
+        self.open.end..self.close.start
+    }
+}
+
+pub const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+const RAW: &[&str] = &["script", "style", "title", "textarea"];
+
+/// The first element whose start tag matches, with its matching end tag.
+pub fn find(toks: &[Token], pred: impl Fn(&Tag) -> bool) -> Option<Element> {
+    let start = toks.iter().position(|t| t.start().is_some_and(&pred))?;
+    let tag = toks[start].start()?;
+    let open = toks[start].start..toks[start].end;
+    if tag.self_closing || VOID.contains(&tag.name.as_str()) {
+        return Some(Element { start, open: open.clone(), close: open.end..open.end });
+    }
+    let mut depth = 0usize;
+    for t in toks.iter().skip(start + 1) {
+        match &t.kind {
+            Kind::Start(s) if s.name == tag.name && !s.self_closing => depth += 1,
+            Kind::End(n) if *n == tag.name => {
+                if depth == 0 {
+                    return Some(Element { start, open, close: t.start..t.end });
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// All tokens of `s`, in order; they cover `s` without gaps or overlap.
+pub fn tokenize(s: &str) -> Vec<Token<'_>> {
+    Tokens::new(s).collect()
+}
+
+/// The tokens of a document, one at a time (no list is built).
+pub struct Tokens<'a> {
+    s: &'a str,
+    i: usize,
+    text_from: usize,
+    /// Tokens found but not yet handed out (text before a tag, the tag, and
+    /// for `<script>` and the like its text and end tag).
+    queue: std::collections::VecDeque<Token<'a>>,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(s: &'a str) -> Self {
+        Tokens { s, i: 0, text_from: 0, queue: std::collections::VecDeque::with_capacity(4) }
+    }
+
+    fn pop(&mut self) -> Option<Token<'a>> {
+        self.queue.pop_front()
+    }
+
+    fn push(&mut self, t: Token<'a>) {
+        self.queue.push_back(t);
+    }
+
+    /// Queues the text since the last token and then `tok`.
+    fn emit(&mut self, at: usize, tok: Token<'a>) {
+        if at > self.text_from {
+            self.push(Token { start: self.text_from, end: at, kind: Kind::Text });
+        }
+        self.i = tok.end;
+        self.text_from = tok.end;
+        self.push(tok);
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        if let Some(t) = self.pop() {
+            return Some(t);
+        }
+        let s = self.s;
+        let b = s.as_bytes();
+        while self.i < b.len() {
+            let i = self.i;
+            if b[i] != b'<' {
+                // Jump to the next `<` (an ASCII byte, so a char boundary).
+                self.i = s[i..].find('<').map_or(b.len(), |e| i + e);
+                continue;
+            }
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            if b[i..].starts_with(b"<!--") {
+                let end = s[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e + 3);
+                self.emit(i, Token { start: i, end, kind: Kind::Other });
+            } else if next == b'!' || next == b'?' {
+                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
+                self.emit(i, Token { start: i, end, kind: Kind::Other });
+            } else if next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
+                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
+                let name_end = s[i + 2..end]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    .map_or(end, |e| i + 2 + e);
+                self.emit(i, Token { start: i, end, kind: Kind::End(s[i + 2..name_end].to_ascii_lowercase()) });
+            } else if next.is_ascii_alphabetic() {
+                let (tag, end) = start_tag(s, i);
+                let raw = RAW.contains(&tag.name.as_str()) && !tag.self_closing;
+                let name = tag.name.clone();
+                self.emit(i, Token { start: i, end, kind: Kind::Start(tag) });
+                if raw {
+                    // Up to the matching end tag, whatever it contains.
+                    let stop = find_ci(&b[end..], format!("</{name}").as_bytes()).map_or(b.len(), |e| end + e);
+                    if stop > end {
+                        self.push(Token { start: end, end: stop, kind: Kind::Text });
+                    }
+                    self.i = stop;
+                    self.text_from = stop;
+                    if stop < b.len() {
+                        let close = s[stop..].find('>').map_or(b.len(), |e| stop + e + 1);
+                        self.emit(stop, Token { start: stop, end: close, kind: Kind::End(name) });
+                    }
+                }
+            } else {
+                self.i += 1;
+                continue;
+            }
+            if let Some(t) = self.pop() {
+                return Some(t);
+            }
+        }
+        if self.text_from < b.len() {
+            let t = Token { start: self.text_from, end: b.len(), kind: Kind::Text };
+            self.text_from = b.len();
+            return Some(t);
+        }
+        None
+    }
+}
+
+/// Position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&k| hay[k..k + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// Parses the start tag at `i` (`s[i] == '<'`); returns it and where it ends.
+/// Every index it slices at is at an ASCII byte or the end of `s`.
+fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
+    let b = s.as_bytes();
+    let ws = |c: u8| c.is_ascii_whitespace();
+    let mut j = i + 1;
+    while j < b.len() && !ws(b[j]) && b[j] != b'>' && b[j] != b'/' {
+        j += 1;
+    }
+    let raw_name = &s[i + 1..j];
+    let mut tag = Tag { name: raw_name.to_ascii_lowercase(), raw_name, attrs: Vec::new(), self_closing: false };
+    loop {
+        while j < b.len() && ws(b[j]) {
+            j += 1;
+        }
+        if j >= b.len() {
+            return (tag, b.len());
+        }
+        match b[j] {
+            b'>' => return (tag, j + 1),
+            b'/' if b.get(j + 1) == Some(&b'>') => {
+                tag.self_closing = true;
+                return (tag, j + 2);
+            }
+            b'/' => {
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let ns = j;
+        let name_ends = |j: usize| ws(b[j]) || matches!(b[j], b'=' | b'>') || (b[j] == b'/' && j > ns);
+        while j < b.len() && !name_ends(j) {
+            j += 1;
+        }
+        let name = &s[ns..j];
+        let mut k = j;
+        while k < b.len() && ws(b[k]) {
+            k += 1;
+        }
+        if k < b.len() && b[k] == b'=' {
+            k += 1;
+            while k < b.len() && ws(b[k]) {
+                k += 1;
+            }
+            let value = match b.get(k) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = s[k + 1..].find(q as char).map_or(b.len(), |e| k + 1 + e);
+                    let v = &s[k + 1..end];
+                    j = (end + 1).min(b.len());
+                    v
+                }
+                _ => {
+                    let end = s[k..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(b.len(), |e| k + e);
+                    let v = &s[k..end];
+                    j = end;
+                    v
+                }
+            };
+            tag.attrs.push(Attr { name, value: Some(value) });
+        } else {
+            tag.attrs.push(Attr { name, value: None });
+        }
+    }
+}
+
+/// Decodes character references: the five named ones irbook and
+/// pulldown-cmark write, and numeric ones. Anything else stays as written.
+pub fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // A reference is short; `;` is ASCII, so its index is a char boundary.
+        let semi = rest.bytes().take(12).position(|c| c == b';');
+        let c = semi.and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                n => n
+                    .strip_prefix("#x")
+                    .or_else(|| n.strip_prefix("#X"))
+                    .map(|h| u32::from_str_radix(h, 16).ok())
+                    .unwrap_or_else(|| n.strip_prefix('#').and_then(|d| d.parse::<u32>().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, semi))
+        });
+        match c {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// HTML escaping for text and attribute values. Unlike Tera's default it
+/// leaves `/` alone, which needs no escaping and would make every URL
+/// unreadable.
+pub fn escape(s: &str) -> String {
+    let needs = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    // Copy the runs between special characters whole: most texts have none.
+    while let Some(i) = rest.bytes().position(|b| needs(&b)) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_quotes_raw_text_and_nesting() {
+        let src = r#"<p class='a b' data-x="1>2">Hi <b>there</b></p><script>if (a<b) {}</script><!-- c --><br/>"#;
+        let toks = tokenize(src);
+        let p = find(&toks, |t| t.name == "p").unwrap();
+        assert_eq!(&src[p.inner()], "Hi <b>there</b>");
+        assert!(toks[p.start].start().unwrap().has_class("b"));
+        assert_eq!(toks[p.start].start().unwrap().get("data-x").as_deref(), Some("1>2"));
+        let script = find(&toks, |t| t.name == "script").unwrap();
+        assert_eq!(&src[script.inner()], "if (a<b) {}");
+        assert!(find(&toks, |t| t.name == "br").is_some());
+    }
+
+    #[test]
+    fn nesting_and_script_text_with_tags_in_it() {
+        let src = r#"<div class="a"><script>if (a < b) { x = "</div>"; }</script><div class='b c'>x</div><br/></div>"#;
+        let toks = tokenize(src);
+        let outer = find(&toks, |t| t.has_class("a")).unwrap();
+        assert_eq!(&src[outer.outer()], src);
+        let inner = find(&toks, |t| t.has_class("c")).unwrap();
+        assert_eq!(&src[inner.inner()], "x");
+    }
+
+    #[test]
+    fn raw_text_ends_at_its_end_tag_in_any_case() {
+        let toks = tokenize("<SCRIPT>x</Script>y");
+        assert!(matches!(&toks[2].kind, Kind::End(n) if n == "script"));
+        assert_eq!(toks.len(), 4);
+    }
+
+    #[test]
+    fn decodes_references_next_to_any_character() {
+        // Found by review: a title "Q&A privé" panicked the single file.
+        assert_eq!(decode("Q&amp;A privé"), "Q&A privé");
+        assert_eq!(decode("é&é;&#xe9;&#233;&lt"), "é&é;éé&lt");
+        assert_eq!(decode("&#xD800;&#99999999;"), "&#xD800;&#99999999;");
+        assert_eq!(decode("a&amp;b&#39;c&#x41;&nbsp;"), "a&b'cA&nbsp;");
+    }
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape(r#"<a href="x">&'/é"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;/é");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Tokens cover the input exactly, in order, for any text.
+        #[test]
+        fn tokens_cover_any_input(s in "(<|>|/|!|-|=|\"|'|&|;|#|[a-zA-Zé€😀 ]|script|style){0,60}") {
+            let mut at = 0;
+            for t in Tokens::new(&s) {
+                prop_assert_eq!(t.start, at);
+                prop_assert!(t.end > t.start && t.end <= s.len());
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+                at = t.end;
+            }
+            prop_assert_eq!(at, s.len());
+        }
+
+        /// Decoding never panics and escaped text decodes back to itself.
+        #[test]
+        fn escape_then_decode_is_identity(s in "\\PC{0,40}") {
+            let _ = decode(&s);
+            prop_assert_eq!(decode(&escape(&s)).into_owned(), s);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The rules every page of the site keeps, checked on the HTML as written:
+//! the Content-Security-Policy meta is there and unchanged, no inline script
+//! or event-handler attribute (unless the handbook allows raw HTML), and
+//! nothing is loaded from another host (plain `<a href>` links may go
+//! anywhere). A template override or a static page that breaks a rule is
+//! caught here, whatever Tera or the content did to produce it.
+
+use super::html::{Kind, Tokens};
+use super::url::is_external;
+
+/// What a page is held to.
+pub struct Policy<'a> {
+    /// The exact policy the page's meta tag must carry.
+    pub csp: &'a str,
+    /// The handbook allows raw HTML, so content may carry scripts and handlers
+    /// (the CSP still stops them in the browser).
+    pub allow_html: bool,
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub message: String,
+}
+
+/// Attributes that make the browser fetch something.
+const FETCHING: &[&str] =
+    &["src", "srcset", "poster", "data", "action", "formaction", "background", "ping", "xlink:href", "codebase"];
+
+/// Checks one page; the breaches in document order, each rule reported once.
+pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
+    let mut out: Vec<Breach> = Vec::new();
+    let mut add = |message: String| {
+        if !out.iter().any(|b| b.message == message) {
+            out.push(Breach { message });
+        }
+    };
+    let mut csp_seen: Option<String> = None;
+    let mut in_script: Option<bool> = None; // Some(has src) while inside <script>
+    let mut in_style = false;
+    for tok in Tokens::new(html) {
+        match &tok.kind {
+            Kind::Start(tag) => {
+                let name = tag.name.as_str();
+                if name == "meta" {
+                    let equiv = tag.get("http-equiv").unwrap_or_default().to_ascii_lowercase();
+                    let content = tag.get("content").unwrap_or_default();
+                    if equiv == "content-security-policy" {
+                        if csp_seen.is_none() {
+                            csp_seen = Some(content.clone());
+                        }
+                    } else if equiv == "refresh" {
+                        let target = content.split_once(['=']).map_or("", |(_, u)| u.trim());
+                        if is_external(target) {
+                            add(format!("a meta refresh sends the reader to another site (`{target}`)"));
+                        }
+                    }
+                }
+                if name == "base" {
+                    add("a <base> element changes where every link points".into());
+                }
+                if name == "script" {
+                    let src = tag.get("src");
+                    if let Some(src) = &src {
+                        if is_external(src) {
+                            add(format!("a script is loaded from another host (`{src}`)"));
+                        }
+                    }
+                    in_script = Some(src.is_some());
+                }
+                in_style |= name == "style";
+                for a in &tag.attrs {
+                    let attr = a.name.to_ascii_lowercase();
+                    let value = a.value.map(|v| super::html::decode(v).into_owned()).unwrap_or_default();
+                    if attr.starts_with("on") && attr.len() > 2 && !policy.allow_html {
+                        add(format!("an event-handler attribute `{}` on <{name}> (inline script)", a.name));
+                    }
+                    let fetches =
+                        FETCHING.contains(&attr.as_str()) || (attr == "href" && !matches!(name, "a" | "area"));
+                    if fetches {
+                        let urls: Vec<&str> = if attr == "srcset" {
+                            value.split(',').filter_map(|c| c.split_whitespace().next()).collect()
+                        } else {
+                            vec![value.as_str()]
+                        };
+                        for u in urls {
+                            if is_external(u) && !(attr == "href" && name == "link" && is_plain_relation(tag)) {
+                                add(format!("<{name} {attr}> loads `{u}` from another host"));
+                            }
+                        }
+                    }
+                    if matches!(attr.as_str(), "href" | "src" | "action" | "formaction")
+                        && value.trim_start().to_ascii_lowercase().starts_with("javascript:")
+                        && !policy.allow_html
+                    {
+                        add(format!("a `javascript:` URL in <{name} {attr}> (inline script)"));
+                    }
+                    if attr == "style" {
+                        if let Some(u) = external_css_url(&value) {
+                            add(format!("a style attribute loads `{u}` from another host"));
+                        }
+                    }
+                }
+            }
+            Kind::End(name) => {
+                if name == "script" {
+                    in_script = None;
+                }
+                if name == "style" {
+                    in_style = false;
+                }
+            }
+            Kind::Text => {
+                let text = &html[tok.start..tok.end];
+                if in_script == Some(false) && !text.trim().is_empty() && !policy.allow_html {
+                    add("an inline <script> (the CSP allows only script files)".into());
+                }
+                if in_style {
+                    if let Some(u) = external_css_url(text) {
+                        add(format!("a <style> element loads `{u}` from another host"));
+                    }
+                }
+            }
+            Kind::Other => {}
+        }
+    }
+    match csp_seen {
+        None => add("the page has no Content-Security-Policy meta tag".into()),
+        Some(c) if squash(&c) != squash(policy.csp) => {
+            add(format!("the page's Content-Security-Policy is `{c}`, not the site's `{}`", policy.csp))
+        }
+        Some(_) => {}
+    }
+    out
+}
+
+/// `<link rel="…">` kinds that never fetch (plain links between pages).
+fn is_plain_relation(tag: &super::html::Tag) -> bool {
+    let rel = tag.get("rel").unwrap_or_default().to_ascii_lowercase();
+    !rel.is_empty()
+        && rel.split_ascii_whitespace().all(|r| {
+            matches!(r, "alternate" | "canonical" | "author" | "license" | "help" | "next" | "prev" | "search")
+        })
+}
+
+/// The first `url(…)` or `@import "…"` in CSS text that leaves the site.
+fn external_css_url(css: &str) -> Option<String> {
+    let lower = css.to_ascii_lowercase();
+    let mut found = None;
+    for (i, _) in lower.match_indices("url(").chain(lower.match_indices("@import")) {
+        let rest = &css[i..];
+        let start = rest.find(['(', '"', '\'']).map_or(rest.len(), |k| k + 1);
+        let inner = rest[start..].trim_start_matches(['"', '\'', ' ']);
+        let end = inner.find(['"', '\'', ')', ' ', ';']).unwrap_or(inner.len());
+        let u = &inner[..end];
+        if is_external(u) {
+            found = Some(u.to_string());
+            break;
+        }
+    }
+    found
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSP: &str = "default-src 'none'; script-src 'self'";
+
+    fn page(body: &str) -> String {
+        format!("<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"></head><body>{body}</body></html>")
+    }
+
+    fn breaches(html: &str, allow_html: bool) -> Vec<String> {
+        check_page(html, &Policy { csp: CSP, allow_html }).into_iter().map(|b| b.message).collect()
+    }
+
+    #[test]
+    fn a_clean_page_passes() {
+        let html = page(
+            r#"<a href="https://ap.nl/x">AP</a><img src="../static/logo.png" alt=""><script src="../assets/site.js"></script><img src="data:image/png;base64,AA==" alt="">"#,
+        );
+        assert_eq!(breaches(&html, false), Vec::<String>::new());
+    }
+
+    #[test]
+    fn finds_every_kind_of_breach() {
+        let cases = [
+            ("<script>alert(1)</script>", "inline <script>"),
+            ("<p onmouseover=\"x()\">", "event-handler attribute `onmouseover`"),
+            ("<img src=\"https://evil.example/t.png\">", "<img src> loads"),
+            ("<img srcset=\"a.png 1x, //evil.example/b.png 2x\">", "<img srcset> loads `//evil.example/b.png`"),
+            ("<link rel=\"stylesheet\" href=\"https://cdn.example/x.css\">", "<link href> loads"),
+            ("<script src=\"https://cdn.example/x.js\"></script>", "script is loaded from another host"),
+            ("<a href=\"javascript:alert(1)\">x</a>", "`javascript:` URL"),
+            ("<div style=\"background:url(https://e.example/x)\"></div>", "style attribute loads"),
+            ("<style>@import 'https://e.example/x.css';</style>", "<style> element loads"),
+            ("<form action=\"https://e.example/\"></form>", "<form action> loads"),
+            ("<base href=\"https://e.example/\">", "<base> element"),
+            ("<a href=\"x\" ping=\"https://e.example/\">x</a>", "<a ping> loads"),
+        ];
+        for (body, expected) in cases {
+            let got = breaches(&page(body), false);
+            assert!(got.iter().any(|m| m.contains(expected)), "{body}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn allow_html_permits_scripts_but_not_other_hosts() {
+        let html = page("<script>x()</script><p onclick=\"y()\"><img src=\"https://e.example/x.png\">");
+        let got = breaches(&html, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("another host"));
+    }
+
+    #[test]
+    fn the_csp_meta_must_be_there_and_unchanged() {
+        let missing = "<html><head></head><body></body></html>";
+        assert!(breaches(missing, false)[0].contains("no Content-Security-Policy"));
+        let weak = "<html><head><meta http-equiv=\"content-security-policy\" content=\"default-src *\"></head></html>";
+        assert!(breaches(weak, false)[0].contains("not the site's"));
+    }
+}
