@@ -1,7 +1,7 @@
 //! Commands and their exit codes: 0 done, 1 problems in the content or input,
 //! 2 wrong usage (clap's own code for bad arguments).
 
-use crate::diag::{Diagnostic, Pos, Report};
+use crate::diag::{Diagnostic, Report};
 use crate::load::{self, Tree};
 use crate::{layers, model, render, write};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -199,13 +199,14 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool, timings: bool) -> i3
         Err(r) => return fail(&r, output),
     };
     let mut report = Report::default();
-    if let Some(root) = &tree.root {
-        if let Some(problem) = output_problem(root, output) {
+    let real = match crate::paths::output_folder(output, &tree.watch_paths()) {
+        Ok(p) => p,
+        Err(problem) => {
             report.push(problem);
             return fail(&report, output);
         }
-    }
-    let staging = match write::Staging::new(output) {
+    };
+    let staging = match write::Staging::new(&real) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -245,7 +246,7 @@ fn build(root: Option<PathBuf>, output: &Path, quiet: bool, timings: bool) -> i3
 /// Hands the page to the system's opener; when there is none (a server, a
 /// locked-down desktop) says where the page is instead of failing the build.
 fn open_in_browser(page: &Path) {
-    let page = absolute(page);
+    let page = crate::paths::absolute(page);
     if !open_target(page.as_os_str()) {
         crate::out!("Open {} in your browser.", page.display());
     }
@@ -279,33 +280,6 @@ fn open_target(target: &std::ffi::OsStr) -> bool {
         }
     }
     false
-}
-
-/// The output may not be the content folder, inside it, or around it.
-fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
-    let out = absolute(output);
-    let root = absolute(root);
-    if out.starts_with(&root) || root.starts_with(&out) {
-        return Some(
-            Diagnostic::error(output.display().to_string(), Pos::FILE, "the output folder overlaps the content folder")
-                .hint("write the site outside the content, e.g. `-o public` next to it"),
-        );
-    }
-    None
-}
-
-/// `p` made absolute, with symbolic links resolved as far as the path exists.
-pub fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    // A path that does not exist yet: resolve its parent.
-    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
-    let joined = base.join(p);
-    match (joined.parent().and_then(|d| d.canonicalize().ok()), joined.file_name()) {
-        (Some(parent), Some(name)) => parent.join(name),
-        _ => joined,
-    }
 }
 
 fn fail(report: &Report, output: &Path) -> i32 {

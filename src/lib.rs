@@ -25,6 +25,7 @@ pub mod layers;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod paths;
 pub mod plan;
 pub mod render;
 pub mod scaffold;

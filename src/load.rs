@@ -151,19 +151,28 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut tree = Tree { label: label.clone(), root: Some(canon_root.clone()), ..Tree::default() };
     let mut to_read: Vec<(String, PathBuf, u64)> = Vec::new();
+    // Links are followed only while they stay inside the root: a link to a
+    // folder outside would publish (and serve) every file in it. Each link,
+    // to a file or a folder, is resolved once here; what lies below a link
+    // that points outside is never visited.
+    let mut outside: Vec<String> = Vec::new();
+    let rel_of = |p: &Path| p.strip_prefix(&canon_root).unwrap_or(p).to_string_lossy().replace('\\', "/");
     let walker = WalkDir::new(&canon_root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~'))
+        if e.depth() > 0 && (name.starts_with('.') || name.ends_with('~')) {
+            return false;
+        }
+        if e.path_is_symlink() && !e.path().canonicalize().is_ok_and(|t| t.starts_with(&canon_root)) {
+            outside.push(rel_of(e.path()));
+            return false;
+        }
+        true
     });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(&canon_root).ok())
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_else(|| label.clone());
+                let rel = e.path().map(rel_of).unwrap_or_else(|| label.clone());
                 let msg = if e.loop_ancestor().is_some() {
                     "this symbolic link points back to a folder that contains it (a loop)".to_string()
                 } else {
@@ -183,18 +192,13 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = path.strip_prefix(&canon_root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        if entry.path_is_symlink() {
-            let inside = path.canonicalize().map(|t| t.starts_with(&canon_root)).unwrap_or(false);
-            if !inside {
-                report.push(
-                    Diagnostic::error(rel, Pos::FILE, "this symbolic link points outside the content folder")
-                        .hint("copy the file into the content folder instead of linking to it"),
-                );
-                continue;
-            }
-        }
-        to_read.push((rel, path.to_path_buf(), entry.metadata().map(|m| m.len()).unwrap_or(0)));
+        to_read.push((rel_of(path), path.to_path_buf(), entry.metadata().map(|m| m.len()).unwrap_or(0)));
+    }
+    for rel in outside {
+        report.push(
+            Diagnostic::error(rel, Pos::FILE, "this symbolic link points outside the content folder")
+                .hint("copy the files into the content folder instead of linking to them"),
+        );
     }
     // Reading is most of the time for a large handbook, and files are independent.
     let read: Vec<Result<SourceFile, Diagnostic>> = to_read

@@ -71,6 +71,13 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
                 Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
             }
             Event::Html(h) | Event::InlineHtml(h) if !ctx.allow_html => Event::Text(h),
+            // `## Title {#id .class key=value}`: without raw HTML, an attribute
+            // could carry an event handler or a style; keep only safe classes.
+            // Ids are made safe and unique in `anchor_headings`.
+            Event::Start(Tag::Heading { level, id, classes, attrs: _ }) if !ctx.allow_html => {
+                let classes = classes.into_iter().filter(|c| !c.is_empty() && c.chars().all(safe_name_char)).collect();
+                Event::Start(Tag::Heading { level, id, classes, attrs: Vec::new() })
+            }
             Event::Text(t) => {
                 plain.push_str(&t);
                 plain.push(' ');
@@ -136,15 +143,31 @@ fn label_tasks(events: Vec<Event>) -> Vec<Event> {
     out
 }
 
-/// Gives every heading an id (from its text, unique in the page) and returns the h2s.
+/// Ids the theme's page templates use themselves; a heading never takes one.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "start-title",
+    "playbooks-title",
+    "phases-title",
+    "phase-steps-title",
+    "emergency-title",
+    "assessments-title",
+];
+
+fn safe_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// Gives every heading an id (its own `{#id}` or one from its text, made
+/// safe and unique in the page) and returns the h2s.
 fn anchor_headings(events: &mut [Event]) -> Vec<(String, String)> {
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut used: BTreeMap<String, usize> = RESERVED_IDS.iter().map(|r| (r.to_string(), 1)).collect();
     let mut toc = Vec::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
             let level = *level;
-            let has_id = id.is_some();
+            let own = id.as_ref().map(|i| crate::model::slug(i)).filter(|i| !i.is_empty());
             let mut text = String::new();
             let mut j = i + 1;
             while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
@@ -153,22 +176,12 @@ fn anchor_headings(events: &mut [Event]) -> Vec<(String, String)> {
                 }
                 j += 1;
             }
-            let anchor = if let Event::Start(Tag::Heading { id: Some(id), .. }) = &events[i] {
-                id.to_string()
-            } else {
-                let base = crate::model::slug(&text);
-                let n = used.entry(base.clone()).or_insert(0);
-                *n += 1;
-                if *n == 1 {
-                    base
-                } else {
-                    format!("{base}-{n}")
-                }
-            };
-            if !has_id {
-                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                    *id = Some(CowStr::from(anchor.clone()));
-                }
+            let base = own.unwrap_or_else(|| crate::model::slug(&text));
+            let n = used.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let anchor = if *n == 1 { base } else { format!("{base}-{n}") };
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(anchor.clone()));
             }
             if level == HeadingLevel::H2 {
                 toc.push((anchor, text));

@@ -590,8 +590,15 @@ fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
 }
 
 /// A language code like `nl`, `en`, `fr`, `pt-br`.
+/// A language code as BCP 47 starts: two or three letters, then optional
+/// subtags (`nl`, `fr-be`). The code names an output folder, so nothing else
+/// (no `/`, no `static` or `assets`) may pass.
 fn valid_lang(l: &str) -> bool {
-    (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+    let mut parts = l.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 /// Splits `dir/slug.nl.md` into (`dir/slug`, Some("nl")) when `nl` is a handbook language.
@@ -805,7 +812,13 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
             report.push(m.error(&ypath!["languages", i], format!("language `{l}` is listed twice")));
         }
     }
-    let default_language = hf.default_language.unwrap_or_else(|| languages[0].clone());
+    // The errors are reported; what follows sees only usable codes, each once.
+    let mut kept = BTreeSet::new();
+    languages.retain(|l| valid_lang(l) && kept.insert(l.clone()));
+    if languages.is_empty() {
+        languages.push("en".into());
+    }
+    let mut default_language = hf.default_language.unwrap_or_else(|| languages[0].clone());
     if !languages.contains(&default_language) {
         report.push(
             m.error(
@@ -814,6 +827,8 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
             )
             .hint(format!("add it to `languages` or choose one of: {}", languages.join(", "))),
         );
+        // Reported; later stages may rely on the default being a listed language.
+        default_language = languages[0].clone();
     }
     if let Some(top) = m.versions.last() {
         if top.file.extends.is_none() && !top.file.exclude.is_empty() {

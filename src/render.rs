@@ -171,7 +171,9 @@ struct Pages {
     written: usize,
     bytes: u64,
     /// Pages that could not be rendered or written, with the reason.
-    failures: Vec<String>,
+    failures: Vec<Diagnostic>,
+    /// Pages that break the site's rules (web::policy): (file to blame, what, page).
+    breaches: Vec<(String, String, String)>,
     /// One per language, in the order of the handbook's languages.
     search: Vec<crate::search::Collector>,
 }
@@ -183,6 +185,7 @@ impl Pages {
             written: 0,
             bytes: 0,
             failures: Vec::new(),
+            breaches: Vec::new(),
             search: langs.iter().map(|l| crate::search::Collector::new(&l.lang)).collect(),
         }
     }
@@ -192,6 +195,7 @@ impl Pages {
         self.written += other.written;
         self.bytes += other.bytes;
         self.failures.extend(other.failures);
+        self.breaches.extend(other.breaches);
         self.search = self.search.into_iter().zip(other.search).map(|(a, b)| a.merge(b)).collect();
         self
     }
@@ -292,6 +296,7 @@ pub fn render_site(
     }
     drop(seen);
     let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
+    let policy = crate::web::policy::Policy { csp: CSP, allow_html: cfg.allow_html };
     let started = std::time::Instant::now();
     // Search numbers the pages of each language in job order before rendering,
     // so that threads can collect them in any order (see `search::Collector`).
@@ -386,8 +391,17 @@ pub fn render_site(
                 .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
                 .collect();
             ctx.insert("languages", &switch);
-            let html = tera.render(job.template, &ctx).map_err(|e| format!("{}: {}", job.template, tera_error(&e)));
-            let written = html.as_ref().map_err(Clone::clone).and_then(|html| sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64));
+            let html = tera.render(job.template, &ctx).map_err(|e| {
+                Diagnostic::error(template_file(job.template, hb), Pos::FILE, format!("page `{}` could not be rendered: {}", job.path, tera_error(&e)))
+                    .hint("fix the template; `irbook check` lists every page it fails on")
+            });
+            let breaches = html.as_ref().map(|h| crate::web::policy::check_page(h, &policy)).unwrap_or_default();
+            let written = html.as_ref().map_err(Clone::clone).and_then(|html| {
+                sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
+                    Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                        .hint("check that the output folder is writable and the disk is not full")
+                })
+            });
             // Each thread has its own collection; the lock is only ever taken by it.
             let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
             let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
@@ -397,6 +411,9 @@ pub fn render_site(
                 acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group }, html);
             }
             acc.problems.extend(problems);
+            for b in breaches {
+                acc.breaches.push((template_file(job.template, hb), b.message, job.path.clone()));
+            }
             match written {
                 Ok(n) => {
                     acc.written += 1;
@@ -415,12 +432,8 @@ pub fn render_site(
     let rendered = started.elapsed();
     summary.timings.push(("render pages", rendered));
     report.extend(pages.problems);
-    for e in pages.failures {
-        report.push(
-            Diagnostic::error("templates", Pos::FILE, format!("a page could not be written: {e}"))
-                .hint("check the template override in templates/, and that the output folder is writable"),
-        );
-    }
+    report.extend(pages.failures);
+    report_breaches(pages.breaches, report);
     if report.has_errors() {
         return None;
     }
@@ -456,7 +469,16 @@ pub fn render_site(
     root_ctx.insert("languages", &choices);
     let root = tera.render("root.html", &root_ctx).map_err(|e| tera_error(&e));
     match root {
-        Ok(s) => put("index.html", s.as_bytes())?,
+        Ok(s) => {
+            let breaches = crate::web::policy::check_page(&s, &policy);
+            if !breaches.is_empty() {
+                let list =
+                    breaches.into_iter().map(|b| (template_file("root.html", hb), b.message, "index.html".to_string()));
+                report_breaches(list.collect(), report);
+                return None;
+            }
+            put("index.html", s.as_bytes())?
+        }
         Err(e) => {
             report.push(Diagnostic::error("templates/root.html", Pos::FILE, e));
             return None;
@@ -489,8 +511,10 @@ pub fn render_site(
         );
         put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
     }
+    let mut static_warnings = Report::default();
     for s in &hb.statics {
         if let Some(f) = content.get(s) {
+            static_warning(s, &f.bytes, &mut static_warnings);
             put(s, &f.bytes)?;
         }
     }
@@ -502,8 +526,71 @@ pub fn render_site(
         put(&format!("assets/{lang}/search-index.js"), index.js.as_bytes())?;
         summary.search_bytes += index.js.len() as u64;
     }
+    report.append(static_warnings);
     summary.pages += 1;
     Some(summary)
+}
+
+/// The file to blame for what a template produced: the handbook's override
+/// of that template, or else its overrides in general (a page template
+/// extends and includes others), or else the theme.
+fn template_file(name: &str, hb: &Handbook) -> String {
+    if hb.templates.contains_key(name) {
+        return format!("templates/{name}");
+    }
+    match hb.templates.keys().next() {
+        Some(other) if hb.templates.len() == 1 => format!("templates/{other}"),
+        Some(_) => format!("templates/ (the overrides used by {name})"),
+        None => format!("the theme's templates/{name}"),
+    }
+}
+
+/// Files in static/ are published as they are, so they escape the page
+/// rules: an HTML page there has no CSP unless it brings its own, and an SVG
+/// opened on its own runs its scripts. Say so, so nobody is surprised.
+fn static_warning(path: &str, bytes: &[u8], report: &mut Report) {
+    let lower = path.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(bytes);
+    if [".html", ".htm", ".xhtml"].iter().any(|e| lower.ends_with(e)) {
+        let policy = crate::web::policy::Policy { csp: CSP, allow_html: false };
+        let breaches = crate::web::policy::check_page(&text, &policy);
+        if !breaches.is_empty() {
+            let what: Vec<String> = breaches.into_iter().take(3).map(|b| b.message).collect();
+            report.push(
+                Diagnostic::warning(path, Pos::FILE, format!("this page is published as it is, outside the site's rules: {}", what.join("; ")))
+                    .hint("irbook copies static/ files unchanged; write the page as Markdown in pages/ to get the site's protection, or keep it and accept the risk"),
+            );
+        }
+    } else if lower.ends_with(".svg") {
+        let policy = crate::web::policy::Policy { csp: CSP, allow_html: false };
+        let risky: Vec<String> = crate::web::policy::check_page(&text, &policy)
+            .into_iter()
+            .map(|b| b.message)
+            .filter(|m| !m.contains("Content-Security-Policy"))
+            .collect();
+        if !risky.is_empty() {
+            report.push(
+                Diagnostic::warning(path, Pos::FILE, format!("this SVG runs or loads something when opened on its own: {}", risky.join("; ")))
+                    .hint("remove scripts, event handlers and outside references from the SVG; as an <img> the browser ignores them, opened directly it does not"),
+            );
+        }
+    }
+}
+
+/// Reports each broken page rule once per file, with how many pages show it.
+fn report_breaches(mut breaches: Vec<(String, String, String)>, report: &mut Report) {
+    breaches.sort();
+    let mut i = 0;
+    while i < breaches.len() {
+        let (file, what, page) = &breaches[i];
+        let n = breaches[i..].iter().take_while(|(f, w, _)| f == file && w == what).count();
+        let pages = if n == 1 { format!("page `{page}`") } else { format!("{n} pages, such as `{page}`") };
+        report.push(Diagnostic::error(file.as_str(), Pos::FILE, format!("{what} (in {pages})")).hint(
+            "every page must keep the theme's Content-Security-Policy meta tag, run scripts only from files \
+                 (<script src>), and load nothing from another host; change the template, or put the script in static/",
+        ));
+        i += n;
+    }
 }
 
 /// What a page belongs to, shown with its search results; `None` for pages
@@ -555,6 +642,14 @@ fn load_i18n(theme: &Tree, report: &mut Report) -> BTreeMap<String, Strings> {
 
 fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<tera::Tera> {
     let mut tera = tera::Tera::default();
+    // A page holds what the handbook says, never what the building machine
+    // has: no environment variables (Tera's `get_env`), and no runaway lists.
+    tera.register_function("get_env", |_: &HashMap<String, tera::Value>| {
+        Err(tera::Error::msg(
+            "`get_env` is switched off in irbook: a template may not put the build machine's environment into pages",
+        ))
+    });
+    tera.register_function("range", bounded_range);
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
     let mut list: BTreeMap<String, String> = BTreeMap::new();
@@ -585,6 +680,28 @@ fn load_templates(theme: &Tree, hb: &Handbook, report: &mut Report) -> Option<te
         return None;
     }
     Some(tera)
+}
+
+/// Tera's `range(end, start=0, step_by=1)`, refusing lists of more than
+/// [`MAX_RANGE`] numbers (a typo like `range(end=1e9)` would exhaust memory).
+fn bounded_range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    const MAX_RANGE: u64 = 100_000;
+    let arg = |name: &str, default: Option<u64>| -> tera::Result<u64> {
+        match args.get(name) {
+            Some(v) => v.as_u64().ok_or_else(|| {
+                tera::Error::msg(format!("`range` received {name}={v}, but {name} must be a whole number of 0 or more"))
+            }),
+            None => default.ok_or_else(|| tera::Error::msg(format!("`range` needs an `{name}` argument"))),
+        }
+    };
+    let (start, end, step) = (arg("start", Some(0))?, arg("end", None)?, arg("step_by", Some(1))?);
+    if step == 0 {
+        return Err(tera::Error::msg("`range` received step_by=0"));
+    }
+    if end.saturating_sub(start) / step > MAX_RANGE {
+        return Err(tera::Error::msg(format!("`range` would make more than {MAX_RANGE} numbers")));
+    }
+    Ok(tera::Value::from((start..end).step_by(step as usize).collect::<Vec<u64>>()))
 }
 
 /// HTML escaping for template output. Unlike Tera's default it leaves `/`

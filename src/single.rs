@@ -54,15 +54,18 @@ pub fn run(root: Option<PathBuf>, file: &Path, quiet: bool) -> i32 {
         Err(r) => return fail(&r, file),
     };
     let mut report = Report::default();
-    if let Some(problem) = target_problem(tree.root.as_deref(), file) {
-        report.push(problem);
-        return fail(&report, file);
-    }
+    let target = match crate::paths::output_file(file, &tree.watch_paths(), made_by_irbook) {
+        Ok(t) => t,
+        Err(problem) => {
+            report.push(problem);
+            return fail(&report, file);
+        }
+    };
     let Some(single) = build(&tree, &mut report) else {
         return fail(&report, file);
     };
     cli::print_report(&report);
-    if let Err(e) = write_atomically(file, single.html.as_bytes()) {
+    if let Err(e) = write_atomically(&target, single.html.as_bytes()) {
         eprintln!("error: {e}");
         return 1;
     }
@@ -100,39 +103,16 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Single> {
 
 fn fail(report: &Report, file: &Path) -> i32 {
     cli::print_report(report);
-    let kept = if file.is_file() { format!("; the previous {} is unchanged", file.display()) } else { String::new() };
+    let kept = if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        format!("; the previous {} is unchanged", file.display())
+    } else {
+        String::new()
+    };
     eprintln!("Build failed: {}{kept}.", report.summary());
     1
 }
 
-/// The file may not be written into the content folder, over a folder, or
-/// over a file irbook did not make.
-fn target_problem(root: Option<&Path>, file: &Path) -> Option<Diagnostic> {
-    let shown = file.display().to_string();
-    if let Some(root) = root {
-        let (root_abs, file_abs) = (crate::cli::absolute(root), crate::cli::absolute(file));
-        if file_abs.starts_with(&root_abs) {
-            return Some(
-                Diagnostic::error(shown, Pos::FILE, "the single file would be written inside the content folder")
-                    .hint("write it outside the content, e.g. `--single-file handbook.html` next to it"),
-            );
-        }
-    }
-    if file.is_dir() {
-        return Some(
-            Diagnostic::error(shown, Pos::FILE, "this is a folder; --single-file needs a file name")
-                .hint("give a file name, e.g. `--single-file handbook.html`, or use -o for a folder"),
-        );
-    }
-    if file.is_file() && !made_by_irbook(file) {
-        return Some(
-            Diagnostic::error(shown, Pos::FILE, "this file exists and was not made by irbook, so it is left alone")
-                .hint("choose another file name, or delete this file first"),
-        );
-    }
-    None
-}
-
+/// Whether a regular file starts like a single file irbook wrote.
 fn made_by_irbook(file: &Path) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; 2048];
@@ -148,7 +128,9 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| format!("could not create `{}`: {e}", dir.display()))?;
-    let tmp = dir.join(format!(".{}.irbook-tmp-{}", name.to_string_lossy(), std::process::id()));
+    let prefix = format!(".{}.irbook-tmp-", name.to_string_lossy());
+    crate::write::remove_stale(&dir, &prefix);
+    let tmp = dir.join(format!("{prefix}{}", std::process::id()));
     let result = std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, file))
         .map_err(|e| format!("could not write `{}`: {e}", file.display()));

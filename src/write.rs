@@ -1,11 +1,15 @@
 //! Writing a rendered site: into a temporary folder next to the output, then
 //! swapped in by rename, so a failed build never leaves a half-written site
-//! and the previous output stays as it was.
+//! and the previous output stays as it was. Temporary folders are removed
+//! when a build fails, when it is interrupted (Ctrl-C, SIGTERM), and, for a
+//! process that was killed outright, by the next build beside them.
 
 use crate::render::Sink;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Marks a folder as irbook's output, so a later build may replace it.
 pub const MARKER: &str = ".irbook-output";
@@ -41,6 +45,8 @@ pub struct Staging {
     tmp: PathBuf,
     old: PathBuf,
     committed: bool,
+    /// Set when the process is being interrupted: writes stop at once.
+    stopped: Arc<AtomicBool>,
 }
 
 impl Staging {
@@ -60,11 +66,15 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
         let pid = std::process::id();
+        remove_stale(&parent, &format!(".{name}.irbook-new-"));
+        remove_stale(&parent, &format!(".{name}.irbook-old-"));
         let tmp = parent.join(format!(".{name}.irbook-new-{pid}"));
         let old = parent.join(format!(".{name}.irbook-old-{pid}"));
         let _ = fs::remove_dir_all(&tmp);
         fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
-        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false })
+        let stopped = Arc::new(AtomicBool::new(false));
+        on_interrupt(tmp.clone(), Arc::clone(&stopped));
+        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false, stopped })
     }
 
     /// Moves the finished site into place, keeping the previous one if that fails.
@@ -124,11 +134,90 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
         }
+        forget_interrupt(&self.tmp);
     }
+}
+
+/// Folders to remove if the process is interrupted, with the flag that stops
+/// their writers. One handler serves every staging folder of the process.
+type Pending = Arc<Mutex<Vec<(PathBuf, Arc<AtomicBool>)>>>;
+
+fn pending() -> Option<&'static Pending> {
+    static PENDING: std::sync::OnceLock<Option<Pending>> = std::sync::OnceLock::new();
+    PENDING
+        .get_or_init(|| {
+            let list: Pending = Arc::default();
+            let handler_list = Arc::clone(&list);
+            // The handler can only be set once per process; a host program
+            // that set its own keeps it, and the next build cleans up instead.
+            ctrlc::set_handler(move || {
+                let list = handler_list.lock().unwrap_or_else(|e| e.into_inner());
+                for (dir, stopped) in list.iter() {
+                    stopped.store(true, Ordering::SeqCst);
+                    let _ = fs::remove_dir_all(dir);
+                }
+                eprintln!("Interrupted; the previous output is unchanged.");
+                std::process::exit(130);
+            })
+            .ok()
+            .map(|()| list)
+        })
+        .as_ref()
+}
+
+fn on_interrupt(dir: PathBuf, stopped: Arc<AtomicBool>) {
+    if let Some(p) = pending() {
+        p.lock().unwrap_or_else(|e| e.into_inner()).push((dir, stopped));
+    }
+}
+
+fn forget_interrupt(dir: &Path) {
+    if let Some(p) = pending() {
+        p.lock().unwrap_or_else(|e| e.into_inner()).retain(|(d, _)| d != dir);
+    }
+}
+
+/// Removes what an earlier irbook left beside the output when it was killed:
+/// entries of `dir` named `PREFIX<pid>` whose process no longer runs.
+pub fn remove_stale(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(prefix)).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid, &e.path()) {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => {
+                let _ = fs::remove_dir_all(e.path());
+            }
+            Ok(t) if t.is_file() => {
+                let _ = fs::remove_file(e.path());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether the process that made `path` may still be writing it.
+fn process_alive(pid: u32, path: &Path) -> bool {
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Elsewhere there is no cheap check: leave anything touched in the last hour.
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map(|t| t.elapsed().map_or(true, |age| age.as_secs() < 3600))
+        .unwrap_or(true)
 }
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return Err("the build was interrupted".into());
+        }
         // Output paths are made by the renderer from ids; refuse anything that could leave the folder.
         if path.split('/').any(|seg| seg == ".." || seg.is_empty()) || path.starts_with('/') {
             return Err(format!("refusing to write outside the output folder: {path}"));
@@ -174,6 +263,21 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(out.join("en/index.html")).unwrap(), "one");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A process id that cannot be running (Linux pids stay below 2^22).
+        let stale = dir.path().join(".public.irbook-new-4194999");
+        fs::create_dir_all(stale.join("nl")).unwrap();
+        fs::write(stale.join("nl/index.html"), "half").unwrap();
+        let unrelated = dir.path().join(".public.irbook-new-notapid");
+        fs::create_dir_all(&unrelated).unwrap();
+        build(&out, "one");
+        assert!(!stale.exists());
+        assert!(unrelated.exists(), "only irbook's own names are removed");
     }
 
     #[test]

@@ -193,7 +193,7 @@ fn refuses_to_write_inside_the_content_folder() {
     let out = content.join("public");
     let o = run(&["build", content.to_str().unwrap(), "-o", out.to_str().unwrap()], tmp.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("the output folder overlaps the content folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("would be inside the handbook folder"), "{}", stderr(&o));
     assert!(!out.exists());
 }
 

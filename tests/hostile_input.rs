@@ -62,7 +62,7 @@ fn output_inside_the_content_folder_is_refused() {
     content(tmp.path());
     let o = run(&["build", "content", "-o", "content/public"], tmp.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("the output folder overlaps the content folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("would be inside the handbook folder"), "{}", stderr(&o));
     assert!(!tmp.path().join("content/public").exists());
     let o = run(&["build", "content", "-o", "."], tmp.path());
     assert_eq!(o.status.code(), Some(1), "the folder around the content is refused too: {}", stderr(&o));

@@ -159,7 +159,7 @@ fn refuses_a_file_inside_the_content_and_keeps_the_previous_file_on_errors() {
     let inside = root.join("handbook.html");
     let o = build_single(&root, &inside, tmp.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("inside the content folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("would be inside the handbook folder"), "{}", stderr(&o));
     assert!(!inside.exists());
 
     let file = tmp.path().join("out.html");
