@@ -134,7 +134,11 @@ fn relabel(mut tree: Tree, label: &str) -> Tree {
 
 fn layer_read(tree: Tree) -> Read {
     let text = tree.get("handbook.yaml").and_then(SourceFile::text).unwrap_or("");
-    let spec = serde_yaml::from_str::<LayerSpec>(text).unwrap_or_default();
+    // A file the model will refuse (and report) names no base here.
+    let spec = match crate::yaml::check(text) {
+        Some(_) => LayerSpec::default(),
+        None => serde_yaml::from_str::<LayerSpec>(text).unwrap_or_default(),
+    };
     let spans = SpanIndex::build(text, 0);
     Read { tree, spec, spans }
 }

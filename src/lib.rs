@@ -36,3 +36,4 @@ pub mod single;
 pub mod spans;
 pub mod web;
 pub mod write;
+pub mod yaml;

@@ -218,7 +218,12 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
                 .hint("split it into smaller files, or move large downloads to static/"));
             }
             match std::fs::read(&path) {
-                Ok(bytes) => Ok(SourceFile { path: rel, bytes, layer: label.clone() }),
+                Ok(mut bytes) => {
+                    if !rel.starts_with("static/") {
+                        lone_cr_to_lf(&mut bytes);
+                    }
+                    Ok(SourceFile { path: rel, bytes, layer: label.clone() })
+                }
                 Err(e) => Err(Diagnostic::error(rel, Pos::FILE, format!("cannot read: {e}"))),
             }
         })
@@ -235,6 +240,17 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
         Err(report)
     } else {
         Ok(tree)
+    }
+}
+
+/// Old Mac files end lines with a lone CR, which the YAML and Markdown
+/// parsers and every line count treat differently; one line ending for all
+/// makes every reported position match what an editor shows. CRLF stays.
+fn lone_cr_to_lf(bytes: &mut [u8]) {
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
     }
 }
 
@@ -264,6 +280,13 @@ mod tests {
     #[test]
     fn locates_invalid_utf8() {
         assert_eq!(first_invalid_utf8(b"ab\ncd\xffe"), (2, 3));
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds() {
+        let mut b = b"a\rb\r\nc\r".to_vec();
+        lone_cr_to_lf(&mut b);
+        assert_eq!(b, b"a\nb\r\nc\n");
     }
 
     #[test]

@@ -423,6 +423,10 @@ impl Handbook {
 
 /// Deserialises YAML, turning serde_yaml's error into a located diagnostic.
 pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, report: &mut Report) -> Option<T> {
+    if let Some((pos, msg, hint)) = crate::yaml::check(text) {
+        report.push(Diagnostic::error(file, Pos::new(pos.line + line_offset, pos.column), msg).hint(hint));
+        return None;
+    }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -469,7 +473,7 @@ fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnost
 }
 
 /// Where `key:` starts a line for the second time at the same indentation.
-fn second_key(text: &str, key: &str) -> Option<Pos> {
+pub(crate) fn second_key(text: &str, key: &str) -> Option<Pos> {
     let mut seen: Vec<usize> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let body = line.trim_start().trim_start_matches("- ");
@@ -486,6 +490,22 @@ fn second_key(text: &str, key: &str) -> Option<Pos> {
 }
 
 /// Rewords serde's messages for people who write YAML, not Rust.
+/// The key of a map whose value made deserialising the map fail with
+/// `message` (serde_yaml says what was wrong, not where): the first key
+/// without which the error changes.
+fn culprit_field<T: DeserializeOwned>(value: &serde_yaml::Value, message: &str) -> Option<String> {
+    let map = value.as_mapping()?;
+    map.keys().find_map(|k| {
+        let mut without = map.clone();
+        without.remove(k);
+        let changed = match serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(without)) {
+            Ok(_) => true,
+            Err(e) => e.to_string() != message,
+        };
+        changed.then(|| k.as_str().map(str::to_string)).flatten()
+    })
+}
+
 fn explain_serde(msg: &str) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -544,7 +564,11 @@ fn explain_serde(msg: &str) -> (String, Option<String>) {
             .replace("map", "a map of fields");
         let field = field.trim_end_matches(": ").trim();
         let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
-        return (format!("{what} must be {expected}, not {got}"), None);
+        // YAML reads 0612, 0o17, 1e3, yes and null as numbers or other
+        // non-texts; a phone number or code must then be quoted.
+        let hint = (expected == "a text")
+            .then(|| "put the value in quotes, like `phone: \"+31 20 123 4567\"`: YAML reads some unquoted values as numbers or true/false".to_string());
+        return (format!("{what} must be {expected}, not {got}"), hint);
     }
     if msg.starts_with("repetition limit exceeded") || msg.starts_with("recursion limit exceeded") {
         return (
@@ -616,7 +640,7 @@ fn split_lang<'a>(path: &'a str, ext: &str, langs: &[String]) -> Option<(&'a str
 
 pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let config = load_config(tree, report)?;
-    let contacts = load_contacts(tree, report);
+    let (contacts, contacts_complete) = load_contacts(tree, report);
     let sources = load_sources(tree, report);
     let phases = load_phases(tree, &config, report);
     let (playbooks, steps) = load_playbooks(tree, report);
@@ -629,6 +653,7 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
         .filter(|p| {
             (p.starts_with("playbooks/") && !playbooks.iter().any(|pb| &pb.file == *p))
                 || (p.starts_with("assessments/") && !assessments.iter().any(|a| &a.file == *p))
+                || (p.as_str() == "contacts.yaml" && !contacts_complete)
         })
         .cloned()
         .collect();
@@ -961,9 +986,12 @@ pub fn slug(s: &str) -> String {
 
 /// contacts.yaml, merged across layers by role: an upper layer's entry
 /// replaces the base's entry for the same role, and `role: null` removes it.
-fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
+/// The second value is false when a version or an entry did not parse: then
+/// roles that seem unknown may be defined there, and are not reported again.
+fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, bool) {
     const FILE: &str = "contacts.yaml";
     let mut out = Vec::new();
+    let mut complete = true;
     struct Version {
         spans: SpanIndex,
         layer: Option<String>,
@@ -981,7 +1009,10 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
             d.layer = layer.clone();
             d
         }));
-        let Some(cf) = parsed else { continue };
+        let Some(cf) = parsed else {
+            complete = false;
+            continue;
+        };
         let v = versions.len();
         for (k, value) in cf.contacts {
             let Some(role) = k.as_str().map(str::to_string) else {
@@ -1009,7 +1040,7 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
         let mut sub = Report::default();
         let path = ypath!["contacts", role.as_str()];
         check_id(&mut sub, FILE, spans.key_pos(&path), "contact role", &role);
-        match serde_yaml::from_value::<ContactDef>(value) {
+        match serde_yaml::from_value::<ContactDef>(value.clone()) {
             Ok(c) => {
                 if let Some(w) = &c.window {
                     check_due(&mut sub, FILE, spans.pos(&ypath!["contacts", role.as_str(), "window"]), w, false);
@@ -1036,10 +1067,12 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
                 })
             }
             Err(e) => {
+                complete = false;
                 let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
-                sub.push(
-                    Diagnostic::error(FILE, spans.pos(&path), format!("contact `{role}`: {msg}")).maybe_hint(hint),
-                );
+                let at = culprit_field::<ContactDef>(&value, &e.to_string())
+                    .map(|field| spans.pos(&ypath!["contacts", role.as_str(), field.as_str()]))
+                    .unwrap_or_else(|| spans.pos(&path));
+                sub.push(Diagnostic::error(FILE, at, format!("contact `{role}`: {msg}")).maybe_hint(hint));
             }
         }
         report.extend(sub.sorted().into_iter().map(|mut d| {
@@ -1058,7 +1091,7 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> Vec<Contact> {
             .hint("replace the example names and numbers with your own, then remove `example: true`"),
         );
     }
-    out
+    (out, complete)
 }
 
 fn strip_location(s: &str) -> String {
@@ -1545,6 +1578,8 @@ fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
 /// Cross-file checks: owners, phases, sources, parties, start page.
 fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
     let roles: Vec<&str> = hb.contacts.iter().map(|c| c.role.as_str()).collect();
+    // A contacts.yaml that did not parse has its own error; roles may be in it.
+    let contacts_complete = !hb.unparsed.iter().any(|f| f == "contacts.yaml");
     let phases: Vec<&str> = hb.phases.iter().map(|p| p.id.as_str()).collect();
     let sources: Vec<&str> = hb.sources.iter().map(|s| s.id.as_str()).collect();
     let mut span_cache: BTreeMap<&str, SpanIndex> = BTreeMap::new();
@@ -1561,7 +1596,7 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
                 ),
             );
         }
-        if !roles.contains(&step.owner.as_str()) {
+        if !roles.contains(&step.owner.as_str()) && contacts_complete {
             report.push(
                 Diagnostic::error(&step.file, at("owner"), format!("unknown owner `{}`", step.owner)).maybe_hint(
                     did_you_mean(&step.owner, roles.iter().copied())
@@ -1571,6 +1606,7 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
         }
         if let Some(party) = &step.party {
             match hb.contact(party) {
+                None if !contacts_complete => {}
                 None => report.push(
                     Diagnostic::error(&step.file, at("party"), format!("unknown party `{party}`")).maybe_hint(
                         did_you_mean(party, roles.iter().copied())

@@ -48,30 +48,26 @@ pub fn run(
             return 1;
         }
     };
-    let text = match std::fs::read_to_string(answers) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read the answers file `{}`: {e}", answers.display());
-            return 1;
-        }
-    };
-    let value: serde_json::Value = match serde_yaml::from_str(&text) {
+    let value = match read_answers_file(answers, &compiled) {
         Ok(v) => v,
-        Err(e) => {
-            let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
             eprintln!(
-                "error: {}{at}: the answers file is not valid YAML or JSON: {}",
-                answers.display(),
-                e.to_string().split(" at line ").next().unwrap_or("")
+                "The answers file has {} {}; no plan was made.",
+                problems.len(),
+                crate::diag::plural(problems.len(), "problem", "problems")
             );
             return 1;
         }
     };
-    let parsed = match parse_answers(&compiled, &value) {
+    let parsed = match parse_answers(&compiled, &value.json) {
         Ok(a) => a,
         Err(errors) => {
             for e in &errors {
-                eprintln!("error: {}: {e}", answers.display());
+                let at = value.position(&e.question);
+                eprintln!("error: {}{at}: {e}", answers.display());
             }
             eprintln!(
                 "The answers file has {} {}; no plan was made.",
@@ -92,6 +88,12 @@ pub fn run(
         Some(Err(e)) => return time_error("--discovered", &e),
         None => now_ms,
     };
+    if discovered_ms > now_ms {
+        eprintln!(
+            "warning: --discovered is later than {}; the plan counts its deadlines from the discovery time, so none of them has started yet\n  hint: check the date and the time zone of --discovered",
+            if now.is_some() { "--now" } else { "the current time" }
+        );
+    }
     let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
     crate::out!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
     0
@@ -105,4 +107,125 @@ fn time_error(flag: &str, e: &str) -> i32 {
 /// The one place irbook reads the clock: the engine itself never does.
 fn clock_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Answers files are small; a bigger one is a mistake (or `/dev/zero`).
+const MAX_ANSWERS_FILE: u64 = 1024 * 1024;
+
+/// An answers file read and checked, with positions for messages.
+struct AnswersFile {
+    json: serde_json::Value,
+    spans: crate::spans::SpanIndex,
+    /// Whether the answers sit under an `answers:` key.
+    nested: bool,
+}
+
+impl AnswersFile {
+    /// `:line:column` of a question's answer, or "" when unknown.
+    fn position(&self, question: &str) -> String {
+        if question.is_empty() {
+            return String::new();
+        }
+        let p = if self.nested {
+            self.spans.pos(&crate::ypath!["answers", question])
+        } else {
+            self.spans.pos(&crate::ypath![question])
+        };
+        if p.line == 0 {
+            String::new()
+        } else {
+            format!(":{}:{}", p.line, p.column)
+        }
+    }
+}
+
+/// Reads the answers file: size limit, YAML limits, duplicate keys, numbers
+/// that are not numbers (`.nan`, `.inf`), and answers given twice (under
+/// `answers:` and at the top level). Every problem, each with its place.
+fn read_answers_file(path: &Path, compiled: &assessment_wasm::compile::Compiled) -> Result<AnswersFile, Vec<String>> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(MAX_ANSWERS_FILE + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return Err(vec![format!("error: cannot read the answers file `{shown}`: {e}")]);
+    }
+    if bytes.len() as u64 > MAX_ANSWERS_FILE {
+        return Err(vec![format!(
+            "error: {shown}: the answers file is larger than {} MB\n  hint: an answers file maps question ids to answers and is a few kilobytes; check that this is the right file",
+            MAX_ANSWERS_FILE / (1024 * 1024)
+        )]);
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(vec![format!("error: {shown}: the answers file is not UTF-8 text\n  hint: save it as UTF-8")]);
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if let Some((pos, msg, hint)) = crate::yaml::check(text) {
+        return Err(vec![format!("error: {shown}:{}:{}: {msg}\n  hint: {hint}", pos.line, pos.column)]);
+    }
+    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
+            let raw = e.to_string();
+            let mut msg = raw.split(" at line ").next().unwrap_or("").to_string();
+            let mut hint = "the answers file must be YAML or JSON mapping question ids to answers";
+            // serde_yaml names the key but not where it is: find its second use.
+            if let Some(key) = msg.strip_prefix("duplicate entry with key \"").and_then(|r| r.strip_suffix('"')) {
+                if let Some(p) = crate::model::second_key(text, key) {
+                    at = format!(":{}:{}", p.line, p.column);
+                }
+                msg = format!("`{key}` is answered twice");
+                hint = "each question may be answered once; keep one of the two answers";
+            }
+            return Err(vec![format!("error: {shown}{at}: {msg}\n  hint: {hint}")]);
+        }
+    };
+    let spans = crate::spans::SpanIndex::build(text, 0);
+    let mut problems = Vec::new();
+    let at = |path: &[crate::spans::Seg]| {
+        let p = spans.pos(path);
+        if p.line == 0 {
+            String::new()
+        } else {
+            format!(":{}:{}", p.line, p.column)
+        }
+    };
+    let mut nested = false;
+    if let serde_yaml::Value::Mapping(top) = &value {
+        if let Some(inner) = top.get("answers") {
+            nested = inner.is_mapping();
+            let twice: Vec<&str> = top
+                .keys()
+                .filter_map(|k| k.as_str())
+                .filter(|k| *k != "answers" && compiled.question_index(k).is_some())
+                .collect();
+            for k in twice {
+                problems.push(format!(
+                    "error: {shown}{}: `{k}` is answered at the top level, but the answers are under `answers:`; only one place counts\n  hint: move it under `answers:`, or put all answers at the top level",
+                    at(&crate::ypath![k])
+                ));
+            }
+        }
+        let answers = if nested { top.get("answers").and_then(|v| v.as_mapping()) } else { Some(top) };
+        for (k, v) in answers.into_iter().flatten() {
+            let Some(k) = k.as_str() else { continue };
+            if let serde_yaml::Value::Number(n) = v {
+                if n.as_f64().is_some_and(|f| !f.is_finite()) {
+                    let place = if nested { at(&crate::ypath!["answers", k]) } else { at(&crate::ypath![k]) };
+                    problems.push(format!(
+                        "error: {shown}{place}: `{k}: {n}` is not a number\n  hint: write a number such as 12, or `unknown` if you do not know"
+                    ));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let json = match serde_json::to_value(&value) {
+        Ok(j) => j,
+        Err(e) => return Err(vec![format!("error: {shown}: the answers cannot be read: {e}")]),
+    };
+    Ok(AnswersFile { json, spans, nested })
 }

@@ -174,6 +174,8 @@ struct Pages {
     failures: Vec<Diagnostic>,
     /// Pages that break the site's rules (web::policy): (file to blame, what, page).
     breaches: Vec<(String, String, String)>,
+    /// Pages a template failed on: (template file, why, page).
+    render_failures: Vec<(String, String, String)>,
     /// One per language, in the order of the handbook's languages.
     search: Vec<crate::search::Collector>,
 }
@@ -186,6 +188,7 @@ impl Pages {
             bytes: 0,
             failures: Vec::new(),
             breaches: Vec::new(),
+            render_failures: Vec::new(),
             search: langs.iter().map(|l| crate::search::Collector::new(&l.lang)).collect(),
         }
     }
@@ -196,6 +199,7 @@ impl Pages {
         self.bytes += other.bytes;
         self.failures.extend(other.failures);
         self.breaches.extend(other.breaches);
+        self.render_failures.extend(other.render_failures);
         self.search = self.search.into_iter().zip(other.search).map(|(a, b)| a.merge(b)).collect();
         self
     }
@@ -392,19 +396,22 @@ pub fn render_site(
                 .collect();
             ctx.insert("languages", &switch);
             let html = tera.render(job.template, &ctx).map_err(|e| {
-                Diagnostic::error(template_file(job.template, hb), Pos::FILE, format!("page `{}` could not be rendered: {}", job.path, tera_error(&e)))
-                    .hint("fix the template; `irbook check` lists every page it fails on")
+                // Tera says which page template failed, then why; the why is what pages share.
+                let full = tera_error(&e);
+                let why = full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string();
+                (template_file(job.template, hb), why, job.path.clone())
             });
             let breaches = html.as_ref().map(|h| crate::web::policy::check_page(h, &policy)).unwrap_or_default();
-            let written = html.as_ref().map_err(Clone::clone).and_then(|html| {
+            let written = html.as_ref().map_err(|_| None).and_then(|html| {
                 sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
-                    Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
-                        .hint("check that the output folder is writable and the disk is not full")
+                    Some(Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                        .hint("check that the output folder is writable and the disk is not full"))
                 })
             });
             // Each thread has its own collection; the lock is only ever taken by it.
             let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
             let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
+            let html = html.map_err(|failed| acc.render_failures.push(failed));
             // The page's words for the search index, read from what was just rendered.
             if let (Ok(html), Some((li, doc, group))) = (&html, search) {
                 let title = ctx.get("page_title").and_then(|v| v.as_str()).unwrap_or("");
@@ -419,7 +426,8 @@ pub fn render_site(
                     acc.written += 1;
                     acc.bytes += n;
                 }
-                Err(e) => acc.failures.push(e),
+                Err(Some(e)) => acc.failures.push(e),
+                Err(None) => {}
             }
         });
     let pages = workers
@@ -433,6 +441,12 @@ pub fn render_site(
     summary.timings.push(("render pages", rendered));
     report.extend(pages.problems);
     report.extend(pages.failures);
+    report_grouped(
+        pages.render_failures,
+        "a template failed: ",
+        "fix the template; the message says which one and where",
+        report,
+    );
     report_breaches(pages.breaches, report);
     if report.has_errors() {
         return None;
@@ -578,17 +592,26 @@ fn static_warning(path: &str, bytes: &[u8], report: &mut Report) {
 }
 
 /// Reports each broken page rule once per file, with how many pages show it.
-fn report_breaches(mut breaches: Vec<(String, String, String)>, report: &mut Report) {
-    breaches.sort();
+fn report_breaches(breaches: Vec<(String, String, String)>, report: &mut Report) {
+    report_grouped(
+        breaches,
+        "",
+        "every page must keep the theme's Content-Security-Policy meta tag, run scripts only from files \
+         (<script src>), and load nothing from another host; change the template, or put the script in static/",
+        report,
+    );
+}
+
+/// One error per (file, message) of `(file, message, page)` triples, saying
+/// how many pages had it: a broken template breaks every page it renders.
+fn report_grouped(mut items: Vec<(String, String, String)>, prefix: &str, hint: &str, report: &mut Report) {
+    items.sort();
     let mut i = 0;
-    while i < breaches.len() {
-        let (file, what, page) = &breaches[i];
-        let n = breaches[i..].iter().take_while(|(f, w, _)| f == file && w == what).count();
+    while i < items.len() {
+        let (file, what, page) = &items[i];
+        let n = items[i..].iter().take_while(|(f, w, _)| f == file && w == what).count();
         let pages = if n == 1 { format!("page `{page}`") } else { format!("{n} pages, such as `{page}`") };
-        report.push(Diagnostic::error(file.as_str(), Pos::FILE, format!("{what} (in {pages})")).hint(
-            "every page must keep the theme's Content-Security-Policy meta tag, run scripts only from files \
-                 (<script src>), and load nothing from another host; change the template, or put the script in static/",
-        ));
+        report.push(Diagnostic::error(file.as_str(), Pos::FILE, format!("{prefix}{what} (in {pages})")).hint(hint));
         i += n;
     }
 }
@@ -761,6 +784,7 @@ fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> Lan
     targets.contacts = hb.contacts.iter().map(|c| c.role.clone()).collect();
     targets.statics = hb.statics.iter().cloned().collect();
     targets.steps_incomplete = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
+    targets.contacts_incomplete = hb.unparsed.iter().any(|f| f == "contacts.yaml");
 
     let tr = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
     let mut nav = vec![Link { title: tr("home"), url: "index.html".into(), current: false }];
@@ -982,8 +1006,12 @@ fn report_engine(
     let spans = SpanIndex::build(&a.text, 0);
     let mut step_spans: HashMap<String, SpanIndex> = HashMap::new();
     let broken_playbooks = hb.unparsed.iter().any(|f| f.starts_with("playbooks/"));
+    let broken_contacts = hb.unparsed.iter().any(|f| f == "contacts.yaml");
     for d in diags {
-        if broken_playbooks && d.message.starts_with("unknown step") {
+        // A reference into a file that did not parse is not a problem of its own.
+        if (broken_playbooks && d.message.starts_with("unknown step"))
+            || (broken_contacts && d.message.starts_with("unknown contact"))
+        {
             continue;
         }
         // Problems in a step's `when` belong to the playbook file that defines the step.
