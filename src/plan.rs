@@ -168,10 +168,11 @@ fn read_answers_file(path: &Path, compiled: &assessment_wasm::compile::Compiled)
         Err(e) => {
             let mut at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
             let raw = e.to_string();
-            let mut msg = raw.split(" at line ").next().unwrap_or("").to_string();
+            let mut msg =
+                format!("the answers file is not valid YAML or JSON: {}", raw.split(" at line ").next().unwrap_or(""));
             let mut hint = "the answers file must be YAML or JSON mapping question ids to answers";
             // serde_yaml names the key but not where it is: find its second use.
-            if let Some(key) = msg.strip_prefix("duplicate entry with key \"").and_then(|r| r.strip_suffix('"')) {
+            if let Some(key) = raw.strip_prefix("duplicate entry with key \"").and_then(|r| r.split('"').next()) {
                 if let Some(p) = crate::model::second_key(text, key) {
                     at = format!(":{}:{}", p.line, p.column);
                 }

@@ -540,17 +540,11 @@ pub fn main_text(html: &str) -> String {
     for tok in Tokens::new(body) {
         match (&tok.kind, &mut skipping) {
             (Kind::Text, None) => push_text(&mut out, &body[tok.start..tok.end]),
-            (Kind::Start(tag), Some((skip, depth))) => {
-                if tag.name == *skip && !tag.self_closing {
-                    *depth += 1;
-                }
-            }
-            (Kind::End(name), Some((skip, depth))) => {
-                if name == skip {
-                    *depth -= 1;
-                    if *depth == 0 {
-                        skipping = None;
-                    }
+            (Kind::Start(tag), Some((skip, depth))) if tag.name == *skip && !tag.self_closing => *depth += 1,
+            (Kind::End(name), Some((skip, depth))) if name == skip => {
+                *depth -= 1;
+                if *depth == 0 {
+                    skipping = None;
                 }
             }
             (Kind::Start(tag), None) => {
