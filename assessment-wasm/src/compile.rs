@@ -1055,7 +1055,10 @@ impl<'a> Compiler<'a> {
                 if x.yes.is_none() && x.no.is_none() {
                     self.error(
                         path!["verdicts", i, "variants", j],
-                        format!("a text variant of verdict `{}` has neither `yes` nor `no`, so it changes nothing", v.id),
+                        format!(
+                            "a text variant of verdict `{}` has neither `yes` nor `no`, so it changes nothing",
+                            v.id
+                        ),
                         Some("give it a `yes` text, a `no` text or both, or remove it".into()),
                     );
                 }

@@ -638,7 +638,8 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
 /// unknown condition picks no variant, so the default text must suit every
 /// case; the decision itself never depends on a variant.
 fn explanation<'a>(v: &'a CVerdict, decision: Decision, env: &mut Env<'a>) -> Option<String> {
-    let pick = |yes: &Option<String>, no: &Option<String>| if decision == Decision::Yes { yes.clone() } else { no.clone() };
+    let pick =
+        |yes: &Option<String>, no: &Option<String>| if decision == Decision::Yes { yes.clone() } else { no.clone() };
     for x in &v.variants {
         let Some(text) = pick(&x.yes, &x.no) else { continue };
         if env.eval(&x.when).truth() == Tri::True {
