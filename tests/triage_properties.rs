@@ -117,7 +117,7 @@ fn an_unknown_answer_never_lowers_a_verdict() {
             checked += 1;
         }
     }
-    assert!(checked > 3000, "only {checked} replacements checked");
+    assert!(checked > 2000, "only {checked} replacements checked");
 }
 
 /// The other values a question could be given, one change at a time.
