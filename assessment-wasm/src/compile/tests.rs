@@ -137,6 +137,10 @@ fn from_json_refuses_broken_indices() {
     v["questions"][1]["show_if"] = json!({"q": 5});
     let err = Compiled::from_json(&v.to_string()).unwrap_err();
     assert_eq!(err, "the show_if of `subjects` refers to a later question");
+    let mut v: Value = serde_json::from_str(&c.to_json()).unwrap();
+    v["verdicts"][0]["variants"] = json!([{"when": {"q": 99}, "src": "x", "yes": "Text"}]);
+    let err = Compiled::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(err, "a text variant of verdict `notify_authority` refers to something missing");
     assert!(Compiled::from_json("{}").unwrap_err().starts_with("not a compiled assessment"));
 }
 
