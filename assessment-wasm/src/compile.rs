@@ -201,6 +201,19 @@ pub struct CVerdict {
     pub window_ms: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<CVariant>,
+}
+
+/// Another `yes`/`no` text of a verdict, for the answers that make `when` true.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CVariant {
+    pub when: Node,
+    pub src: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -309,6 +322,11 @@ impl Compiled {
                 || r.actions.iter().any(|a| *a as usize >= self.actions.len())
             {
                 return Err(format!("rule `{}` refers to something missing", r.id));
+            }
+        }
+        for v in &self.verdicts {
+            if v.variants.iter().any(|x| !refs_ok(&x.when, self.lets.len())) {
+                return Err(format!("a text variant of verdict `{}` refers to something missing", v.id));
             }
         }
         for a in &self.actions {
@@ -501,7 +519,7 @@ impl<'a> Compiler<'a> {
         }
 
         let collected = self.rules(&scope, &verdict_index);
-        let verdicts = self.verdicts();
+        let verdicts = self.verdicts(&scope);
         let has_errors = self.diags.iter().any(Diagnostic::is_error);
         if !has_errors {
             self.reach_warnings(&scope, &questions, &lets, &collected.rules);
@@ -1028,10 +1046,39 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn verdicts(&mut self) -> Vec<CVerdict> {
+    fn verdicts(&mut self, scope: &Scope<'_>) -> Vec<CVerdict> {
         let def = self.def;
         let mut out = Vec::new();
         for (i, v) in def.verdicts.iter().enumerate() {
+            let mut variants = Vec::new();
+            for (j, x) in v.variants.iter().enumerate() {
+                if x.yes.is_none() && x.no.is_none() {
+                    self.error(
+                        path!["verdicts", i, "variants", j],
+                        format!(
+                            "a text variant of verdict `{}` has neither `yes` nor `no`, so it changes nothing",
+                            v.id
+                        ),
+                        Some("give it a `yes` text, a `no` text or both, or remove it".into()),
+                    );
+                }
+                let path = path!["verdicts", i, "variants", j, "when"];
+                let when = self.parse(&x.when, &path, "").and_then(|e| {
+                    match check::check_condition(scope, &e, None, "a `when` condition") {
+                        Ok(n) => Some(n),
+                        Err(errs) => {
+                            self.expr_errors(&path, "", errs);
+                            None
+                        }
+                    }
+                });
+                variants.push(CVariant {
+                    when: when.unwrap_or(Node::Bool(false)),
+                    src: x.when.clone(),
+                    yes: self.t_opt(&x.yes),
+                    no: self.t_opt(&x.no),
+                });
+            }
             if let Some(c) = &v.contact {
                 if self.contact(c).is_none() {
                     self.unknown_contact(path!["verdicts", i, "contact"], c);
@@ -1059,6 +1106,7 @@ impl<'a> Compiler<'a> {
                 due,
                 window_ms,
                 contact: v.contact.clone(),
+                variants,
             });
         }
         out

@@ -12,7 +12,7 @@
 //! result is the same as returning early, and without a `?` after every
 //! field the code is a fraction of the size.
 
-use crate::compile::{CAction, CArea, CLet, COption, CQuestion, CRule, CVerdict, Compiled};
+use crate::compile::{CAction, CArea, CLet, COption, CQuestion, CRule, CVariant, CVerdict, Compiled};
 use crate::eval::{ArithOp, CmpOp, Node};
 use crate::json::{Object as Obj, Value};
 use crate::model::{ContactInfo, Kind, PhaseInfo, QuestionType, SourceInfo, Track};
@@ -84,6 +84,15 @@ impl Reader {
                     due: r.opt_string(m, "due").map(|d| r.due(&d)),
                     window_ms: r.opt_i64(m, "window_ms"),
                     contact: r.opt_string(m, "contact"),
+                    variants: r.list(m, "variants", |r, v| {
+                        let m = r.obj(v, "a text variant");
+                        CVariant {
+                            when: r.node_field(m, "when"),
+                            src: r.string(m, "src"),
+                            yes: r.opt_string(m, "yes"),
+                            no: r.opt_string(m, "no"),
+                        }
+                    }),
                 }
             }),
             rules: self.list(m, "rules", |r, v| {

@@ -158,6 +158,24 @@ pub struct VerdictDef {
     /// Contact role of the party to inform (its form URL is linked).
     #[serde(default)]
     pub contact: Option<String>,
+    /// Other texts for particular answers: the first variant whose `when`
+    /// is certainly true and that has a text for the decision replaces
+    /// `yes` or `no`. Texts only: a variant never changes the decision.
+    #[serde(default)]
+    pub variants: Vec<VerdictVariantDef>,
+}
+
+/// A verdict's `yes` and/or `no` text for the answers that make `when` true.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerdictVariantDef {
+    /// Condition over the questions and derived values.
+    pub when: String,
+    #[serde(default)]
+    pub yes: Option<Text>,
+    #[serde(default)]
+    pub no: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! An unanswered or "unknown" answer never lowers the outcome: a rule whose
 //! condition is unknown applies, marked pending on the answers still open.
 
-use crate::compile::{CAction, COption, CQuestion, Compiled};
+use crate::compile::{CAction, COption, CQuestion, CVerdict, Compiled};
 use crate::eval::{Env, Ev, QSet, Tri, Val};
 use crate::json::{Number, Value};
 use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
@@ -489,7 +489,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             decision,
             pending,
             pending_on: if pending { ids(&u) } else { Vec::new() },
-            explanation: if decision == Decision::Yes { v.yes.clone() } else { v.no.clone() },
+            explanation: explanation(v, decision, &mut env),
             reasons,
             because: because(&w),
             due_offset: v.due.map(|d| d.to_string()),
@@ -631,6 +631,22 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
         score,
         feedback,
     }
+}
+
+/// The verdict's text for its decision: that of the first variant whose
+/// condition is certainly true and that has one, or else the default. An
+/// unknown condition picks no variant, so the default text must suit every
+/// case; the decision itself never depends on a variant.
+fn explanation<'a>(v: &'a CVerdict, decision: Decision, env: &mut Env<'a>) -> Option<String> {
+    let pick =
+        |yes: &Option<String>, no: &Option<String>| if decision == Decision::Yes { yes.clone() } else { no.clone() };
+    for x in &v.variants {
+        let Some(text) = pick(&x.yes, &x.no) else { continue };
+        if env.eval(&x.when).truth() == Tri::True {
+            return Some(text);
+        }
+    }
+    pick(&v.yes, &v.no)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -70,3 +70,56 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// The default handbook's triage questionnaire, compiled in-process in
+/// `lang`: for tests that run many answer sets through the engine (far
+/// faster than one `irbook plan` per set).
+pub fn triage_compiled(lang: &str) -> assessment_wasm::Compiled {
+    static CACHE: std::sync::Mutex<Vec<(String, assessment_wasm::Compiled)>> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, c)) = cache.iter().find(|(l, _)| l == lang) {
+        return c.clone();
+    }
+    let c = compile_triage(lang);
+    cache.push((lang.to_string(), c.clone()));
+    c
+}
+
+fn compile_triage(lang: &str) -> assessment_wasm::Compiled {
+    let tree =
+        irbook::cli::resolve_root(Some(repo().join("content")), None).unwrap_or_else(|_| panic!("content reads"));
+    let mut report = irbook::diag::Report::default();
+    let hb = irbook::model::build(&tree, &mut report).expect("the default handbook builds");
+    irbook::render::compile_one(&hb, &tree, "triage", lang, &mut report).expect("the triage compiles")
+}
+
+/// The plan for answers given as JSON (an object from question id to answer),
+/// at fixed times; panics on answers the engine does not accept.
+pub fn triage_plan(c: &assessment_wasm::Compiled, answers: &serde_json::Value) -> assessment_wasm::Plan {
+    let answers = assessment_wasm::parse_answers(c, answers).unwrap_or_else(|e| panic!("{e:?} in {answers}"));
+    triage_plan_for(c, answers)
+}
+
+/// The plan for answers already read, at fixed times.
+pub fn triage_plan_for(c: &assessment_wasm::Compiled, answers: assessment_wasm::Answers) -> assessment_wasm::Plan {
+    let tz = assessment_wasm::TimeZone::Eu { standard_offset_min: 60 };
+    let discovered_ms = 1_795_939_200_000; // 2026-11-23T09:00:00+01:00
+    assessment_wasm::plan(
+        c,
+        &assessment_wasm::PlanInput { answers, discovered_ms, now_ms: discovered_ms + 3_600_000, tz },
+    )
+}
+
+/// "yes" or "no" for a verdict of a plan.
+pub fn decision(p: &assessment_wasm::Plan, verdict: &str) -> &'static str {
+    match p.verdicts.iter().find(|v| v.id == verdict).unwrap_or_else(|| panic!("no verdict {verdict}")).decision {
+        assessment_wasm::plan::Decision::Yes => "yes",
+        assessment_wasm::plan::Decision::No => "no",
+    }
+}
+
+/// The `answers:` of a YAML file (a scenario or an EDPB case) as JSON.
+pub fn answers_of(path: &Path) -> serde_json::Value {
+    let doc: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::to_value(&doc["answers"]).unwrap()
+}

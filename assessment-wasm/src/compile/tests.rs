@@ -137,6 +137,10 @@ fn from_json_refuses_broken_indices() {
     v["questions"][1]["show_if"] = json!({"q": 5});
     let err = Compiled::from_json(&v.to_string()).unwrap_err();
     assert_eq!(err, "the show_if of `subjects` refers to a later question");
+    let mut v: Value = serde_json::from_str(&c.to_json()).unwrap();
+    v["verdicts"][0]["variants"] = json!([{"when": {"q": 99}, "src": "x", "yes": "Text"}]);
+    let err = Compiled::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(err, "a text variant of verdict `notify_authority` refers to something missing");
     assert!(Compiled::from_json("{}").unwrap_err().starts_with("not a compiled assessment"));
 }
 
@@ -529,5 +533,41 @@ fn reports_every_problem_at_once() {
             "steps.isolate-systems.when",
             "verdicts[0].due",
         ]
+    );
+}
+
+#[test]
+fn verdict_text_variants_are_checked_and_survive_json() {
+    let (mut def, ctx) = (triage_json(), context_json());
+    def["verdicts"][0]["variants"] = json!([
+        {"when": "cause = lost_device", "yes": {"en": "Report the lost device.", "nl": "Meld het verloren apparaat."}},
+        {"when": "encrypted = yes", "no": "Record that the data was encrypted."}
+    ]);
+    let (c, warnings) = compile_json(def, ctx).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let v = &c.verdicts[0].variants;
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].src, "cause = lost_device");
+    assert_eq!(v[0].yes.as_deref(), Some("Report the lost device."));
+    assert_eq!(v[1].no.as_deref(), Some("Record that the data was encrypted."));
+    let json = c.to_json();
+    assert!(json.contains("\"variants\""));
+    assert_eq!(Compiled::from_json(&json).unwrap(), c);
+
+    // A variant's condition is checked like a rule's, with its path.
+    assert_eq!(
+        one(|d, _| d["verdicts"][0]["variants"] = json!([{"when": "cause = stolen", "yes": "x"}])),
+        pair(
+            "verdicts[0].variants[0].when",
+            "`stolen` is not an option of `cause`; the options are: phishing, ransomware, lost_device, misdirected_email"
+        )
+    );
+    // A variant without a text is a mistake.
+    assert_eq!(
+        one(|d, _| d["verdicts"][0]["variants"] = json!([{"when": "encrypted = yes"}])),
+        pair(
+            "verdicts[0].variants[0]",
+            "a text variant of verdict `notify_authority` has neither `yes` nor `no`, so it changes nothing"
+        )
     );
 }

@@ -765,3 +765,31 @@ fn arb_raw_answer() -> impl Strategy<Value = Answer> {
         ".{0,4}".prop_map(Answer::Text),
     ]
 }
+
+#[test]
+fn verdict_text_variants_apply_only_when_their_condition_is_certain() {
+    let mut def = triage_json();
+    def["verdicts"][0]["variants"] = json!([
+        {"when": "cause = lost_device", "yes": "Report the lost device."},
+        {"when": "cause = ransomware", "no": "Never chosen: this variant has no yes text for a yes."},
+        {"when": "encrypted = yes", "no": "Record that the data was encrypted."},
+        {"when": "personal_data = yes", "yes": "Second match: never reached for a lost device."}
+    ]);
+    let c = compile(&def_from(def), &ctx_from(context_json())).expect("compiles").0;
+    let text = |answers: Value| verdict(&plan_for(&c, answers), "notify_authority").explanation.clone();
+    let lost = json!({"personal_data": "yes", "encrypted": false, "cause": "lost_device"});
+    assert_eq!(text(lost).as_deref(), Some("Report the lost device."));
+    // The first variant that matches and has a text for the decision wins.
+    let ransom = json!({"personal_data": "yes", "encrypted": false, "cause": "ransomware"});
+    assert_eq!(text(ransom).as_deref(), Some("Second match: never reached for a lost device."));
+    // An open answer picks no variant: the default text stays.
+    let open = json!({"personal_data": "unknown", "encrypted": false, "cause": "unknown"});
+    let p = plan_for(&c, open);
+    assert_eq!(verdict(&p, "notify_authority").decision, Decision::Yes);
+    assert_eq!(verdict(&p, "notify_authority").explanation.as_deref(), Some("Report within 72 hours."));
+    // The "no" side has variants of its own; the decision is unchanged by them.
+    let encrypted = json!({"personal_data": "yes", "encrypted": true});
+    let p = plan_for(&c, encrypted);
+    assert_eq!(verdict(&p, "notify_authority").decision, Decision::No);
+    assert_eq!(verdict(&p, "notify_authority").explanation.as_deref(), Some("Record that the data was encrypted."));
+}
