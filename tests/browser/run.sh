@@ -20,7 +20,7 @@ out="$here/out"
 rm -rf "$out"
 mkdir -p "$out"
 (cd "$repo" && cargo build --release --quiet)
-bin="$repo/target/release/irbook"
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/irbook"
 # The default handbook, as a user gets it with no content folder of their own.
 (cd "$out" && "$bin" build "$repo/content" -o "$out/site" --quiet)
 
