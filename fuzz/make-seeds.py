@@ -84,6 +84,53 @@ def answers():
     write("engine_plan", b'{"personal_data": "yes"}\0' + times + b'{"eu":{"standard_offset_min":60}}')
 
 
+def markdown():
+    for f in sorted((ROOT / "content").rglob("*.md"))[:40]:
+        write("markdown_links", f.read_bytes())
+    for f in sorted((ROOT / "tests" / "bad-input").rglob("*.md")):
+        write("markdown_links", f.read_bytes())
+    for s in ["See [the form](form%aé.pdf).", '[AP](https://ap.nl "Q&A privé")', "## Hi {onmouseover=alert(1) #main .x}",
+              "[x](step:isolate) [y](source:gdpr-art33) [z](contact:ap) ![i](../static/form%20é.pdf)",
+              "<script>alert(1)</script> [j](javascript:x) ![r](https://e.example/p.png)",
+              "- [ ] task **b** [l](02-analysis.nl.md#x)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]\n\n[^1]: note"]:
+        write("markdown_links", s.encode())
+
+
+def single():
+    for s in ['<h2 id="a">T</h2><a href="#a" title="Q&amp;A privé">x</a><img src="../../static/logo.png" alt="">',
+              '<nav class="sidebar"><a href="a.html">a</a></nav><p aria-labelledby="a b">x</p>',
+              '<script src="../assets/x.js"></script><div data-assessment="t" style="color:red">&#xe9;&</div>',
+              '<a href="../../static/logo.png">logo</a><a href="phases/a.html#x%20y">p</a><a href="//e.example">e</a>',
+              '<!-- c --><title>é</title><textarea></textarea><main><main>']:
+        write("single_file", s.encode())
+
+
+def yaml_files():
+    content = ROOT / "content"
+    for i, name in enumerate(["playbooks", "contacts.yaml", "handbook.yaml", "sources", "assessments"]):
+        path = content / name
+        files = sorted(path.glob("*.yaml"))[:3] if path.is_dir() else [path]
+        for f in files:
+            write("yaml_file", bytes([i]) + f.read_bytes())
+    for f in sorted((ROOT / "tests" / "bad-input").rglob("*.yaml")):
+        data = f.read_bytes()
+        if len(data) < 20000:
+            write("yaml_file", bytes([0]) + data)
+
+
+def answers_files():
+    for d in [ROOT / "tests" / "fixtures" / "edpb-cases", ROOT / "tests" / "scenarios"]:
+        for f in sorted(d.glob("*.yaml")):
+            write("answers_file", f.read_bytes())
+    for s in ["personal_data: yes\nsubjects: .nan\n", "subjects: 1\nsubjects: 2\n", "answers: {personal_data: yes}\nsubjects: 3\n",
+              "{\"personal_data\": \"unknown\"}", "[1, 2]", "personal_data: [[[[]]]]"]:
+        write("answers_file", s.encode())
+
+
 handbook()
 expressions()
 answers()
+markdown()
+single()
+yaml_files()
+answers_files()

@@ -113,8 +113,8 @@ fn clock_ms() -> i64 {
 const MAX_ANSWERS_FILE: u64 = 1024 * 1024;
 
 /// An answers file read and checked, with positions for messages.
-struct AnswersFile {
-    json: serde_json::Value,
+pub struct AnswersFile {
+    pub json: serde_json::Value,
     spans: crate::spans::SpanIndex,
     /// Whether the answers sit under an `answers:` key.
     nested: bool,
@@ -159,7 +159,17 @@ fn read_answers_file(path: &Path, compiled: &assessment_wasm::compile::Compiled)
     let Ok(text) = String::from_utf8(bytes) else {
         return Err(vec![format!("error: {shown}: the answers file is not UTF-8 text\n  hint: save it as UTF-8")]);
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    read_answers_text(&text, &shown, compiled)
+}
+
+/// The checks of [`read_answers_file`] on text already read; `shown` names
+/// the file in messages. Every problem is a finished message line.
+pub fn read_answers_text(
+    text: &str,
+    shown: &str,
+    compiled: &assessment_wasm::compile::Compiled,
+) -> Result<AnswersFile, Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some((pos, msg, hint)) = crate::yaml::check(text) {
         return Err(vec![format!("error: {shown}:{}:{}: {msg}\n  hint: {hint}", pos.line, pos.column)]);
     }

@@ -56,3 +56,23 @@ fn handbook_input_lays_files_over_the_test_handbook() {
     assert!(tree.files.keys().all(|p| !p.contains("..")), "no path leaves the root");
     assert_eq!(tree.get("handbook.yaml").unwrap().bytes, base.get("handbook.yaml").unwrap().bytes);
 }
+
+#[test]
+fn markdown_inputs_hold() {
+    assert!(replay("markdown_links", checks::check_markdown) > 10);
+}
+
+#[test]
+fn single_file_inputs_hold() {
+    assert!(replay("single_file", checks::check_single) >= 5);
+}
+
+#[test]
+fn yaml_file_inputs_hold() {
+    assert!(replay("yaml_file", checks::check_yaml) > 10);
+}
+
+#[test]
+fn answers_file_inputs_hold() {
+    assert!(replay("answers_file", checks::check_answers) > 10);
+}

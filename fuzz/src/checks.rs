@@ -181,3 +181,111 @@ fn same(a: &json::Value, b: &json::Value) -> bool {
         _ => a == b,
     }
 }
+
+// ---------------------------------------------------------------------------
+// Fast targets: one text path each, thousands of runs a second.
+
+/// Where links in the `markdown_links` input may point.
+fn link_targets() -> &'static irbook::markdown::Targets {
+    static TARGETS: OnceLock<irbook::markdown::Targets> = OnceLock::new();
+    TARGETS.get_or_init(|| {
+        let mut t = irbook::markdown::Targets::default();
+        t.files.insert("phases/02-analysis".into(), "phases/analysis.html".into());
+        t.files.insert("playbooks/ransomware.yaml".into(), "playbooks/ransomware.html".into());
+        t.files.insert("faq/encrypted".into(), "faq.html#encrypted".into());
+        t.steps.insert("isolate".into(), "playbooks/ransomware.html#step-isolate".into());
+        t.sources.insert("gdpr-art33".into());
+        t.contacts.insert("ap".into());
+        t.statics.insert("static/form é.pdf".into());
+        t
+    })
+}
+
+/// `markdown_links`: any text through Markdown rendering with link checks and
+/// rewriting, as a page of the site. Never a panic; without raw HTML the page
+/// keeps every page rule (no script, no handler, nothing from another host);
+/// with raw HTML allowed it still renders.
+pub fn check_markdown(data: &[u8]) {
+    let src = String::from_utf8_lossy(data);
+    let langs = vec!["nl".to_string(), "en".to_string()];
+    for allow_html in [false, true] {
+        let ctx = irbook::markdown::DocContext {
+            file: "phases/01-first.nl.md",
+            first_line: 4,
+            to_lang_root: "../",
+            to_site_root: "../../",
+            languages: &langs,
+            allow_html,
+        };
+        let mut problems = Vec::new();
+        let r = irbook::markdown::render(&src, &ctx, link_targets(), &mut problems);
+        let _ = irbook::markdown::plain(&src);
+        for p in &problems {
+            assert!(p.line >= 4, "a problem before the text starts: {p:?}");
+        }
+        if !allow_html {
+            let csp = irbook::render::CSP;
+            let page = format!(
+                "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\"></head><body><main>{}</main></body></html>",
+                r.html
+            );
+            let breaches =
+                irbook::web::policy::check_page(&page, &irbook::web::policy::Policy { csp, allow_html: false });
+            assert!(breaches.is_empty(), "{src:?} renders as {:?}, which breaks {breaches:?}", r.html);
+        }
+    }
+}
+
+/// `single_file`: any HTML as a rendered page (and as the home page's main
+/// content) through the single-file combiner. Never a panic, and the result,
+/// if any, is one document with the generator mark.
+pub fn check_single(data: &[u8]) {
+    let page = String::from_utf8_lossy(data);
+    let shell = |main: &str| {
+        format!("<!DOCTYPE html><html lang=\"nl\"><head><title>T</title></head><body class=\"home\"><header class=\"site-header\"><a href=\"index.html\" aria-current=\"page\">Start</a><a hreflang=\"en\" href=\"../en/index.html\">EN</a></header><main id=\"main\">{main}</main></body></html>")
+    };
+    let mut files = std::collections::BTreeMap::new();
+    files.insert("nl/index.html".to_string(), shell(&page).into_bytes());
+    files.insert("nl/phases/a.html".to_string(), page.as_bytes().to_vec());
+    files.insert("en/index.html".to_string(), shell("<p>Home</p>").into_bytes());
+    files.insert("static/logo.png".to_string(), vec![0x89, b'P', b'N', b'G']);
+    files.insert("assets/site.css".to_string(), b"body{}".to_vec());
+    let langs = vec!["nl".to_string(), "en".to_string()];
+    let opts = irbook::single::Options { languages: &langs, default_language: "nl" };
+    let mut report = Report::default();
+    if let Some(single) = irbook::single::combine(&files, &opts, &mut report) {
+        assert!(single.html.starts_with("<!DOCTYPE html>"));
+        assert!(single.html.contains("<meta name=\"generator\" content=\"irbook single file\">"));
+    }
+}
+
+/// The YAML files a `yaml_file` input may stand for (its first byte picks one).
+const YAML_SLOTS: &[&str] =
+    &["playbooks/lost.yaml", "contacts.yaml", "handbook.yaml", "sources/sources.yaml", "assessments/quick.yaml"];
+
+/// `yaml_file`: any text as one YAML file of the test handbook, loaded and
+/// validated (no rendering, so it is fast). Never a panic, a hang or
+/// unbounded memory; a handbook or a report of why not.
+pub fn check_yaml(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    let path = YAML_SLOTS[usize::from(pick) % YAML_SLOTS.len()];
+    let mut tree = handbook_tree(b"");
+    tree.files
+        .insert(path.to_string(), SourceFile { path: path.to_string(), bytes: text.to_vec(), layer: "fuzz".into() });
+    let mut report = Report::default();
+    let hb = irbook::model::build(&tree, &mut report);
+    assert!(hb.is_some() || report.has_errors(), "no handbook and no error to say why");
+}
+
+/// `answers_file`: any text as an answers file for the default triage. Never
+/// a panic; what the reader accepts, the engine can read or reports on.
+pub fn check_answers(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let c = triage();
+    match irbook::plan::read_answers_text(text, "answers.yaml", c) {
+        Ok(file) => {
+            let _ = plan::parse_answers(c, &file.json);
+        }
+        Err(problems) => assert!(!problems.is_empty() && problems.iter().all(|p| p.starts_with("error: answers.yaml"))),
+    }
+}
