@@ -84,6 +84,23 @@ pub fn output_file(
     }
 }
 
+/// A file irbook writes by its own fixed name (`irbook schema --out`): it may
+/// be new or an ordinary file, never a link (which would write elsewhere) or
+/// a device, pipe or folder.
+pub fn replaceable_file(path: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Ok(()),
+        Ok(m) if m.file_type().is_file() => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => {
+            Err(format!("`{}` is a symbolic link; irbook does not write through it\n  hint: remove the link, or write into another folder", path.display()))
+        }
+        Ok(_) => Err(format!(
+            "`{}` exists and is not an ordinary file, so it is left alone\n  hint: remove it, or write into another folder",
+            path.display()
+        )),
+    }
+}
+
 /// The path a link finally points at (through chains of links); the path
 /// itself when it is no link. A dangling link is an error: writing through
 /// it would create a file somewhere the user did not name.
@@ -138,6 +155,19 @@ mod tests {
         let dangling = dir.path().join("gone");
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
         assert!(output_folder(&dangling, &layers).unwrap_err().message.contains("does not exist"));
+    }
+
+    #[test]
+    fn fixed_names_are_never_written_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep").unwrap();
+        let link = dir.path().join("playbook.schema.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(replaceable_file(&link).unwrap_err().contains("symbolic link"));
+        assert!(replaceable_file(&dir.path().join("new.json")).is_ok());
+        assert!(replaceable_file(&target).is_ok());
+        assert!(replaceable_file(dir.path()).is_err());
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub fn run(kind: Option<&str>, out: Option<&Path>) -> i32 {
         for (k, files, schema) in &schemas {
             let path = dir.join(format!("{k}.schema.json"));
             let text = serde_json::to_string_pretty(schema).unwrap_or_default() + "\n";
+            if let Err(e) = crate::paths::replaceable_file(&path) {
+                eprintln!("error: {e}");
+                return 1;
+            }
             if let Err(e) = fs::write(&path, text) {
                 eprintln!("error: cannot write `{}`: {e}", path.display());
                 return 1;

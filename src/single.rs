@@ -131,7 +131,13 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
     let prefix = format!(".{}.irbook-tmp-", name.to_string_lossy());
     crate::write::remove_stale(&dir, &prefix);
     let tmp = dir.join(format!("{prefix}{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes)
+    let _ = std::fs::remove_file(&tmp);
+    // create_new: never write through something already there (a link, say).
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
         .and_then(|()| std::fs::rename(&tmp, file))
         .map_err(|e| format!("could not write `{}`: {e}", file.display()));
     if result.is_err() {

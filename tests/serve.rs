@@ -412,3 +412,24 @@ fn a_client_variant_reloads_when_its_base_changes() {
     .unwrap();
     wait_for_page(&server, "/nl/phases/after.html", "Alleen bij de klant.");
 }
+
+/// Hundreds of connections that never send a request (a port scanner, a
+/// browser's spare sockets, a hostile page) must not stop the server: they
+/// are closed after a short wait, and real requests are answered meanwhile
+/// or right after.
+#[test]
+fn idle_connections_do_not_lock_the_server_out() {
+    let (tmp, root) = content_copy();
+    let server = Server::start(&[root.to_str().unwrap(), "--port", "0"], tmp.path());
+    assert_eq!(server.get("/").status, 200);
+    let idle: Vec<TcpStream> = (0..400).filter_map(|_| TcpStream::connect(("127.0.0.1", server.port)).ok()).collect();
+    assert!(idle.len() >= 300, "opened {} idle connections", idle.len());
+    let started = Instant::now();
+    let r = server.get("/nl/index.html");
+    assert_eq!(r.status, 200);
+    assert!(started.elapsed() < Duration::from_secs(30), "answered after {:?}", started.elapsed());
+    drop(idle);
+    let started = Instant::now();
+    assert_eq!(server.get("/en/index.html").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

@@ -34,8 +34,11 @@ const MAX_HEADERS: usize = 100;
 /// Connections handled at once. Each open page holds one for its long poll,
 /// so this is many tabs' worth; more waiting connections queue up to
 /// [`QUEUE`], and beyond that get a 503 at once instead of a new thread.
-const WORKERS: usize = 48;
-const QUEUE: usize = 256;
+const WORKERS: usize = 64;
+const QUEUE: usize = 512;
+/// A new connection must send its request within this long: browsers open
+/// spare connections they may never use, and each holds a worker meanwhile.
+const FIRST_REQUEST: Duration = Duration::from_secs(2);
 
 pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let (tx, rx) = std::sync::mpsc::sync_channel::<TcpStream>(QUEUE);
@@ -97,7 +100,7 @@ impl Response {
 }
 
 fn connection(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(IDLE))?;
+    stream.set_read_timeout(Some(FIRST_REQUEST))?;
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
@@ -123,6 +126,7 @@ fn connection(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         if !req.keep_alive {
             return Ok(());
         }
+        out.set_read_timeout(Some(IDLE))?;
     }
 }
 
