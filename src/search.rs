@@ -579,7 +579,7 @@ fn push_text(out: &mut String, raw: &str) {
             continue;
         }
         let end = rest.find(';').filter(|&e| e <= 10);
-        match end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (e, c))) {
+        match end.and_then(|e| crate::web::html::reference(&rest[1..e]).map(|c| (e, c))) {
             Some((e, c)) => {
                 if c.is_whitespace() {
                     if !out.ends_with(' ') {
@@ -596,25 +596,6 @@ fn push_text(out: &mut String, raw: &str) {
             }
         }
     }
-}
-
-fn decode_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    })
 }
 
 /// A built index: the script's text and how it came out.

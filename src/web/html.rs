@@ -283,8 +283,8 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
     }
 }
 
-/// Decodes character references: the five named ones irbook and
-/// pulldown-cmark write, and numeric ones. Anything else stays as written.
+/// Decodes character references (see [`reference`]); anything else stays
+/// as written.
 pub fn decode(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
@@ -296,23 +296,7 @@ pub fn decode(s: &str) -> Cow<'_, str> {
         rest = &rest[at..];
         // A reference is short; `;` is ASCII, so its index is a char boundary.
         let semi = rest.bytes().take(12).position(|c| c == b';');
-        let c = semi.and_then(|semi| {
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                n => n
-                    .strip_prefix("#x")
-                    .or_else(|| n.strip_prefix("#X"))
-                    .map(|h| u32::from_str_radix(h, 16).ok())
-                    .unwrap_or_else(|| n.strip_prefix('#').and_then(|d| d.parse::<u32>().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, semi))
-        });
+        let c = semi.and_then(|semi| reference(&rest[1..semi]).map(|c| (c, semi)));
         match c {
             Some((c, semi)) => {
                 out.push(c);
@@ -326,6 +310,27 @@ pub fn decode(s: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// The character a reference names (`amp`, `nbsp`, `#233`, `#xE9`): the
+/// named ones irbook, pulldown-cmark and the theme write, and any number.
+pub fn reference(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    })
 }
 
 /// HTML escaping for text and attribute values. Unlike Tera's default it
@@ -392,7 +397,7 @@ mod tests {
         assert_eq!(decode("Q&amp;A privé"), "Q&A privé");
         assert_eq!(decode("é&é;&#xe9;&#233;&lt"), "é&é;éé&lt");
         assert_eq!(decode("&#xD800;&#99999999;"), "&#xD800;&#99999999;");
-        assert_eq!(decode("a&amp;b&#39;c&#x41;&nbsp;"), "a&b'cA&nbsp;");
+        assert_eq!(decode("a&amp;b&#39;c&#x41;&nbsp;&nope;"), "a&b'cA\u{a0}&nope;");
     }
 
     #[test]
