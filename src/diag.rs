@@ -151,6 +151,21 @@ impl Report {
         self.items.is_empty()
     }
 
+    /// Prints every problem to stderr, sorted, each once.
+    pub fn print(&self) {
+        for d in self.sorted() {
+            eprintln!("{d}");
+        }
+    }
+
+    /// `, 2 warnings` for a line that reports success, or nothing.
+    pub fn warnings_note(&self) -> String {
+        match self.warnings() {
+            0 => String::new(),
+            w => format!(", {w} {}", plural(w, "warning", "warnings")),
+        }
+    }
+
     pub fn summary(&self) -> String {
         let (e, w) = (self.errors(), self.warnings());
         format!("{} {}, {} {}", e, plural(e, "error", "errors"), w, plural(w, "warning", "warnings"))

@@ -1,9 +1,11 @@
 //! irbook: builds an offline incident-response handbook site from YAML
 //! playbooks and Markdown guidance.
 //!
-//! Pipeline: [`load`] (files into memory) → [`model`] (typed, validated
-//! handbook) → [`render`] (Markdown, questionnaires, templates) → [`write`]
-//! (temporary folder, then one rename). [`cli`] ties them to the commands;
+//! Pipeline ([`site`]): [`load`] (files into memory, with [`layers`]) →
+//! [`model`] (typed, validated handbook) → [`render`] (Markdown,
+//! questionnaires, templates; every page checked by [`web::policy`]) →
+//! [`write`] (temporary folder, then one rename; where to is [`paths`]'s
+//! decision) or [`single`] (one HTML file). [`cmd`] has a file per command;
 //! [`serve`] runs the pipeline again on every edit for the local server.
 
 /// `println!` that ignores a closed stdout (`irbook schema | head`), where
@@ -16,23 +18,25 @@ macro_rules! out {
     }};
 }
 
+pub mod answers;
 pub mod audit;
 pub mod branding;
-pub mod cli;
+pub mod cmd;
 pub mod condition;
 pub mod diag;
 pub mod layers;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod open;
 pub mod paths;
-pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod single;
+pub mod site;
 pub mod spans;
 pub mod web;
 pub mod write;

@@ -4,7 +4,7 @@
 
 use crate::diag::Report;
 use crate::layers::{self, BUILTIN};
-use crate::{cli, model, render};
+use crate::{model, render};
 use assessment_wasm::text::Text;
 use std::fmt::Write as _;
 use std::fs;
@@ -100,12 +100,12 @@ pub fn run(dir: &Path, extends: Option<&str>, langs: Option<&str>, today: &str) 
     let mut report = Report::default();
     match layers::read(dir, None) {
         Ok(tree) => {
-            let _ = cli::build_site(&tree, &mut report, &render::Discard);
+            let _ = crate::site::render(&tree, &mut report, &render::Discard);
         }
         Err(r) => report = r,
     }
     if report.has_errors() {
-        cli::print_report(&report);
+        report.print();
         eprintln!("The new handbook in {} does not build yet: {}.", dir.display(), report.summary());
         return 1;
     }
@@ -238,7 +238,7 @@ fn variant(dir: &Path, base: &str, langs: Option<&[String]>) -> Result<Vec<(Stri
         let tree = match layers::read(Path::new(base), None) {
             Ok(t) => t,
             Err(r) => {
-                cli::print_report(&r);
+                r.print();
                 eprintln!("error: `{base}` is not a handbook irbook can read, so nothing was written");
                 return Err(1);
             }
@@ -253,7 +253,7 @@ fn variant(dir: &Path, base: &str, langs: Option<&[String]>) -> Result<Vec<(Stri
     };
     let mut report = Report::default();
     let Some(hb) = model::build(&tree, &mut report) else {
-        cli::print_report(&report);
+        report.print();
         eprintln!("error: the base handbook has errors; fix them first (`irbook check {base}`)");
         return Err(1);
     };

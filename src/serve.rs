@@ -10,7 +10,6 @@
 mod http;
 mod watch;
 
-use crate::cli;
 use crate::diag::{Diagnostic, Report};
 use crate::load::{self, SourceFile, Tree};
 use crate::render;
@@ -159,7 +158,7 @@ enum Outcome {
 fn render(tree: &Tree) -> (Outcome, usize) {
     let mut report = Report::default();
     let memory = render::Memory::default();
-    match cli::build_site(tree, &mut report, &memory) {
+    match crate::site::render(tree, &mut report, &memory) {
         Some(summary) => (Outcome::Built(memory.into_files(), report), summary.pages),
         None => (Outcome::Failed(report), 0),
     }
@@ -176,7 +175,7 @@ struct Source {
 impl Source {
     /// Reads everything again (first build, `extends:` layers, odd files).
     fn reload(&mut self) -> Result<&Tree, Report> {
-        let tree = cli::resolve_root(self.root.clone(), None)?;
+        let tree = crate::site::open(self.root.clone(), None)?;
         self.tree = Some(tree);
         Ok(self.tree.as_ref().expect("just set"))
     }
@@ -228,17 +227,9 @@ impl Source {
     }
 }
 
-/// Runs `irbook serve`; returns the exit code (only on errors: a running
-/// server stops with Ctrl-C).
-pub fn run(root: Option<PathBuf>, port: u16, open: bool) -> i32 {
-    if let Some(r) = &root {
-        if !r.is_dir() {
-            eprintln!("error: {}: this folder does not exist", r.display());
-            eprintln!("  hint: give the path of a folder that holds handbook.yaml, or leave it out to serve ./content");
-            return 1;
-        }
-    }
-    let root = root.or_else(|| Path::new("content").join("handbook.yaml").is_file().then(|| PathBuf::from("content")));
+/// Serves `root` (the built-in handbook when `None`) until Ctrl-C; returns
+/// the exit code on errors. `open` is called with the address once it serves.
+pub fn run(root: Option<PathBuf>, port: u16, open: Option<fn(&str)>) -> i32 {
     let (listener, got) = match bind(port) {
         Ok(l) => l,
         Err(msg) => {
@@ -266,8 +257,8 @@ pub fn run(root: Option<PathBuf>, port: u16, open: bool) -> i32 {
     crate::out!("Serving {label} at {url}");
     let server = Arc::clone(&shared);
     std::thread::spawn(move || http::serve(listener, server));
-    if open {
-        cli::open_url(&url);
+    if let Some(open) = open {
+        open(&url);
     }
 
     let Some(root) = root else {
@@ -342,7 +333,7 @@ fn announce(outcome: &(Outcome, usize), started: Instant, last: Option<&[Diagnos
     };
     let sorted = report.sorted();
     if last != Some(sorted.as_slice()) || report.has_errors() {
-        cli::print_report(report);
+        report.print();
     }
     match &outcome.0 {
         Outcome::Failed(_) => {

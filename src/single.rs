@@ -13,15 +13,14 @@
 
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::{self, Tree};
+use crate::model;
 use crate::render::{self, escape_html};
 use crate::web::html;
 use crate::web::url::{media_type, normalize, percent_decode};
-use crate::{cli, model};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Static files up to this size go inside the file as `data:` URIs; bigger
 /// ones stay outside and are named in a warning.
@@ -46,47 +45,6 @@ pub struct Single {
     pub pages: usize,
 }
 
-/// `irbook build --single-file FILE`: builds and writes the file; the exit code.
-pub fn run(root: Option<PathBuf>, file: &Path, quiet: bool) -> i32 {
-    let started = Instant::now();
-    let tree = match cli::resolve_root(root, Some(file)) {
-        Ok(t) => t,
-        Err(r) => return fail(&r, file),
-    };
-    let mut report = Report::default();
-    let target = match crate::paths::output_file(file, &tree.watch_paths(), made_by_irbook) {
-        Ok(t) => t,
-        Err(problem) => {
-            report.push(problem);
-            return fail(&report, file);
-        }
-    };
-    let Some(single) = build(&tree, &mut report) else {
-        return fail(&report, file);
-    };
-    cli::print_report(&report);
-    if let Err(e) = write_atomically(&target, single.html.as_bytes()) {
-        eprintln!("error: {e}");
-        return 1;
-    }
-    if !quiet {
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let kb = single.html.len() as f64 / 1024.0;
-        let warn = if report.warnings() > 0 {
-            format!(", {}", report.summary().split(", ").nth(1).unwrap_or(""))
-        } else {
-            String::new()
-        };
-        crate::out!(
-            "Built {} pages from {} into the single file {} ({kb:.0} KB) in {ms:.0} ms{warn}",
-            single.pages,
-            tree.label,
-            file.display()
-        );
-    }
-    0
-}
-
 /// Renders the site into memory and combines it; `None` when there were errors.
 pub fn build(tree: &Tree, report: &mut Report) -> Option<Single> {
     let hb = model::build(tree, report)?;
@@ -101,19 +59,8 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Single> {
     single.filter(|_| !report.has_errors())
 }
 
-fn fail(report: &Report, file: &Path) -> i32 {
-    cli::print_report(report);
-    let kept = if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
-        format!("; the previous {} is unchanged", file.display())
-    } else {
-        String::new()
-    };
-    eprintln!("Build failed: {}{kept}.", report.summary());
-    1
-}
-
 /// Whether a regular file starts like a single file irbook wrote.
-fn made_by_irbook(file: &Path) -> bool {
+pub fn made_by_irbook(file: &Path) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; 2048];
     let n = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)).unwrap_or(0);

@@ -82,7 +82,7 @@ fn readable_path(p: &str) -> bool {
 pub fn check_handbook(data: &[u8]) {
     let tree = handbook_tree(data);
     let mut report = Report::default();
-    let site = irbook::cli::build_site(&tree, &mut report, &irbook::render::Discard);
+    let site = irbook::site::render(&tree, &mut report, &irbook::render::Discard);
     assert!(site.is_none() || !report.has_errors(), "a site was built despite errors");
     assert!(site.is_some() || report.has_errors(), "no site and no error to say why");
 }
@@ -282,7 +282,7 @@ pub fn check_yaml(data: &[u8]) {
 pub fn check_answers(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let c = triage();
-    match irbook::plan::read_answers_text(text, "answers.yaml", c) {
+    match irbook::answers::read_text(text, "answers.yaml", c) {
         Ok(file) => {
             let _ = plan::parse_answers(c, &file.json);
         }

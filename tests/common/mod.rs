@@ -86,8 +86,7 @@ pub fn triage_compiled(lang: &str) -> assessment_wasm::Compiled {
 }
 
 fn compile_triage(lang: &str) -> assessment_wasm::Compiled {
-    let tree =
-        irbook::cli::resolve_root(Some(repo().join("content")), None).unwrap_or_else(|_| panic!("content reads"));
+    let tree = irbook::site::open(Some(repo().join("content")), None).unwrap_or_else(|_| panic!("content reads"));
     let mut report = irbook::diag::Report::default();
     let hb = irbook::model::build(&tree, &mut report).expect("the default handbook builds");
     irbook::render::compile_one(&hb, &tree, "triage", lang, &mut report).expect("the triage compiles")

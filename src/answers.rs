@@ -1,113 +1,9 @@
-//! `irbook plan`: the questionnaire engine on the command line. Reads an
-//! answers file, computes the plan with the same code as the browser, prints JSON.
+//! Answers files for `irbook plan` (YAML or JSON mapping question ids to
+//! answers, or with an `answers:` key): read with a size limit, checked for
+//! what the engine cannot see (duplicate keys, `.nan`, answers in two
+//! places), with the position of every problem. The engine reads the values.
 
-use crate::cli::{print_report, resolve_root};
-use crate::diag::Report;
-use crate::{model, render};
-use assessment_wasm::plan::{parse_answers, plan, PlanInput};
-use assessment_wasm::time::parse_datetime;
-use std::path::{Path, PathBuf};
-
-pub fn run(
-    root: Option<PathBuf>,
-    assessment: &str,
-    answers: &Path,
-    discovered: Option<&str>,
-    now: Option<&str>,
-    lang: Option<&str>,
-) -> i32 {
-    let tree = match resolve_root(root, None) {
-        Ok(t) => t,
-        Err(r) => {
-            print_report(&r);
-            return 1;
-        }
-    };
-    let mut report = Report::default();
-    let Some(hb) = model::build(&tree, &mut report) else {
-        tree.attribute_layers(&mut report);
-        print_report(&report);
-        return 1;
-    };
-    let lang = lang.unwrap_or(&hb.config.default_language).to_string();
-    if !hb.config.languages.contains(&lang) {
-        eprintln!("error: the handbook has no language `{lang}`; it has: {}", hb.config.languages.join(", "));
-        return 2;
-    }
-    let compiled = match render::compile_one(&hb, &tree, assessment, &lang, &mut report) {
-        Some(c) => c,
-        None => {
-            tree.attribute_layers(&mut report);
-            print_report(&report);
-            if !report.has_errors() {
-                let ids: Vec<&str> = hb.assessments.iter().map(|a| a.def.id.as_str()).collect();
-                let hint = crate::diag::did_you_mean(assessment, ids.iter().copied())
-                    .unwrap_or_else(|| format!("the questionnaires are: {}", ids.join(", ")));
-                eprintln!("error: there is no questionnaire `{assessment}`\n  hint: {hint}");
-            }
-            return 1;
-        }
-    };
-    let value = match read_answers_file(answers, &compiled) {
-        Ok(v) => v,
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            eprintln!(
-                "The answers file has {} {}; no plan was made.",
-                problems.len(),
-                crate::diag::plural(problems.len(), "problem", "problems")
-            );
-            return 1;
-        }
-    };
-    let parsed = match parse_answers(&compiled, &value.json) {
-        Ok(a) => a,
-        Err(errors) => {
-            for e in &errors {
-                let at = value.position(&e.question);
-                eprintln!("error: {}{at}: {e}", answers.display());
-            }
-            eprintln!(
-                "The answers file has {} {}; no plan was made.",
-                errors.len(),
-                crate::diag::plural(errors.len(), "problem", "problems")
-            );
-            return 1;
-        }
-    };
-    let tz = hb.config.timezone;
-    let now_ms = match now.map(|s| parse_datetime(s, &tz)) {
-        Some(Ok(ms)) => ms,
-        Some(Err(e)) => return time_error("--now", &e),
-        None => clock_ms(),
-    };
-    let discovered_ms = match discovered.map(|s| parse_datetime(s, &tz)) {
-        Some(Ok(ms)) => ms,
-        Some(Err(e)) => return time_error("--discovered", &e),
-        None => now_ms,
-    };
-    if discovered_ms > now_ms {
-        eprintln!(
-            "warning: --discovered is later than {}; the plan counts its deadlines from the discovery time, so none of them has started yet\n  hint: check the date and the time zone of --discovered",
-            if now.is_some() { "--now" } else { "the current time" }
-        );
-    }
-    let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
-    crate::out!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
-    0
-}
-
-fn time_error(flag: &str, e: &str) -> i32 {
-    eprintln!("error: {flag}: {e}\n  hint: write a time like 2026-11-23T09:30:00+01:00");
-    2
-}
-
-/// The one place irbook reads the clock: the engine itself never does.
-fn clock_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+use std::path::Path;
 
 /// Answers files are small; a bigger one is a mistake (or `/dev/zero`).
 const MAX_ANSWERS_FILE: u64 = 1024 * 1024;
@@ -122,7 +18,7 @@ pub struct AnswersFile {
 
 impl AnswersFile {
     /// `:line:column` of a question's answer, or "" when unknown.
-    fn position(&self, question: &str) -> String {
+    pub fn position(&self, question: &str) -> String {
         if question.is_empty() {
             return String::new();
         }
@@ -142,7 +38,7 @@ impl AnswersFile {
 /// Reads the answers file: size limit, YAML limits, duplicate keys, numbers
 /// that are not numbers (`.nan`, `.inf`), and answers given twice (under
 /// `answers:` and at the top level). Every problem, each with its place.
-fn read_answers_file(path: &Path, compiled: &assessment_wasm::compile::Compiled) -> Result<AnswersFile, Vec<String>> {
+pub fn read_file(path: &Path, compiled: &assessment_wasm::compile::Compiled) -> Result<AnswersFile, Vec<String>> {
     use std::io::Read;
     let shown = path.display().to_string();
     let mut bytes = Vec::new();
@@ -159,12 +55,12 @@ fn read_answers_file(path: &Path, compiled: &assessment_wasm::compile::Compiled)
     let Ok(text) = String::from_utf8(bytes) else {
         return Err(vec![format!("error: {shown}: the answers file is not UTF-8 text\n  hint: save it as UTF-8")]);
     };
-    read_answers_text(&text, &shown, compiled)
+    read_text(&text, &shown, compiled)
 }
 
-/// The checks of [`read_answers_file`] on text already read; `shown` names
+/// The checks of [`read_file`] on text already read; `shown` names
 /// the file in messages. Every problem is a finished message line.
-pub fn read_answers_text(
+pub fn read_text(
     text: &str,
     shown: &str,
     compiled: &assessment_wasm::compile::Compiled,
