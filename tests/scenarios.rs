@@ -21,6 +21,14 @@ use std::path::PathBuf;
 /// Scenarios where the triage is knowingly more cautious than its source.
 const OVER_CAUTIOUS: &[(&str, &str, &str)] = &[
     (
+        "edpb-2021-15-course-list-food-preferences",
+        "notify_authority",
+        "EDPB case 15 (as a summary table gives it): two participants' lactose intolerance, sent to 15 former \
+         participants asked to delete, is not notifiable. The triage treats health data with identified \
+         recipients and no confirmed deletion as notifiable whatever the headcount (issue 14, class 5) and has \
+         no way to tell a food intolerance from a diagnosis; it asks to notify, the safe side.",
+    ),
+    (
         "gba-62-2022-cc-instead-of-bcc-16-recipients",
         "notify_authority",
         "GBA 62/2022 found e-mail addresses shown to 16 parents not notifiable. The parents are clients of \
