@@ -433,3 +433,23 @@ fn idle_connections_do_not_lock_the_server_out() {
     assert_eq!(server.get("/en/index.html").status, 200);
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// A folder linked in from outside the content is never served, not even
+/// while the rest of the handbook is fine.
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_from_outside_is_not_served() {
+    let (tmp, root) = content_copy();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "not for the site").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("static/ext")).unwrap();
+    let mut server = Server::start(&[root.to_str().unwrap(), "--port", "0"], tmp.path());
+    server.wait_for_errors(
+        "error: static/ext: this symbolic link points outside the content folder",
+        Duration::from_secs(10),
+    );
+    let r = server.get("/static/ext/secret.txt");
+    assert_ne!(r.status, 200);
+    assert!(!r.text().contains("not for the site"));
+}
