@@ -242,7 +242,9 @@ fn rewrite<'a>(
                                 .maybe_hint(did_you_mean(id, targets.steps.keys().map(String::as_str))),
                         );
                     }
-                    dest.clone()
+                    // Never pass on a URL that was not resolved (found by fuzzing:
+                    // `![x](step:…)` kept `step:` as an image source).
+                    CowStr::from("#")
                 }
             };
         }
