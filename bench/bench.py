@@ -23,7 +23,8 @@ WORK = os.path.join(REPO, "target", "bench")
 # measure irbook rather than this machine's disk (which varies run to run here).
 OUTDIR = "/dev/shm/irbook-bench" if os.path.isdir("/dev/shm") else WORK
 GEN = os.path.join(REPO, "..", "shared", "tools", "gen-corpus.py")
-BIN = os.path.join(REPO, "target", "release", "irbook")
+# The binary `cargo build --release` makes, wherever CARGO_TARGET_DIR puts it.
+BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target"), "release", "irbook")
 
 
 def run_measured(args, cwd):
