@@ -913,6 +913,7 @@ fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
             due: s.due.clone(),
             party: s.party.clone(),
             when: s.when.clone(),
+            serves: s.serves.clone(),
             url: format!("../playbooks/{}.html#step-{}", s.playbook, s.id),
             sources: s
                 .sources
