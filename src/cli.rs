@@ -22,12 +22,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the site. ROOT defaults to ./content if it exists, else the built-in handbook.
+    /// Build the site. ROOT defaults to the current folder if it holds handbook.yaml, else ./content if it exists, else the built-in handbook.
     Build {
         root: Option<PathBuf>,
-        /// Output folder; replaced as a whole when the build succeeds.
-        #[arg(short, long, default_value = "public")]
-        output: PathBuf,
+        /// Output folder; replaced as a whole when the build succeeds. Default:
+        /// `public`, or `../public` when building the current folder (a site
+        /// is never written inside its handbook).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Print only problems, not the summary line.
         #[arg(short, long)]
         quiet: bool,
@@ -133,6 +135,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             code
         }
         Command::Build { root, output, quiet, open, timings, single_file: None } => {
+            let output = output.unwrap_or_else(|| {
+                if root.is_none() && Path::new("handbook.yaml").is_file() {
+                    Path::new("..").join("public")
+                } else {
+                    PathBuf::from("public")
+                }
+            });
             let code = build(root, &output, quiet, timings);
             if code == 0 && open {
                 open_in_browser(&output.join("index.html"));
@@ -161,10 +170,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     }
 }
 
-/// The content to build: the given folder, ./content, or the built-in handbook.
+/// The content to build: the given folder, the current folder when it holds
+/// `handbook.yaml`, ./content, or the built-in handbook.
 pub fn resolve_root(root: Option<PathBuf>, skip: Option<&Path>) -> Result<Tree, Report> {
     match root {
         Some(r) => layers::read(&r, skip),
+        // Inside a handbook (made by `irbook new`): that folder.
+        None if Path::new("handbook.yaml").is_file() => layers::read(Path::new("."), skip),
         None if Path::new("content").join("handbook.yaml").is_file() => layers::read(Path::new("content"), skip),
         None => Ok(load::builtin_content()),
     }
