@@ -242,3 +242,30 @@ test('playbooks print as checklists: misdirected e-mail on at most 4 A4 pages', 
     await context.close();
   }
 });
+
+test('the whole handbook prints as a binder: cover, contacts, contents, each playbook on its own pages', async (t) => {
+  const context = await launch({ locale: 'nl-NL' });
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    for (const lang of ['nl', 'en']) {
+      await page.goto(fileUrl(`${lang}/playbooks/binder.html`));
+      const order = await page.evaluate(() => [...document.querySelectorAll('.binder-cover, .binder-contacts, .binder-toc, .binder-playbook')].map((e) => e.className));
+      assert.deepStrictEqual(order.slice(0, 3), ['binder-cover', 'binder-contacts', 'binder-toc']);
+      const playbooks = order.filter((c) => c === 'binder-playbook').length;
+      assert.strictEqual(playbooks, 6);
+      assert.ok(await page.locator('.binder-playbook .tickbox').count() > 30, 'every step has a tick box');
+      await page.emulateMedia({ media: 'print' });
+      const pdf = await page.pdf({ format: 'A4' });
+      fs.writeFileSync(path.join(OUT, `binder-${lang}.pdf`), pdf);
+      const pages = pdfPages(pdf);
+      t.diagnostic(`binder ${lang}: ${pages} A4 pages`);
+      // Cover, contacts and contents, then each playbook on a page of its own.
+      assert.ok(pages >= 3 + playbooks && pages <= 40, `${pages} pages`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+    assert.deepStrictEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
