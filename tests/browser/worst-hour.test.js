@@ -269,3 +269,45 @@ test('the whole handbook prints as a binder: cover, contacts, contents, each pla
     await context.close();
   }
 });
+
+test('training and readiness have their own panels; improvements are due within days', async () => {
+  const context = await launch({ locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    const firstChoices = async () => {
+      await page.waitForSelector('#irbook-app[data-ready="true"]');
+      await page.click('#mode-toggle');
+      for (let round = 0; round < 100; round++) {
+        const id = await page.evaluate(() => {
+          for (const q of document.querySelectorAll('#irbook-app .question[id^="question-"]')) {
+            if (!q.querySelector('input:checked')) { const i = q.querySelector('input[type="radio"], input[type="checkbox"]'); if (i) { return i.id; } }
+          }
+          return null;
+        });
+        if (!id) { break; }
+        await page.check('#' + id);
+      }
+    };
+    await page.goto(fileUrl('en/assessments/training.html'));
+    await firstChoices();
+    assert.strictEqual(await page.locator('#plan-title').innerText(), 'Your result');
+    const feedback = await page.locator('.feedback').allInnerTexts();
+    assert.ok(feedback.length > 0);
+    for (const f of feedback) { assert.doesNotMatch(f, /^(Right|Not quite)\.\s*(Right|Not quite)\b/, f); }
+    assert.strictEqual(await page.locator('.summary, #export-ics').count(), 0, 'no triage summary or calendar in a training');
+
+    await page.goto(fileUrl('en/assessments/readiness.html'));
+    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    assert.strictEqual(await page.locator('#plan-title').innerText(), 'Your readiness');
+    assert.strictEqual(await page.locator('h3', { hasText: 'Questions still open' }).count(), 0);
+    await firstChoices();
+    const dues = await page.locator('.action .deadline').allInnerTexts();
+    assert.ok(dues.length > 0, 'improvements are listed');
+    for (const d of dues) { assert.match(d, /within (\d+ days|a day)/, d); }
+    assert.strictEqual(await page.locator('.action .deadline time').count(), 0, 'no clock times for improvements');
+    assert.deepStrictEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

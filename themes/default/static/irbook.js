@@ -263,7 +263,8 @@
         plan.feedback.forEach(function (f) {
           if (f.question === q.id) {
             box.appendChild(el('div', { class: 'feedback ' + (f.correct ? 'correct' : 'incorrect'), role: 'status' }, [
-              el('strong', { text: (f.correct ? t('js_correct') : t('js_incorrect')) + '. ' }), f.feedback || ''
+              // The feedback of the content says right or wrong itself; the word is only added without it.
+              f.feedback ? f.feedback : el('strong', { text: f.correct ? t('js_correct') : t('js_incorrect') })
             ]));
           }
         });
@@ -425,7 +426,8 @@
 
     function renderPlan(plan) {
       clear(planPane);
-      planPane.appendChild(el('h2', { id: pid('plan-title'), text: t('js_plan_title') }));
+      var titles = { triage: 'js_plan_title', readiness: 'js_readiness_title', training: 'js_training_title' };
+      planPane.appendChild(el('h2', { id: pid('plan-title'), text: t(titles[plan.kind] || 'js_plan_title') }));
       var exports = el('div', { class: 'toolbar' }, [
         el('button', { type: 'button', class: 'button', id: pid('export-print'), text: t('js_print'), onclick: function () { window.print(); } }),
         el('button', { type: 'button', class: 'button', id: pid('export-md'), text: t('js_export_md'), onclick: function () { download(fileName('md'), 'text/markdown', toMarkdown(lastPlan)); } }),
@@ -483,8 +485,9 @@
       }
 
       if (plan.open_questions.length) {
-        planPane.appendChild(el('h3', { text: t('js_open_questions') }));
-        planPane.appendChild(el('p', { class: 'muted', text: t('js_open_help') }));
+        // Only the triage takes a cautious side for open answers; the others just wait for them.
+        planPane.appendChild(el('h3', { text: t(plan.kind === 'triage' ? 'js_open_questions' : 'js_still_to_answer') }));
+        planPane.appendChild(el('p', { class: 'muted', text: t(plan.kind === 'triage' ? 'js_open_help' : plan.kind === 'training' ? 'js_training_open_help' : 'js_readiness_open_help') }));
         var ol = el('ul', { class: 'open-questions' });
         plan.open_questions.forEach(function (q) {
           ol.appendChild(el('li', null, [el('a', { href: '#' + pid('question-' + q.id), text: q.text, onclick: function (ev) { ev.preventDefault(); jumpTo(q.id); } }), ' (' + (q.state === 'unknown' ? t('js_unknown_state') : t('js_unanswered')) + ')']));
@@ -520,9 +523,18 @@
       return opts.length ? label(a) : String(a);
     }
 
-    // The duty's time as one text: "now" for as soon as possible, else the clock time.
+    // The duty's time as one text: "now" for as soon as possible, else the
+    // clock time; outside the triage, "within 30 days".
     function dueText(ms, offset) {
-      return offset === 'asap' ? t('js_now') : fmtTime(ms);
+      return offset === 'asap' ? t('js_now') : withinText(offset) || fmtTime(ms);
+    }
+
+    function withinText(offset) {
+      var m = DEF.kind !== 'triage' && /^(\d+)([hdw])$/.exec(offset || '');
+      if (!m) { return null; }
+      var n = Number(m[1]);
+      var days = m[2] === 'w' ? n * 7 : m[2] === 'd' ? n : Math.max(1, Math.ceil(n / 24));
+      return t(days === 1 ? 'js_within_day' : 'js_within_days', { n: days });
     }
 
     // Who must be told and by when, and the next actions: the first thing
@@ -604,7 +616,13 @@
     }
 
     // "asap" has no clock to count down: it means now, without undue delay.
+    // Outside the triage there is no incident and no clock: an improvement
+    // is due within a number of days, not at a minute.
     function deadline(dueMs, offset, now) {
+      var within = withinText(offset);
+      if (within) {
+        return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'within', text: within })]);
+      }
       if (offset === 'asap') {
         return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', 'data-due': String(dueMs), text: t('js_asap') })]);
       }
@@ -718,7 +736,7 @@
 
     function toMarkdown(plan) {
       var out = ['# ' + plan.title, ''];
-      out.push('- ' + t('js_discovered_at') + ': ' + (state.discovered === null ? t('js_unanswered') : fmtTime(plan.discovered_ms)));
+      if (plan.kind === 'triage') { out.push('- ' + t('js_discovered_at') + ': ' + (state.discovered === null ? t('js_unanswered') : fmtTime(plan.discovered_ms))); }
       out.push('- ' + t('js_decided_at') + ': ' + fmtTime(plan.now_ms), '');
       if (plan.score) { out.push('## ' + t('js_score'), '', plan.score.total + ' / ' + plan.score.max + ' (' + Math.round(plan.score.percent) + '%)', ''); plan.score.areas.forEach(function (a) { out.push('- ' + a.title + ': ' + Math.round(a.percent) + '%'); }); out.push(''); }
       if (plan.verdicts.length) {
