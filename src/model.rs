@@ -149,6 +149,11 @@ struct StepDef {
     party: Option<String>,
     #[serde(default)]
     when: Option<String>,
+    /// The triage verdict this step carries out (`notify_authority` for
+    /// the step that files with the authority): the step shows the
+    /// verdict's deadline, and a `due` that differs is an error.
+    #[serde(default)]
+    serves: Option<String>,
     title: Text,
     #[serde(default)]
     text: Option<Text>,
@@ -324,6 +329,7 @@ pub struct Step {
     pub due: String,
     pub party: Option<String>,
     pub when: Option<String>,
+    pub serves: Option<String>,
     pub title: Text,
     pub text: Option<Text>,
     pub sources: Vec<String>,
@@ -1393,6 +1399,7 @@ fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<
                 due: sd.due,
                 party: sd.party,
                 when: sd.when,
+                serves: sd.serves,
                 title: sd.title,
                 text: sd.text,
                 sources: sd.sources,

@@ -621,7 +621,7 @@ fn report_grouped(mut items: Vec<(String, String, String)>, prefix: &str, hint: 
 fn search_group(template: &str, fill: &Fill, ctx: &tera::Context, ld: &LangData) -> Option<String> {
     let tr = |k: &str| ld.t.get(k).cloned().unwrap_or_default();
     Some(match template {
-        "home.html" | "playbooks.html" | "assessments.html" | "pages.html" => return None,
+        "home.html" | "playbooks.html" | "assessments.html" | "pages.html" | "binder.html" => return None,
         "phase.html" => match ctx.get("order") {
             Some(order) => format!("{} {order}", tr("phase")),
             None => tr("phase"),
@@ -913,6 +913,7 @@ fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
             due: s.due.clone(),
             party: s.party.clone(),
             when: s.when.clone(),
+            serves: s.serves.clone(),
             url: format!("../playbooks/{}.html#step-{}", s.playbook, s.id),
             sources: s
                 .sources
@@ -1203,6 +1204,9 @@ fn page_jobs<'a>(
         .iter()
         .map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false })
         .collect();
+    // The paper binder repeats every playbook; it lives next to them so that
+    // the steps' relative links stay right.
+    let mut binder: Vec<serde_json::Value> = Vec::new();
     for pb in &hb.playbooks {
         let rel = format!("playbooks/{}.html", pb.id);
         let mut lanes: Vec<PhaseLane> = hb
@@ -1231,6 +1235,7 @@ fn page_jobs<'a>(
         ctx.insert("page_title", &text(&pb.title, lang, d));
         ctx.insert("summary", &opt_text(&pb.summary, lang, d));
         ctx.insert("lanes", &lanes);
+        binder.push(serde_json::json!({"id": pb.id, "title": text(&pb.title, lang, d), "summary": opt_text(&pb.summary, lang, d), "lanes": &lanes}));
         let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
         ctx.insert("sidebar", &side);
         ctx.insert("sidebar_title", &ld.t.get("playbooks"));
@@ -1325,6 +1330,25 @@ fn page_jobs<'a>(
     ctx.insert("groups", &groups);
     ctx.insert("has_examples", &hb.contacts.iter().any(|c| c.example));
     jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx, Fill::None));
+
+    // The handbook as a paper crisis binder: cover, contacts, contents, then
+    // each playbook as a checklist on its own page.
+    if !binder.is_empty() {
+        let checked = hb.sources.iter().map(|s| s.last_checked.clone()).max();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("binder_title"));
+        ctx.insert("groups", &groups);
+        ctx.insert("playbooks", &binder);
+        ctx.insert("checked", &checked);
+        jobs.push(job(
+            format!("{lang}/playbooks/binder.html"),
+            "playbooks/binder.html",
+            "binder.html",
+            "playbooks/index.html",
+            ctx,
+            Fill::None,
+        ));
+    }
 
     // Free pages and their sections. The section list is built once and shared.
     for (s, sec) in hb.sections.iter().zip(&ld.sections) {

@@ -10,10 +10,13 @@ use crate::{layers, model, render};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The content to build: the given folder, ./content, or the built-in handbook.
+/// The content to build: the given folder, the current folder when it holds
+/// `handbook.yaml`, ./content, or the built-in handbook.
 pub fn open(root: Option<PathBuf>, skip: Option<&Path>) -> Result<Tree, Report> {
     match root {
         Some(r) => layers::read(&r, skip),
+        // Inside a handbook (made by `irbook new`): that folder.
+        None if Path::new("handbook.yaml").is_file() => layers::read(Path::new("."), skip),
         None if Path::new("content").join("handbook.yaml").is_file() => layers::read(Path::new("content"), skip),
         None => Ok(load::builtin_content()),
     }

@@ -150,3 +150,26 @@ fn check_date_must_be_a_date() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("`tomorrow` is not a date; write it as YYYY-MM-DD"));
 }
+
+/// Issue 15: in a folder made by `irbook new … --extends irbook:default`, a
+/// plain `irbook build` builds that folder, not the built-in handbook.
+#[test]
+fn build_without_root_inside_a_handbook_builds_that_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["new", "acme", "--extends", "irbook:default"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let acme = dir.path().join("acme");
+    let hb = fs::read_to_string(acme.join("handbook.yaml")).unwrap();
+    let own: String = hb.lines().filter(|l| !l.starts_with("organisation:")).map(|l| format!("{l}\n")).collect();
+    fs::write(acme.join("handbook.yaml"), format!("{own}organisation: Acme Zorg BV\n")).unwrap();
+    let o = run(&["build", "-q"], &acme);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Next to the folder, as `irbook build acme` from the parent would: a
+    // site is never written inside its handbook.
+    let home = fs::read_to_string(dir.path().join("public/nl/index.html")).unwrap();
+    assert!(home.contains("Acme Zorg BV"), "the folder's own handbook was built");
+    assert!(!acme.join("public").exists());
+    // And again, replacing the previous output.
+    let o = run(&["build", "-q"], &acme);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

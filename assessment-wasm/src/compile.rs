@@ -8,8 +8,8 @@ use crate::check::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
 use crate::eval::{Env, Ev, Node, QSet, Tri, Val};
 use crate::expr::{self, Expr, ExprKind, Span};
 use crate::model::{
-    ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, QuestionType, SourceInfo, StepInfo,
-    Track,
+    ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, PresetValue, QuestionType,
+    SourceInfo, StepInfo, Track,
 };
 use crate::text::Text;
 use crate::time::{parse_due, Due, HOUR_MS};
@@ -127,6 +127,26 @@ pub struct Compiled {
     pub contacts: Vec<ContactInfo>,
     /// The phases the actions are in.
     pub phases: Vec<PhaseInfo>,
+    /// Common incidents and their answers, checked against the questions.
+    /// Only the page uses them; the engine never reads them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presets: Vec<CPreset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CPreset {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// In question order.
+    pub answers: Vec<CPresetAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CPresetAnswer {
+    pub question: String,
+    pub value: PresetValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -248,6 +268,10 @@ pub struct CAction {
     pub window_ms: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Node>,
+    /// The verdict the step carries out; the plan gives the step that
+    /// verdict's deadline, so one duty has one deadline everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serves: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -534,6 +558,7 @@ impl<'a> Compiler<'a> {
         let contacts = self.ctx.contacts.iter().filter(|c| roles.contains(c.role.as_str())).cloned().collect();
         let phase_ids: BTreeSet<&str> = collected.actions.iter().map(|a| a.phase.as_str()).collect();
         let phases = self.ctx.phases.iter().filter(|p| phase_ids.contains(p.id.as_str())).cloned().collect();
+        let presets = self.presets(&questions);
 
         Compiled {
             id: def.id.clone(),
@@ -550,7 +575,51 @@ impl<'a> Compiler<'a> {
             actions: collected.actions,
             contacts,
             phases,
+            presets,
         }
+    }
+
+    /// The presets, each answer checked as an answers file is: a known
+    /// question and a value it accepts.
+    fn presets(&mut self, questions: &[CQuestion]) -> Vec<CPreset> {
+        let def = self.def;
+        self.check_ids("presets", def.presets.iter().map(|p| p.id.as_str()), IdRule::Slug, "preset");
+        let mut out = Vec::new();
+        for (i, p) in def.presets.iter().enumerate() {
+            let mut answers = Vec::new();
+            for (id, value) in &p.answers {
+                let path = path!["presets", i, "answers", id.as_str()];
+                let Some(q) = questions.iter().find(|q| &q.id == id) else {
+                    let s = suggest(id, questions.iter().map(|q| q.id.as_str()));
+                    self.error(
+                        path,
+                        format!("preset `{}` answers unknown question `{id}`{}", p.id, did_you_mean(s)),
+                        None,
+                    );
+                    continue;
+                };
+                let json = match value {
+                    PresetValue::Text(t) => crate::json::Value::String(t.clone()),
+                    PresetValue::List(l) => {
+                        crate::json::Value::Array(l.iter().map(|t| crate::json::Value::String(t.clone())).collect())
+                    }
+                    PresetValue::Number(n) => crate::json::Value::Number(crate::json::Number::Float(*n)),
+                };
+                if let Err(e) = crate::plan::check_answer(q, &json) {
+                    self.error(path, format!("preset `{}`, question `{id}`: {e}", p.id), None);
+                    continue;
+                }
+                answers.push((questions.iter().position(|q| &q.id == id).unwrap_or(0), id.clone(), value.clone()));
+            }
+            answers.sort_by_key(|a| a.0);
+            out.push(CPreset {
+                id: p.id.clone(),
+                label: self.t(&p.label),
+                help: self.t_opt(&p.help),
+                answers: answers.into_iter().map(|(_, question, value)| CPresetAnswer { question, value }).collect(),
+            });
+        }
+        out
     }
 
     /// Per-question checks that need no expressions.
@@ -977,6 +1046,7 @@ impl<'a> Compiler<'a> {
                 (Due::Asap, None)
             }
         };
+        self.check_serves(step, due);
         CAction {
             id: step.id.clone(),
             title: step.title.clone(),
@@ -989,6 +1059,7 @@ impl<'a> Compiler<'a> {
             due,
             window_ms,
             when,
+            serves: step.serves.clone(),
             url: Some(step.url.clone()),
             sources: step.sources.clone(),
         }
@@ -1041,8 +1112,45 @@ impl<'a> Compiler<'a> {
             due,
             window_ms,
             when: None,
+            serves: None,
             url: None,
             sources: Vec::new(),
+        }
+    }
+
+    /// A step that serves a verdict must have the verdict's deadline: a
+    /// duty with two deadlines (the verdict says "now", the step 72 hours)
+    /// is refused at build time.
+    fn check_serves(&mut self, step: &StepInfo, due: Due) {
+        let Some(vid) = step.serves.as_deref() else { return };
+        let def = self.def;
+        let Some(v) = def.verdicts.iter().find(|v| v.id == vid) else {
+            // Playbook steps are shared between assessments; only one with verdicts can tell.
+            if !def.verdicts.is_empty() {
+                let s = suggest(vid, def.verdicts.iter().map(|v| v.id.as_str()));
+                self.error(
+                    path!["steps", step.id.as_str(), "serves"],
+                    format!(
+                        "step `{}` (playbook `{}`) serves unknown verdict `{vid}`{}",
+                        step.id,
+                        step.playbook,
+                        did_you_mean(s)
+                    ),
+                    None,
+                );
+            }
+            return;
+        };
+        let Some(Ok(vdue)) = v.due.as_deref().map(parse_due) else { return };
+        if vdue != due {
+            self.error(
+                path!["steps", step.id.as_str(), "due"],
+                format!(
+                    "step `{}` (playbook `{}`) serves verdict `{vid}`, which is due `{vdue}`, but the step says `due: {}`: one duty has one deadline",
+                    step.id, step.playbook, step.due
+                ),
+                Some(format!("write `due: {vdue}` in the step, or change the verdict's `due`")),
+            );
         }
     }
 

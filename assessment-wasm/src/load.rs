@@ -124,6 +124,8 @@ impl Reader {
                     url: r.string(m, "url"),
                 }
             }),
+            // Presets are for the page; the engine never reads them.
+            presets: Vec::new(),
         }
     }
 
@@ -198,6 +200,7 @@ impl Reader {
                 self.due(&d)
             },
             window_ms: self.opt_i64(m, "window_ms"),
+            serves: self.opt_string(m, "serves"),
             when: opt(m, "when").map(|v| self.node(v)),
             url: self.opt_string(m, "url"),
             sources: self.list(m, "sources", |r, v| {

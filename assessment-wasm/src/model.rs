@@ -52,6 +52,35 @@ pub struct AssessmentDef {
     pub verdicts: Vec<VerdictDef>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+    /// Common incidents ("an e-mail to the wrong person") whose typical
+    /// answers the page fills in with one click; the reader sees them and
+    /// can change each one.
+    #[serde(default)]
+    pub presets: Vec<PresetDef>,
+}
+
+/// One common incident and the answers it stands for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PresetDef {
+    pub id: String,
+    pub label: Text,
+    #[serde(default)]
+    pub help: Option<Text>,
+    /// Question id → answer, written as in an answers file.
+    pub answers: std::collections::BTreeMap<String, PresetValue>,
+}
+
+/// An answer in a preset: an option value, `yes`/`no`/`unknown`, a list of
+/// option values or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum PresetValue {
+    Text(String),
+    List(Vec<String>),
+    Number(f64),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -255,6 +284,11 @@ pub struct StepInfo {
     pub party: Option<String>,
     /// Optional condition, in the expression language, over the assessment's ids.
     pub when: Option<String>,
+    /// The verdict this step carries out (`notify-ap` serves
+    /// `notify_authority`): the step then has the verdict's deadline, and
+    /// a different `due` is an error.
+    #[serde(default)]
+    pub serves: Option<String>,
     /// Relative link from the questionnaire page to the step's guidance.
     pub url: String,
     pub sources: Vec<SourceInfo>,

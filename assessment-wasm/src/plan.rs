@@ -11,7 +11,7 @@ use crate::eval::{Env, Ev, QSet, Tri, Val};
 use crate::json::{Number, Value};
 use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
 use crate::numfmt::{display_f64, parse_f64};
-use crate::time::{format_local, parse_parts, TimeZone};
+use crate::time::{format_local, parse_parts, Due, TimeZone};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::fmt;
@@ -169,6 +169,12 @@ fn join<'a>(items: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
 
 fn option_values(q: &CQuestion) -> String {
     join(q.options.iter().map(|o| o.value.as_str()), ", ")
+}
+
+/// Whether `v` is an answer that question `q` accepts (for presets written
+/// in content, checked at build time).
+pub(crate) fn check_answer(q: &CQuestion, v: &Value) -> Result<(), String> {
+    parse_one(q, v).map(|_| ())
 }
 
 fn parse_one(q: &CQuestion, v: &Value) -> Result<Answer, String> {
@@ -341,6 +347,8 @@ pub struct ActionOut {
     pub track: Track,
     pub owner: ContactInfo,
     pub party: Option<ContactInfo>,
+    /// The verdict this action carries out, whose deadline it has.
+    pub serves: Option<String>,
     pub due_offset: String,
     pub due: String,
     pub due_ms: i64,
@@ -480,7 +488,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
             Vec::new()
         };
         let due_ms = match (decision, v.due) {
-            (Decision::Yes, Some(d)) => Some(d.deadline(input.discovered_ms, v.window_ms)),
+            (Decision::Yes, Some(d)) => Some(deadline(d, v.window_ms, input)),
             _ => None,
         };
         verdicts.push(VerdictOut {
@@ -560,6 +568,7 @@ pub fn plan(c: &Compiled, input: &PlanInput) -> Plan {
                 because(&inc.witnesses),
                 input,
                 &contact,
+                &verdicts,
             ))
         })
         .collect();
@@ -659,9 +668,21 @@ fn action_out(
     because: Vec<Because>,
     input: &PlanInput,
     contact: &dyn Fn(&str) -> Option<ContactInfo>,
+    verdicts: &[VerdictOut],
 ) -> ActionOut {
     let phase = c.phases.iter().find(|p| p.id == a.phase);
-    let due_ms = a.due.deadline(input.discovered_ms, a.window_ms);
+    // A step that carries out a verdict has that verdict's deadline, taken
+    // from the verdict itself: one duty, one deadline, on the page and in
+    // every export.
+    let served = a
+        .serves
+        .as_deref()
+        .and_then(|id| verdicts.iter().find(|v| v.id == id))
+        .and_then(|v| Some((v.due_ms?, v.due_offset.clone()?)));
+    let (due_ms, due_offset) = match served {
+        Some((ms, offset)) => (ms, offset),
+        None => (deadline(a.due, a.window_ms, input), a.due.to_string()),
+    };
     ActionOut {
         id: a.id.clone(),
         title: a.title.clone(),
@@ -678,7 +699,8 @@ fn action_out(
             ..ContactInfo::default()
         }),
         party: a.party.as_deref().and_then(contact),
-        due_offset: a.due.to_string(),
+        serves: a.serves.clone(),
+        due_offset,
         due: format_local(due_ms, &input.tz),
         due_ms,
         remaining_ms: due_ms.saturating_sub(input.now_ms),
@@ -689,6 +711,16 @@ fn action_out(
         because,
         url: a.url.clone(),
         sources: a.sources.clone(),
+    }
+}
+
+/// When something is due. "As soon as possible" is now: never a time in
+/// the past (the discovery moment) and never a later offset, and so never
+/// overdue.
+fn deadline(due: Due, window_ms: Option<i64>, input: &PlanInput) -> i64 {
+    match due {
+        Due::Asap => input.now_ms.max(input.discovered_ms),
+        d => d.deadline(input.discovered_ms, window_ms),
     }
 }
 

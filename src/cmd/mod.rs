@@ -26,12 +26,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the site. ROOT defaults to ./content if it exists, else the built-in handbook.
+    /// Build the site. ROOT defaults to the current folder if it holds handbook.yaml, else ./content if it exists, else the built-in handbook.
     Build {
         root: Option<PathBuf>,
-        /// Output folder; replaced as a whole when the build succeeds.
-        #[arg(short, long, default_value = "public")]
-        output: PathBuf,
+        /// Output folder; replaced as a whole when the build succeeds. Default:
+        /// `public`, or `../public` when building the current folder (a site
+        /// is never written inside its handbook).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Print only problems, not the summary line.
         #[arg(short, long)]
         quiet: bool,
@@ -137,6 +139,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             code
         }
         Command::Build { root, output, quiet, open, timings, single_file: None } => {
+            let output = output.unwrap_or_else(|| {
+                if root.is_none() && std::path::Path::new("handbook.yaml").is_file() {
+                    std::path::Path::new("..").join("public")
+                } else {
+                    PathBuf::from("public")
+                }
+            });
             let code = build::folder(root, &output, quiet, timings);
             if code == 0 && open {
                 crate::open::file(&output.join("index.html"));

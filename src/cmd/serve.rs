@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Serves ROOT (or ./content, or the built-in handbook) on 127.0.0.1 until
+/// Serves ROOT (or this folder, ./content, or the built-in handbook) on 127.0.0.1 until
 /// Ctrl-C; returns only on errors.
 pub fn run(root: Option<PathBuf>, port: u16, open: bool) -> i32 {
     if let Some(r) = &root {
@@ -13,6 +13,9 @@ pub fn run(root: Option<PathBuf>, port: u16, open: bool) -> i32 {
             return 1;
         }
     }
-    let root = root.or_else(|| Path::new("content").join("handbook.yaml").is_file().then(|| PathBuf::from("content")));
+    // The same default as `irbook build`: this folder if it is a handbook, else ./content.
+    let root = root
+        .or_else(|| Path::new("handbook.yaml").is_file().then(|| PathBuf::from(".")))
+        .or_else(|| Path::new("content").join("handbook.yaml").is_file().then(|| PathBuf::from("content")));
     crate::serve::run(root, port, if open { Some(crate::open::url as fn(&str)) } else { None })
 }

@@ -36,7 +36,7 @@ test('triage questionnaire: plan, persistence, corrupt storage, exports', async 
     await page.waitForSelector('#irbook-app[data-ready="true"]');
     await page.click('#mode-toggle'); // all questions on one page
     await page.fill('#discovered', '2026-11-23T09:30');
-    await page.press('#discovered', 'Tab');
+    await page.waitForSelector('#discovered-time'); // asked first, then shown as one line
     for (const [id, value] of Object.entries(ANSWERS)) {
       if (await page.locator(`#question-${id}`).count() === 0) { continue; } // not asked for these answers
       await answer(page, id, value);

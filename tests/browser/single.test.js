@@ -123,7 +123,7 @@ test('single file: the triage questionnaire runs under the hash CSP and shares a
 
     await page.click(`#${TRIAGE_EN}--mode-toggle`);
     await page.fill(`#${TRIAGE_EN}--discovered`, '2026-11-23T09:30');
-    await page.press(`#${TRIAGE_EN}--discovered`, 'Tab');
+    await page.waitForSelector(`#${TRIAGE_EN}--discovered-time`); // asked first, then shown as one line
     for (const [id, value] of ANSWERS) { await answer(page, id, value, `${TRIAGE_EN}--`); }
     const authority = page.locator(`#${TRIAGE_EN}--verdict-notify_authority`);
     assert.strictEqual(await authority.getAttribute('data-decision'), 'yes');

@@ -83,13 +83,15 @@ fn actions_ordered_by_deadline_phase_track_and_id() {
     let p = plan_for(&triage(), ransomware_with_health_data());
     assert_eq!(
         action_ids(&p),
-        ["log-incident", "isolate-systems", "notify-insurer", "report-police", "inform-subjects", "notify-ap"]
+        ["isolate-systems", "log-incident", "notify-insurer", "report-police", "inform-subjects", "notify-ap"]
     );
+    // "As soon as possible" is now (two hours after discovery here): never
+    // the moment of discovery, so never overdue.
     let log = action(&p, "log-incident");
-    assert_eq!(log.due, "2026-11-23T10:00:00+01:00");
+    assert_eq!(log.due, "2026-11-23T12:00:00+01:00");
     assert_eq!(log.due_offset, "asap");
-    assert!(log.overdue);
-    assert_eq!(log.remaining_ms, -2 * HOUR_MS);
+    assert!(!log.overdue);
+    assert_eq!(log.remaining_ms, 0);
     // Listed by two rules: one action, both reasons.
     assert_eq!(log.reasons, ["Personal data at risk", "High risk to the people concerned"]);
     let insurer = action(&p, "notify-insurer");
@@ -287,6 +289,7 @@ fn plan_json_has_the_agreed_shape() {
             "track",
             "owner",
             "party",
+            "serves",
             "due_offset",
             "due",
             "due_ms",
@@ -303,7 +306,9 @@ fn plan_json_has_the_agreed_shape() {
     assert_eq!(keys(&v["verdicts"][0]["because"][0]), sorted(&["question", "text", "answer", "value"]));
     assert_eq!(v["kind"], "triage");
     assert_eq!(v["verdicts"][0]["decision"], "yes");
-    assert_eq!(v["actions"][0]["track"], "admin");
+    // The first action is the overdue technical one (1 hour); "as soon as possible" is now.
+    assert_eq!(v["actions"][0]["track"], "technical");
+    assert_eq!(v["actions"][1]["track"], "admin");
     assert_eq!(v["score"], Value::Null);
     assert_eq!(v["groups"][0]["tracks"][1]["track"], "technical");
     // Deterministic: the same input gives the same bytes.
@@ -792,4 +797,57 @@ fn verdict_text_variants_apply_only_when_their_condition_is_certain() {
     let p = plan_for(&c, encrypted);
     assert_eq!(verdict(&p, "notify_authority").decision, Decision::No);
     assert_eq!(verdict(&p, "notify_authority").explanation.as_deref(), Some("Record that the data was encrypted."));
+}
+
+/// A step that serves a verdict has the verdict's deadline; a step whose
+/// own `due` contradicts it is refused when the assessment is compiled.
+#[test]
+fn a_step_serving_a_verdict_has_its_deadline_and_a_contradiction_is_refused() {
+    let mut ctx = context_json();
+    ctx["steps"][0]["serves"] = json!("notify_authority"); // notify-ap, 72h like the verdict
+    let c = compile(&def_from(triage_json()), &ctx_from(ctx.clone())).expect("agreeing deadlines compile").0;
+    let p = plan_for(&c, ransomware_with_health_data());
+    let ap = action(&p, "notify-ap");
+    assert_eq!(ap.serves.as_deref(), Some("notify_authority"));
+    assert_eq!(Some(ap.due_ms), verdict(&p, "notify_authority").due_ms);
+
+    ctx["steps"][0]["due"] = json!("4d");
+    let errs = compile(&def_from(triage_json()), &ctx_from(ctx.clone())).unwrap_err();
+    let text: Vec<String> = errs.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        text.iter()
+            .any(|m| m.contains("serves verdict `notify_authority`, which is due `72h`, but the step says `due: 4d`")),
+        "{text:?}"
+    );
+    ctx["steps"][0]["due"] = json!("72h");
+    ctx["steps"][0]["serves"] = json!("notify_autority");
+    let errs = compile(&def_from(triage_json()), &ctx_from(ctx)).unwrap_err();
+    assert!(errs.iter().any(|d| d.message.contains("unknown verdict `notify_autority`")), "{errs:?}");
+}
+
+/// A discovery in the future (a typo) does not move "now" back either.
+#[test]
+fn asap_is_never_before_discovery_or_now() {
+    let c = triage();
+    let answers = parse_answers(&c, &ransomware_with_health_data()).unwrap();
+    let later = discovered() + 5 * HOUR_MS;
+    let p = plan(&c, &PlanInput { answers, discovered_ms: later, now_ms: discovered(), tz: AMSTERDAM });
+    assert_eq!(action(&p, "log-incident").due_ms, later);
+}
+
+/// Presets name real questions and values; the compiled assessment keeps
+/// them in question order for the page.
+#[test]
+fn presets_are_checked_against_the_questions() {
+    let mut def = triage_json();
+    def["presets"] = json!([{"id": "mail", "label": {"nl": "Mail", "en": "Mail"},
+        "answers": {"cause": "misdirected_email", "personal_data": "yes", "data_categories": ["contact"], "subjects": 3}}]);
+    let c = compile(&def_from(def.clone()), &ctx_from(context_json())).expect("valid preset").0;
+    let order: Vec<&str> = c.presets[0].answers.iter().map(|a| a.question.as_str()).collect();
+    assert_eq!(order, ["personal_data", "subjects", "data_categories", "cause"]);
+    def["presets"][0]["answers"] = json!({"cause": "misdirected", "persnal_data": "yes"});
+    let errs = compile(&def_from(def), &ctx_from(context_json())).unwrap_err();
+    let text: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+    assert!(text.iter().any(|m| m.contains("unknown question `persnal_data`")), "{text:?}");
+    assert!(text.iter().any(|m| m.contains("`misdirected` is not an option")), "{text:?}");
 }

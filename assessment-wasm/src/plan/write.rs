@@ -211,6 +211,7 @@ impl WriteJson for ActionOut {
             "track" => self.track,
             "owner" => self.owner,
             "party" => self.party,
+            "serves" => self.serves,
             "due_offset" => self.due_offset,
             "due" => self.due,
             "due_ms" => self.due_ms,

@@ -78,7 +78,7 @@
     }
 
     // ---------- state and storage ----------
-    var state = { answers: {}, discovered: null, ticks: {}, mode: 'single', index: 0 };
+    var state = { answers: {}, discovered: null, ticks: {}, mode: 'single', index: 0, preset: null };
     var notice = null;
 
     function load() {
@@ -103,10 +103,11 @@
       state.ticks = data.ticks && typeof data.ticks === 'object' ? data.ticks : {};
       state.mode = data.mode === 'all' ? 'all' : 'single';
       state.index = typeof data.index === 'number' ? data.index : 0;
+      state.preset = typeof data.preset === 'string' ? data.preset : null;
     }
 
     function save() {
-      var data = { version: STORAGE_VERSION, hash: DEF.hash, answers: state.answers, discovered: state.discovered, ticks: state.ticks, mode: state.mode, index: state.index };
+      var data = { version: STORAGE_VERSION, hash: DEF.hash, answers: state.answers, discovered: state.discovered, ticks: state.ticks, mode: state.mode, index: state.index, preset: state.preset };
       try { window.localStorage.setItem(storageKey, JSON.stringify(data)); } catch (e) { /* private mode or full: the page still works */ }
     }
 
@@ -159,10 +160,38 @@
       return null;
     }
 
-    function setAnswer(id, value, later) {
+    function setAnswer(id, value, later, advance) {
       if (value === undefined || value === null || value === '') { delete state.answers[id]; } else { state.answers[id] = value; }
       save();
+      if (advance && state.mode === 'single') {
+        // One click answers the question: go on to the next one still open.
+        update();
+        nextOpen(id);
+        update();
+        focusQuestion();
+        return;
+      }
       if (later) { updateLater(); } else { update(); }
+    }
+
+    // A click answers a one-choice question and moves on; the keyboard never
+    // does (arrow keys walk through the choices, and each step is a change).
+    var lastPointer = 0;
+    document.addEventListener('pointerdown', function () { lastPointer = Date.now(); }, true);
+    function pointerRecently() { return Date.now() - lastPointer < 1500; }
+
+    // The next question after `id` that is shown and not answered yet (or
+    // simply the next one when all are answered).
+    function nextOpen(id) {
+      var visible = lastPlan ? lastPlan.visible_questions : [];
+      var from = visible.indexOf(id);
+      for (var i = from + 1; i < visible.length; i++) {
+        if (state.answers[visible[i]] === undefined) { state.index = i; save(); return; }
+      }
+      for (var j = 0; j < visible.length; j++) {
+        if (state.answers[visible[j]] === undefined) { state.index = j; save(); return; }
+      }
+      if (from >= 0 && from + 1 < visible.length) { state.index = from + 1; save(); }
     }
 
     // A text field's change event fires as focus leaves it (Tab), before focus
@@ -181,7 +210,7 @@
       var type = q.qtype || q.type;
       function radio(value, label, checked) {
         var id = name + '-' + value;
-        var input = el('input', { type: 'radio', name: name, id: id, value: value, checked: checked, 'aria-describedby': helpId, onchange: function () { setAnswer(q.id, value); } });
+        var input = el('input', { type: 'radio', name: name, id: id, value: value, checked: checked, 'aria-describedby': helpId, onchange: function () { setAnswer(q.id, value, false, pointerRecently()); } });
         return el('div', { class: 'choice' }, [input, el('label', { for: id, text: label })]);
       }
       var allowUnknown = q.allow_unknown !== false;
@@ -214,7 +243,7 @@
       } else if (type === 'number') {
         var nid = name + '-input';
         var input = el('input', { type: 'number', id: nid, inputmode: 'numeric', min: q.min, max: q.max, value: typeof current === 'number' ? String(current) : '', 'aria-describedby': helpId, placeholder: t('js_number_placeholder') });
-        input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value), true); });
+        input.addEventListener('change', function () { setAnswer(q.id, this.value === '' ? null : Number(this.value), true, this.value !== ''); });
         fs.appendChild(el('div', { class: 'choice' }, [el('label', { for: nid, class: 'visually-hidden', text: q.text }), input, q.unit ? el('span', { text: q.unit }) : null]));
         if (allowUnknown) { fs.appendChild(radio('unknown', t('js_dont_know'), current === 'unknown')); }
       } else if (type === 'datetime') {
@@ -234,7 +263,8 @@
         plan.feedback.forEach(function (f) {
           if (f.question === q.id) {
             box.appendChild(el('div', { class: 'feedback ' + (f.correct ? 'correct' : 'incorrect'), role: 'status' }, [
-              el('strong', { text: (f.correct ? t('js_correct') : t('js_incorrect')) + '. ' }), f.feedback || ''
+              // The feedback of the content says right or wrong itself; the word is only added without it.
+              f.feedback ? f.feedback : el('strong', { text: f.correct ? t('js_correct') : t('js_incorrect') })
             ]));
           }
         });
@@ -246,6 +276,8 @@
     var questionsPane, planPane, liveRegion;
     var lastPlan = null;
 
+    var topPane, summaryPane;
+
     function build() {
       clear(app);
       if (notice) { app.appendChild(el('p', { class: 'notice', role: 'alert', id: pid('storage-notice'), text: notice })); }
@@ -253,30 +285,90 @@
         el('button', { type: 'button', class: 'button', id: pid('mode-toggle'), onclick: function () { state.mode = state.mode === 'single' ? 'all' : 'single'; save(); update(); } }),
         el('button', { type: 'button', class: 'button', id: pid('reset'), text: t('js_reset'), onclick: function () { if (window.confirm(t('js_reset_confirm'))) { reset(); } } })
       ]);
-      app.appendChild(toolbar);
-      var when = el('div', { class: 'question discovered' }, [
-        el('label', { for: pid('discovered'), text: t('js_discovered') }),
-        el('p', { class: 'help', id: pid('discovered-help'), text: t('js_discovered_help') })
-      ]);
-      var input = el('input', { type: 'datetime-local', id: pid('discovered'), 'aria-describedby': pid('discovered-help') });
-      if (state.discovered === null) { state.discovered = Date.now(); save(); }
-      input.value = toLocalInput(state.discovered);
-      input.addEventListener('change', function () {
-        var v = new Date(this.value).getTime();
-        if (!isNaN(v)) { state.discovered = v; save(); updateLater(); }
-      });
-      when.appendChild(input);
+      // A triage starts with the moment of discovery and the kind of
+      // incident; the verdicts with their times come right under them.
+      topPane = el('div', { class: 'app-top', id: pid('start') });
+      summaryPane = el('section', { class: 'summary', id: pid('summary'), 'aria-labelledby': pid('summary-title') });
       questionsPane = el('section', { class: 'questions', 'aria-label': DEF.title });
       planPane = el('section', { class: 'plan', id: pid('plan'), 'aria-labelledby': pid('plan-title') });
       liveRegion = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-      var left = el('div', null, [DEF.kind === 'triage' ? when : null, questionsPane]);
-      app.appendChild(el('div', { class: 'app-grid' }, [left, planPane]));
+      if (DEF.kind === 'triage') {
+        app.appendChild(topPane);
+        app.appendChild(summaryPane);
+      }
+      app.appendChild(el('div', { class: 'app-grid' }, [el('div', { class: 'app-questions' }, [questionsPane, toolbar]), planPane]));
       app.appendChild(liveRegion);
+    }
+
+    function setDiscovered(ms) {
+      state.discovered = ms;
+      save();
+      update();
+      var next = topPane.querySelector('button, input');
+      if (next) { next.focus(); }
+    }
+
+    // The moment of discovery, asked first and never assumed; then, while
+    // nothing is answered yet, the common incidents to start from.
+    function renderTop() {
+      clear(topPane);
+      if (state.discovered === null) {
+        var input = el('input', { type: 'datetime-local', id: pid('discovered'), 'aria-describedby': pid('discovered-help') });
+        var use = function () {
+          var v = new Date(input.value).getTime();
+          if (!isNaN(v)) { setDiscovered(Math.min(v, Date.now())); }
+        };
+        input.addEventListener('change', use);
+        topPane.appendChild(el('fieldset', { class: 'question discovered' }, [
+          el('legend', { text: t('js_discovered') }),
+          el('p', { class: 'help', id: pid('discovered-help'), text: t('js_discovered_help') }),
+          el('div', { class: 'toolbar' }, [
+            el('button', { type: 'button', class: 'button button-primary', id: pid('discovered-now'), text: t('js_just_now'), onclick: function () { setDiscovered(Date.now()); } }),
+            el('label', { for: pid('discovered'), text: t('js_earlier') }), input,
+            el('button', { type: 'button', class: 'button', id: pid('discovered-use'), text: t('js_use_time'), onclick: use })
+          ])
+        ]));
+        return;
+      }
+      var line = el('p', { class: 'discovered-line' }, [
+        el('span', { class: 'step-label', text: t('js_discovered_at') }),
+        el('time', { id: pid('discovered-time'), datetime: new Date(state.discovered).toISOString(), text: fmtShort(state.discovered) }), ' ',
+        el('button', { type: 'button', class: 'link-button', id: pid('discovered-change'), text: t('js_change'), onclick: function () { state.discovered = null; save(); update(); var f = document.getElementById(pid('discovered-now')); if (f) { f.focus(); } } })
+      ]);
+      var presets = DEF.presets || [];
+      var used = null;
+      presets.forEach(function (p) { if (p.id === state.preset) { used = p; } });
+      if (used) { line.appendChild(el('span', { class: 'preset-used', text: ' · ' + t('js_preset_used') + ': ' + used.label })); }
+      topPane.appendChild(line);
+      if (!presets.length || Object.keys(state.answers).length || state.preset) { return; }
+      var box = el('fieldset', { class: 'question presets', id: pid('presets') }, [
+        el('legend', { text: t('js_preset_title') }),
+        el('p', { class: 'help', text: t('js_preset_help') })
+      ]);
+      var list = el('div', { class: 'preset-list' });
+      presets.forEach(function (p) {
+        list.appendChild(el('button', { type: 'button', class: 'button preset', id: pid('preset-' + p.id), text: p.label, onclick: function () { applyPreset(p); } }));
+      });
+      list.appendChild(el('button', { type: 'button', class: 'button preset', id: pid('preset-none'), text: t('js_preset_none'), onclick: function () { state.preset = ''; save(); update(); focusQuestion(); } }));
+      box.appendChild(list);
+      topPane.appendChild(box);
+    }
+
+    // The preset's answers are content; the page only copies them in.
+    function applyPreset(p) {
+      p.answers.forEach(function (a) { state.answers[a.question] = a.value; });
+      state.preset = p.id;
+      state.index = 0;
+      save();
+      update();
+      var first = lastPlan.visible_questions.filter(function (id) { return state.answers[id] === undefined; })[0];
+      if (first) { state.index = lastPlan.visible_questions.indexOf(first); save(); update(); }
+      focusQuestion();
     }
 
     function reset() {
       try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-      state = { answers: {}, discovered: Date.now(), ticks: {}, mode: state.mode, index: 0 };
+      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0, preset: null };
       notice = null;
       save();
       build();
@@ -290,6 +382,7 @@
       var toggle = document.getElementById(pid('mode-toggle'));
       if (toggle) { toggle.textContent = state.mode === 'single' ? t('js_show_all') : t('js_one_at_a_time'); }
       var focusId = document.activeElement && document.activeElement.id;
+      if (DEF.kind === 'triage') { renderTop(); renderSummary(plan); }
       renderQuestions(plan);
       renderPlan(plan);
       if (focusId) { var f = document.getElementById(focusId); if (f) { f.focus(); } }
@@ -333,7 +426,8 @@
 
     function renderPlan(plan) {
       clear(planPane);
-      planPane.appendChild(el('h2', { id: pid('plan-title'), text: t('js_plan_title') }));
+      var titles = { triage: 'js_plan_title', readiness: 'js_readiness_title', training: 'js_training_title' };
+      planPane.appendChild(el('h2', { id: pid('plan-title'), text: t(titles[plan.kind] || 'js_plan_title') }));
       var exports = el('div', { class: 'toolbar' }, [
         el('button', { type: 'button', class: 'button', id: pid('export-print'), text: t('js_print'), onclick: function () { window.print(); } }),
         el('button', { type: 'button', class: 'button', id: pid('export-md'), text: t('js_export_md'), onclick: function () { download(fileName('md'), 'text/markdown', toMarkdown(lastPlan)); } }),
@@ -353,7 +447,7 @@
           box.appendChild(el('h4', null, [v.title + ': ', el('strong', { class: 'decision', text: v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no') })]));
           if (v.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
           if (v.explanation) { box.appendChild(el('p', { text: v.explanation })); }
-          if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined) {
+          if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined && state.discovered !== null) {
             box.appendChild(deadline(v.due_ms, v.due_offset, now));
           }
           if (v.reasons && v.reasons.length) {
@@ -376,30 +470,141 @@
       if (plan.actions.length || plan.kind === 'triage') {
         planPane.appendChild(el('h3', { text: plan.kind === 'readiness' ? t('js_improvements') : t('js_actions') }));
         if (!plan.actions.length) { planPane.appendChild(el('p', { class: 'muted', text: t('js_no_actions') })); }
-        var byId = {};
-        plan.actions.forEach(function (a) { byId[a.id] = a; });
-        plan.groups.forEach(function (g) {
-          var section = el('section', { class: 'action-group', 'aria-label': g.phase_title });
-          section.appendChild(el('h4', { text: g.phase_title }));
-          g.tracks.forEach(function (tr) {
-            if (!tr.actions.length) { return; }
-            var lane = el('div', { class: 'track track-' + tr.track }, [el('h5', { text: tr.track === 'admin' ? t('js_admin') : t('js_technical') })]);
-            tr.actions.forEach(function (id) { var a = byId[id]; if (a) { lane.appendChild(renderAction(a, now)); } });
-            section.appendChild(lane);
-          });
-          planPane.appendChild(section);
-        });
+        // By deadline, as the engine ordered them (overdue first); phase and
+        // track are labels. Done actions fold away at the end.
+        var open = plan.actions.filter(function (a) { return !state.ticks[a.id]; });
+        var done = plan.actions.filter(function (a) { return !!state.ticks[a.id]; });
+        var list = el('ol', { class: 'actions', id: pid('actions') });
+        open.forEach(function (a, i) { list.appendChild(el('li', null, [renderAction(a, now, i < 3)])); });
+        planPane.appendChild(list);
+        if (done.length) {
+          var doneList = el('ol', { class: 'actions done-list' });
+          done.forEach(function (a) { doneList.appendChild(el('li', null, [renderAction(a, now, false)])); });
+          planPane.appendChild(el('details', { class: 'done-actions', id: pid('done-actions') }, [el('summary', { text: t('js_done_count', { n: done.length }) }), doneList]));
+        }
       }
 
       if (plan.open_questions.length) {
-        planPane.appendChild(el('h3', { text: t('js_open_questions') }));
-        planPane.appendChild(el('p', { class: 'muted', text: t('js_open_help') }));
+        // Only the triage takes a cautious side for open answers; the others just wait for them.
+        planPane.appendChild(el('h3', { text: t(plan.kind === 'triage' ? 'js_open_questions' : 'js_still_to_answer') }));
+        planPane.appendChild(el('p', { class: 'muted', text: t(plan.kind === 'triage' ? 'js_open_help' : plan.kind === 'training' ? 'js_training_open_help' : 'js_readiness_open_help') }));
         var ol = el('ul', { class: 'open-questions' });
         plan.open_questions.forEach(function (q) {
           ol.appendChild(el('li', null, [el('a', { href: '#' + pid('question-' + q.id), text: q.text, onclick: function (ev) { ev.preventDefault(); jumpTo(q.id); } }), ' (' + (q.state === 'unknown' ? t('js_unknown_state') : t('js_unanswered')) + ')']));
         });
         planPane.appendChild(ol);
       }
+
+      if (plan.kind === 'triage') {
+        planPane.appendChild(el('h3', { text: t('js_answers') }));
+        var dl = el('dl', { class: 'answers-list', id: pid('answers') });
+        if (state.discovered !== null) { dl.appendChild(el('dt', { text: t('js_discovered') })); dl.appendChild(el('dd', { text: fmtTime(state.discovered) })); }
+        plan.visible_questions.forEach(function (id) {
+          var q = questionById(id);
+          dl.appendChild(el('dt', { text: q ? q.text : id }));
+          dl.appendChild(el('dd', { text: answerLabel(q, state.answers[id]) }));
+        });
+        planPane.appendChild(dl);
+        planPane.appendChild(el('p', { class: 'muted decided-at', text: t('js_decided_at') + ' ' + fmtTime(plan.now_ms) }));
+      }
+    }
+
+    // An answer as the reader chose it: option labels, not codes.
+    function answerLabel(q, a) {
+      if (a === undefined || a === null) { return t('js_unanswered'); }
+      if (a === 'unknown') { return t('js_dont_know'); }
+      if (a === 'yes' || a === true) { return t('js_yes'); }
+      if (a === 'no' || a === false) { return t('js_no'); }
+      var opts = (q && q.options) || [];
+      function label(v) { for (var i = 0; i < opts.length; i++) { if (opts[i].value === v) { return opts[i].label; } } return String(v); }
+      if (Array.isArray(a)) { return a.map(label).join('; '); }
+      if (typeof a === 'number') { return String(a) + (q && q.unit ? ' ' + q.unit : ''); }
+      if (q && (q.qtype || q.type) === 'datetime') { var ms = new Date(a).getTime(); return isNaN(ms) ? String(a) : fmtTime(ms); }
+      return opts.length ? label(a) : String(a);
+    }
+
+    // The duty's time as one text: "now" for as soon as possible, else the
+    // clock time; outside the triage, "within 30 days".
+    function dueText(ms, offset) {
+      return offset === 'asap' ? t('js_now') : withinText(offset) || fmtTime(ms);
+    }
+
+    function withinText(offset) {
+      var m = DEF.kind !== 'triage' && /^(\d+)([hdw])$/.exec(offset || '');
+      if (!m) { return null; }
+      var n = Number(m[1]);
+      var days = m[2] === 'w' ? n * 7 : m[2] === 'd' ? n : Math.max(1, Math.ceil(n / 24));
+      return t(days === 1 ? 'js_within_day' : 'js_within_days', { n: days });
+    }
+
+    // Who must be told and by when, and the next actions: the first thing
+    // on the page once the moment of discovery is known.
+    function renderSummary(plan) {
+      clear(summaryPane);
+      var now = Date.now();
+      var known = state.discovered !== null;
+      summaryPane.appendChild(el('h2', { id: pid('summary-title'), text: t('js_who_when') }));
+      if (!known) { summaryPane.appendChild(el('p', { class: 'muted', text: t('js_discover_first') })); }
+      var yes = plan.verdicts.filter(function (v) { return v.decision === 'yes'; });
+      var timed = yes.filter(function (v) { return v.due_ms !== null && v.due_ms !== undefined; });
+      var untimed = yes.filter(function (v) { return v.due_ms === null || v.due_ms === undefined; });
+      var no = plan.verdicts.filter(function (v) { return v.decision === 'no'; });
+      var anyPending = false;
+      function mark(v, li) {
+        if (v.pending) { anyPending = true; li.appendChild(el('span', { class: 'pending-mark', title: t('js_provisional'), text: '*' })); }
+      }
+      var ul = el('ul', { class: 'summary-verdicts' });
+      timed.forEach(function (v) {
+        var li = el('li', { class: 'sv', id: pid('summary-verdict-' + v.id), 'data-decision': v.decision }, [el('span', { class: 'sv-title', text: v.title })]);
+        if (known) {
+          li.appendChild(document.createTextNode(' '));
+          if (v.due_offset === 'asap') {
+            li.appendChild(el('strong', { class: 'sv-due asap', text: t('js_now') }));
+          } else {
+            li.appendChild(el('time', { class: 'sv-due', datetime: new Date(v.due_ms).toISOString(), text: fmtShort(v.due_ms) }));
+            li.appendChild(el('span', { class: 'countdown' + (v.due_ms < now ? ' overdue' : ''), 'data-due': String(v.due_ms), text: countdownText(v.due_ms, now) }));
+          }
+        }
+        mark(v, li);
+        ul.appendChild(li);
+      });
+      if (untimed.length) {
+        var also = el('li', { class: 'sv-also' });
+        untimed.forEach(function (v, i) {
+          var span = el('span', { id: pid('summary-verdict-' + v.id), 'data-decision': v.decision, text: (i ? ' · ' : '') + v.title });
+          also.appendChild(span);
+          mark(v, also);
+        });
+        ul.appendChild(also);
+      }
+      var who = el('div', { class: 'summary-who' }, [ul]);
+      var body = el('div', { class: 'summary-body' }, [who]);
+      summaryPane.appendChild(body);
+      if (no.length) {
+        who.appendChild(el('p', { class: 'summary-no', id: pid('summary-no') }, [el('span', { class: 'step-label', text: t('js_not_needed') }), no.map(function (v) { return v.title; }).join(' · ')]));
+      }
+      var next = plan.actions.filter(function (a) { return !state.ticks[a.id]; }).slice(0, 3);
+      if (known && next.length) {
+        var nextBox = el('div', { class: 'summary-next' }, [el('h3', { text: t('js_next_three') })]);
+        body.appendChild(nextBox);
+        var ol = el('ol', { class: 'summary-actions' });
+        next.forEach(function (a) {
+          ol.appendChild(el('li', { id: pid('summary-action-' + a.id) }, [
+            a.due_offset === 'asap' ? el('strong', { class: 'sv-due asap', text: t('js_now') }) : el('time', { class: 'sv-due', datetime: new Date(a.due_ms).toISOString(), text: fmtTime(a.due_ms) }),
+            ' ', el('a', { href: '#' + pid('action-' + a.id), text: a.title }),
+            el('span', { class: 'muted owner' }, [' · ' + a.owner.name, a.owner.phone ? ' · ' : null, a.owner.phone ? el('a', { class: 'phone', href: 'tel:' + a.owner.phone.replace(/[^0-9+]/g, ''), text: a.owner.phone }) : null])
+          ]));
+        });
+        nextBox.appendChild(ol);
+      }
+      if (anyPending) { summaryPane.appendChild(el('p', { class: 'pending-note' }, [el('span', { class: 'pending-mark', text: '*' }), ' ' + t('js_pending')])); }
+    }
+
+    // A deadline in a line that must stay short: day and time, no year.
+    function fmtShort(ms) {
+      try {
+        return new Date(ms).toLocaleString(lang === 'en' ? 'en-GB' : lang, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      } catch (e) { return fmtTime(ms); }
     }
 
     function jumpTo(id) {
@@ -411,9 +616,15 @@
     }
 
     // "asap" has no clock to count down: it means now, without undue delay.
+    // Outside the triage there is no incident and no clock: an improvement
+    // is due within a number of days, not at a minute.
     function deadline(dueMs, offset, now) {
+      var within = withinText(offset);
+      if (within) {
+        return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'within', text: within })]);
+      }
       if (offset === 'asap') {
-        return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', text: t('js_asap') })]);
+        return el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { class: 'asap', 'data-due': String(dueMs), text: t('js_asap') })]);
       }
       return el('p', { class: 'deadline' }, [
         el('span', { class: 'step-label', text: t('js_deadline') }),
@@ -422,29 +633,43 @@
       ]);
     }
 
-    function renderAction(a, now) {
+    function renderAction(a, now, expanded) {
       var done = !!state.ticks[a.id];
-      var box = el('div', { class: 'action' + (done ? ' done' : ''), id: pid('action-' + a.id) });
-      var cb = el('input', { type: 'checkbox', id: pid('tick-' + a.id), checked: done, onchange: function () { if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; } save(); box.className = 'action' + (this.checked ? ' done' : ''); } });
+      var box = el('div', { class: 'action' + (done ? ' done' : ''), id: pid('action-' + a.id), 'data-due': String(a.due_ms) });
+      var cb = el('input', { type: 'checkbox', id: pid('tick-' + a.id), checked: done, onchange: function () {
+        if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; }
+        save();
+        // It stays where it is (focus with it) until the plan is drawn again,
+        // then folds into the done list; the next actions update at once.
+        box.className = 'action' + (this.checked ? ' done' : '');
+        if (DEF.kind === 'triage') { renderSummary(lastPlan); }
+      } });
       box.appendChild(el('label', { for: pid('tick-' + a.id) }, [cb, el('span', { class: 'action-title', text: a.title })]));
-      box.appendChild(deadline(a.due_ms, a.due_offset, now));
-      if (a.pending) { box.appendChild(el('p', { class: 'pending', text: t('js_pending') })); }
-      if (a.text) { box.appendChild(el('p', { text: a.text })); }
+      if (state.discovered !== null || DEF.kind !== 'triage') { box.appendChild(deadline(a.due_ms, a.due_offset, now)); }
+      box.appendChild(el('p', { class: 'labels' }, [
+        el('span', { class: 'tag', title: t('js_phase'), text: a.phase_title }), ' ',
+        el('span', { class: 'tag track-' + a.track, title: t('js_track'), text: a.track === 'admin' ? t('js_admin') : t('js_technical') }),
+        a.pending ? el('span', { class: 'tag pending', text: t('js_provisional') }) : null,
+        a.url ? ' · ' : null, a.url ? el('a', { href: link(a.url), text: t('js_guidance') }) : null
+      ]));
       box.appendChild(contactLine(a.owner, t('js_owner')));
       if (a.party) {
         var party = contactLine(a.party, t('js_inform'));
         if (a.party.form_url) { party.appendChild(document.createTextNode(' · ')); party.appendChild(el('a', { href: link(a.party.form_url), rel: 'noopener noreferrer', text: t('js_form') })); }
         box.appendChild(party);
       }
+      var more = [];
+      if (a.text) { more.push(el('p', { text: a.text })); }
       var links = [];
-      if (a.url) { links.push(el('a', { href: link(a.url), text: t('js_guidance') })); }
-      (a.sources || []).forEach(function (s) { links.push(' · '); links.push(el('a', { href: link(s.url), rel: 'noopener noreferrer', text: s.title })); });
-      if (links.length) { box.appendChild(el('p', { class: 'step-sources' }, links)); }
+      (a.sources || []).forEach(function (s, i) { if (i) { links.push(' · '); } links.push(el('a', { href: link(s.url), rel: 'noopener noreferrer', text: s.title })); });
+      if (links.length) { more.push(el('p', { class: 'step-sources' }, links)); }
       if (a.reasons && a.reasons.length) {
         var ul = el('ul', { class: 'reasons' });
         a.reasons.forEach(function (r) { ul.appendChild(el('li', { text: r })); });
-        box.appendChild(el('details', null, [el('summary', { text: t('js_reasons') }), ul]));
+        more.push(el('p', { class: 'step-label', text: t('js_reasons') }));
+        more.push(ul);
       }
+      if (more.length) { box.appendChild(el('details', { class: 'action-more', open: !!expanded && !done }, [el('summary', { text: t('js_what_to_do') })].concat(more))); }
       return box;
     }
 
@@ -491,18 +716,35 @@
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     }
 
+    // Exports carry the answers as the reader saw them (labels, not codes),
+    // the verdicts with their reasons, and when the plan was made. Every
+    // time comes from the engine's plan: one deadline per duty.
+    function answersOut(plan) {
+      return plan.visible_questions.map(function (id) {
+        var q = questionById(id);
+        return { question: id, text: q ? q.text : id, answer: answerLabel(q, state.answers[id]), value: state.answers[id] === undefined ? null : state.answers[id] };
+      });
+    }
+
     function exportData(plan) {
-      return { assessment: plan.assessment, exported_at: new Date().toISOString(), answers: state.answers, done: state.ticks, plan: plan };
+      return {
+        assessment: plan.assessment, lang: lang, title: plan.title, decided_at: new Date(plan.now_ms).toISOString(),
+        discovered_at: state.discovered === null ? null : new Date(state.discovered).toISOString(),
+        answers: state.answers, answers_shown: answersOut(plan), done: state.ticks, plan: plan
+      };
     }
 
     function toMarkdown(plan) {
       var out = ['# ' + plan.title, ''];
-      out.push(t('js_discovered') + ' ' + fmtTime(plan.discovered_ms), '');
+      if (plan.kind === 'triage') { out.push('- ' + t('js_discovered_at') + ': ' + (state.discovered === null ? t('js_unanswered') : fmtTime(plan.discovered_ms))); }
+      out.push('- ' + t('js_decided_at') + ': ' + fmtTime(plan.now_ms), '');
       if (plan.score) { out.push('## ' + t('js_score'), '', plan.score.total + ' / ' + plan.score.max + ' (' + Math.round(plan.score.percent) + '%)', ''); plan.score.areas.forEach(function (a) { out.push('- ' + a.title + ': ' + Math.round(a.percent) + '%'); }); out.push(''); }
       if (plan.verdicts.length) {
         out.push('## ' + t('js_verdicts'), '');
         plan.verdicts.forEach(function (v) {
-          out.push('- **' + v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + '**' + (v.pending ? ' — ' + t('js_pending') : '') + (v.decision === 'yes' && v.due_ms ? ' — ' + t('js_deadline') + ' ' + fmtTime(v.due_ms) : ''));
+          var due = v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined ? ' — ' + t('js_deadline') + ' ' + dueText(v.due_ms, v.due_offset) : '';
+          out.push('- **' + v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + '**' + (v.pending ? ' — ' + t('js_pending') : '') + due);
+          if (v.explanation) { out.push('  - ' + v.explanation); }
           (v.reasons || []).forEach(function (r) { out.push('  - ' + r); });
         });
         out.push('');
@@ -510,7 +752,7 @@
       if (plan.actions.length) {
         out.push('## ' + t('js_actions'), '');
         plan.actions.forEach(function (a) {
-          out.push('- [' + (state.ticks[a.id] ? 'x' : ' ') + '] **' + a.title + '** — ' + t('js_deadline') + ' ' + fmtTime(a.due_ms) + ' — ' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' (' + a.owner.phone + ')' : '') + (a.party ? ' — ' + t('js_inform') + ': ' + a.party.name : ''));
+          out.push('- [' + (state.ticks[a.id] ? 'x' : ' ') + '] **' + a.title + '** — ' + t('js_deadline') + ' ' + dueText(a.due_ms, a.due_offset) + ' — ' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' (' + a.owner.phone + ')' : '') + (a.party ? ' — ' + t('js_inform') + ': ' + a.party.name : ''));
         });
         out.push('');
       }
@@ -519,12 +761,8 @@
         plan.open_questions.forEach(function (q) { out.push('- ' + q.text); });
         out.push('');
       }
-      out.push('## ' + t('js_reference'), '');
-      plan.visible_questions.forEach(function (id) {
-        var q = questionById(id);
-        var a = state.answers[id];
-        out.push('- ' + (q ? q.text : id) + ': ' + (a === undefined ? t('js_unanswered') : Array.isArray(a) ? a.join(', ') : String(a)));
-      });
+      out.push('## ' + t('js_answers'), '');
+      answersOut(plan).forEach(function (a) { out.push('- ' + a.text + ' — ' + a.answer); });
       return out.join('\n') + '\n';
     }
 
@@ -538,16 +776,40 @@
       return out.join('\r\n');
     }
 
+    // A reminder that fits the time left: a day ahead for a deadline days
+    // away, two hours for one later today or tomorrow, a quarter of an hour
+    // for one within hours, none when it is due now.
+    function icsAlarm(remaining) {
+      var DAY = 86400000, HOUR = 3600000;
+      if (remaining >= 2 * DAY) { return '-P1D'; }
+      if (remaining >= 8 * HOUR) { return '-PT2H'; }
+      if (remaining >= HOUR) { return '-PT15M'; }
+      return null;
+    }
+
+    // One event per duty: a verdict and the step that carries it out are one
+    // event, at the engine's one deadline. "As soon as possible" is now.
     function toIcs(plan) {
       var lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//irbook//questionnaire//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
-      var stamp = icsTime(Date.now());
+      var stamp = icsTime(plan.now_ms);
       function event(uid, ms, title, description) {
-        lines.push('BEGIN:VEVENT', 'UID:' + uid + '@irbook', 'DTSTAMP:' + stamp, 'DTSTART:' + icsTime(ms), 'DTEND:' + icsTime(ms + 15 * 60000), icsFold('SUMMARY:' + icsEscape(title)), icsFold('DESCRIPTION:' + icsEscape(description)),
-          'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT2H', icsFold('DESCRIPTION:' + icsEscape(title)), 'END:VALARM', 'END:VEVENT');
+        var alarm = icsAlarm(ms - plan.now_ms);
+        lines.push('BEGIN:VEVENT', 'UID:' + uid + '@irbook', 'DTSTAMP:' + stamp, 'DTSTART:' + icsTime(ms), 'DTEND:' + icsTime(ms + 15 * 60000), icsFold('SUMMARY:' + icsEscape(title)), icsFold('DESCRIPTION:' + icsEscape(description)));
+        if (alarm) { lines.push('BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:' + alarm, icsFold('DESCRIPTION:' + icsEscape(title)), 'END:VALARM'); }
+        lines.push('END:VEVENT');
       }
       var key = app.getAttribute('data-assessment') + '-' + plan.discovered_ms;
-      plan.verdicts.forEach(function (v) { if (v.decision === 'yes' && v.due_ms) { event(key + '-verdict-' + v.id, v.due_ms, t('js_deadline') + ': ' + v.title, (v.reasons || []).join('\n')); } });
-      plan.actions.forEach(function (a) { event(key + '-action-' + a.id, a.due_ms, a.title, (a.text || '') + '\n' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' ' + a.owner.phone : '')); });
+      var served = {};
+      plan.actions.forEach(function (a) { if (a.serves) { served[a.serves] = true; } });
+      plan.verdicts.forEach(function (v) {
+        if (v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined && !served[v.id]) {
+          event(key + '-verdict-' + v.id, v.due_ms, t('js_deadline') + ': ' + v.title, (v.explanation || '') + '\n' + (v.reasons || []).join('\n'));
+        }
+      });
+      plan.actions.forEach(function (a) {
+        if (state.ticks[a.id]) { return; }
+        event(key + '-action-' + a.id, a.due_ms, a.title, (a.text || '') + '\n' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' ' + a.owner.phone : ''));
+      });
       lines.push('END:VCALENDAR');
       return lines.join('\r\n') + '\r\n';
     }
@@ -583,7 +845,7 @@
     // Shown again: another copy (the other language) may have changed the saved answers.
     function refresh() {
       if (!engine) { return; }
-      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0 };
+      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0, preset: null };
       notice = null;
       load();
       build();
