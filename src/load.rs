@@ -192,6 +192,22 @@ pub fn read_dir(root: &Path, skip: Option<&Path>) -> Result<Tree, Report> {
         if !entry.file_type().is_file() {
             continue;
         }
+        // A name is part of a page's address: it must be text, and `\` is a
+        // separator only on Windows (found by review: `a\b.md` became a folder,
+        // and two names that differ only in invalid bytes became one page).
+        let raw = path.strip_prefix(&canon_root).unwrap_or(path);
+        let problem = match raw.to_str() {
+            None => Some("this file name is not valid UTF-8 text"),
+            Some(r) if !cfg!(windows) && r.contains('\\') => Some("file names may not contain `\\`"),
+            Some(_) => None,
+        };
+        if let Some(msg) = problem {
+            report.push(
+                Diagnostic::error(raw.to_string_lossy(), Pos::FILE, msg)
+                    .hint("rename the file using letters, digits, `-`, `_` and `.`"),
+            );
+            continue;
+        }
         to_read.push((rel_of(path), path.to_path_buf(), entry.metadata().map(|m| m.len()).unwrap_or(0)));
     }
     for rel in outside {

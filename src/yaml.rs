@@ -8,9 +8,44 @@ use crate::diag::Pos;
 
 /// Deeper flow nesting than this is refused. Real handbooks nest a few levels.
 pub const MAX_FLOW_DEPTH: usize = 64;
+/// Deeper block (indentation) nesting than this is refused: the parsers and
+/// the merge of layers recurse once per level (found by review: 3 000 levels
+/// in handbook.yaml overflowed the stack).
+pub const MAX_BLOCK_DEPTH: usize = 64;
 
 /// What is wrong with the text and where, or `None` when parsers may have it.
 pub fn check(text: &str) -> Option<(Pos, String, &'static str)> {
+    block_depth(text).or_else(|| characters_and_brackets(text))
+}
+
+/// Indentation levels open at each line: a line indented deeper than the one
+/// before opens a level, a shallower one closes those deeper than it. Lines
+/// inside a block scalar (`|`, `>`) count too, which only makes the limit
+/// stricter for texts that never come near it.
+fn block_depth(text: &str) -> Option<(Pos, String, &'static str)> {
+    let mut open: Vec<usize> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches([' ', '-']);
+        if body.trim().is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        while open.last().is_some_and(|&top| top >= indent) {
+            open.pop();
+        }
+        open.push(indent);
+        if open.len() > MAX_BLOCK_DEPTH {
+            return Some((
+                Pos::new(i + 1, indent + 1),
+                format!("the lines nest more than {MAX_BLOCK_DEPTH} levels deep here"),
+                "a handbook never needs this much nesting; write the values out as plain lists and maps",
+            ));
+        }
+    }
+    None
+}
+
+fn characters_and_brackets(text: &str) -> Option<(Pos, String, &'static str)> {
     let (mut line, mut col) = (1usize, 0usize);
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
@@ -81,6 +116,19 @@ mod tests {
         assert_eq!((pos.line, pos.column), (2, 4 + MAX_FLOW_DEPTH));
         assert!(msg.contains("nest more than"));
         assert!(check("a: [[1, [2]], {b: [c]}]\ntext: \"[not [counted\"\n").is_none());
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_at_its_place() {
+        let mut deep = String::from("branding:\n");
+        for i in 1..3001 {
+            deep.push_str(&format!("{}k:\n", " ".repeat(i)));
+        }
+        let (pos, msg, _) = check(&deep).unwrap();
+        assert_eq!((pos.line, pos.column), (1 + MAX_BLOCK_DEPTH, MAX_BLOCK_DEPTH + 1));
+        assert!(msg.contains("nest more than"));
+        let fine = "steps:\n  - id: a\n    text: |\n      - one\n        - two\n    when: x\n";
+        assert!(check(fine).is_none());
     }
 
     #[test]

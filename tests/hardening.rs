@@ -303,3 +303,45 @@ fn answers_files_that_say_too_much_or_too_little() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning: --discovered is later than --now"), "{}", stderr(&o));
 }
+
+/// Found by the second review: indentation nesting (no brackets) deep enough
+/// to overflow the stack in the layer merge of handbook.yaml and contacts.yaml.
+#[test]
+fn deep_indentation_is_a_located_error_not_a_crash() {
+    for file in ["handbook.yaml", "contacts.yaml"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = content(tmp.path());
+        let mut text = fs::read_to_string(c.join(file)).unwrap();
+        text.push_str("branding:\n");
+        for i in 1..3001 {
+            text.push_str(&format!("{}k:\n", " ".repeat(i)));
+        }
+        fs::write(c.join(file), text).unwrap();
+        let o = run(&["check", "content"], tmp.path());
+        no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("error: {file}:")) && stderr(&o).contains("nest more than 64 levels"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// Found by the second review: `\` in a name became a folder on Unix, and
+/// names that differ only in bytes that are not UTF-8 became one page.
+#[cfg(unix)]
+#[test]
+fn file_names_must_be_text_without_backslashes() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let c = content(tmp.path());
+    let page = "---\ntitle: T\n---\nx\n";
+    fs::write(c.join("pages/guides/a\\b.nl.md"), page).unwrap();
+    fs::write(c.join("pages/guides").join(std::ffi::OsStr::from_bytes(b"bad\xff.nl.md")), page).unwrap();
+    let o = run(&["check", "content"], tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: pages/guides/a\\b.nl.md: file names may not contain `\\`"), "{err}");
+    assert!(err.contains("this file name is not valid UTF-8 text"), "{err}");
+}

@@ -163,7 +163,22 @@ impl<'a> Iterator for Tokens<'a> {
             }
             let next = b.get(i + 1).copied().unwrap_or(0);
             if b[i..].starts_with(b"<!--") {
-                let end = s[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e + 3);
+                // As browsers read it: `<!-->` and `<!--->` are empty comments, and
+                // `--!>` ends one too (found by review: the page check missed tags after them).
+                let rest = &s[i + 4..];
+                let end = if rest.starts_with('>') {
+                    i + 5
+                } else if rest.starts_with("->") {
+                    i + 6
+                } else {
+                    let close = rest.find("-->").map(|e| e + 3);
+                    let bang = rest.find("--!>").map(|e| e + 4);
+                    match (close, bang) {
+                        (Some(a), Some(b)) => i + 4 + a.min(b),
+                        (Some(a), None) | (None, Some(a)) => i + 4 + a,
+                        (None, None) => b.len(),
+                    }
+                };
                 self.emit(i, Token { start: i, end, kind: Kind::Other });
             } else if next == b'!' || next == b'?' {
                 let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
@@ -296,7 +311,7 @@ pub fn decode(s: &str) -> Cow<'_, str> {
         rest = &rest[at..];
         // A reference is short; `;` is ASCII, so its index is a char boundary.
         let semi = rest.bytes().take(12).position(|c| c == b';');
-        let c = semi.and_then(|semi| reference(&rest[1..semi]).map(|c| (c, semi)));
+        let c = semi.and_then(|semi| reference(&rest[1..semi]).map(|c| (c, semi))).or_else(|| unterminated(rest));
         match c {
             Some((c, semi)) => {
                 out.push(c);
@@ -322,6 +337,12 @@ pub fn reference(name: &str) -> Option<char> {
         "quot" => '"',
         "apos" => '\'',
         "nbsp" => '\u{a0}',
+        "colon" => ':',
+        "sol" => '/',
+        "bsol" => '\\',
+        "period" => '.',
+        "Tab" => '\t',
+        "NewLine" => '\n',
         _ => {
             let num = name.strip_prefix('#')?;
             let code = match num.strip_prefix(['x', 'X']) {
@@ -331,6 +352,23 @@ pub fn reference(name: &str) -> Option<char> {
             char::from_u32(code)?
         }
     })
+}
+
+/// A numeric reference without its `;` (`&#x68ttp`), which browsers still
+/// decode: the character and the index of the reference's last byte.
+fn unterminated(rest: &str) -> Option<(char, usize)> {
+    let body = rest.strip_prefix("&#")?;
+    let (hex, digits) = match body.strip_prefix(['x', 'X']) {
+        Some(h) => (true, h),
+        None => (false, body),
+    };
+    let n = digits.bytes().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let code = u32::from_str_radix(&digits[..n], if hex { 16 } else { 10 }).ok()?;
+    // `semi` is where the reference ends, so that the caller skips `semi + 1` bytes.
+    Some((char::from_u32(code)?, 2 + usize::from(hex) + n - 1))
 }
 
 /// HTML escaping for text and attribute values. Unlike Tera's default it
@@ -385,6 +423,13 @@ mod tests {
     }
 
     #[test]
+    fn comments_end_where_browsers_end_them() {
+        for src in ["<!--><img src=x>-->", "<!---><img src=x>-->", "<!-- a --!><img src=x>-->"] {
+            assert!(find(&tokenize(src), |t| t.name == "img").is_some(), "{src}");
+        }
+    }
+
+    #[test]
     fn raw_text_ends_at_its_end_tag_in_any_case() {
         let toks = tokenize("<SCRIPT>x</Script>y");
         assert!(matches!(&toks[2].kind, Kind::End(n) if n == "script"));
@@ -398,6 +443,7 @@ mod tests {
         assert_eq!(decode("é&é;&#xe9;&#233;&lt"), "é&é;éé&lt");
         assert_eq!(decode("&#xD800;&#99999999;"), "&#xD800;&#99999999;");
         assert_eq!(decode("a&amp;b&#39;c&#x41;&nbsp;&nope;"), "a&b'cA\u{a0}&nope;");
+        assert_eq!(decode("&#x68&#x74tps&colon;//x &#106avascript"), "https://x javascript");
     }
 
     #[test]

@@ -36,21 +36,41 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
         }
     };
     let mut csp_seen: Option<String> = None;
+    // A meta CSP counts only in <head>, and only for what comes after it: it
+    // must precede anything but <html>, <head>, other <meta> and <title>
+    // (found by review: a stray element before it moved it into the body,
+    // where the browser ignores it).
+    let mut head_only_so_far = true;
+    let mut csp_placed_late = false;
+    let mut in_title = false;
     let mut in_script: Option<bool> = None; // Some(has src) while inside <script>
     let mut in_style = false;
     for tok in Tokens::new(html) {
         match &tok.kind {
             Kind::Start(tag) => {
                 let name = tag.name.as_str();
+                if !matches!(name, "html" | "head" | "meta" | "title") {
+                    head_only_so_far = false;
+                }
+                in_title |= name == "title";
                 if name == "meta" {
                     let equiv = tag.get("http-equiv").unwrap_or_default().to_ascii_lowercase();
                     let content = tag.get("content").unwrap_or_default();
                     if equiv == "content-security-policy" {
                         if csp_seen.is_none() {
                             csp_seen = Some(content.clone());
+                            csp_placed_late = !head_only_so_far;
                         }
                     } else if equiv == "refresh" {
-                        let target = content.split_once(['=']).map_or("", |(_, u)| u.trim());
+                        // `5; url='x'`, `0,x`, `0;URL = "x"`: whatever follows the delay.
+                        let after = content.split_once([';', ',']).map_or("", |(_, u)| u.trim());
+                        let lower = after.to_ascii_lowercase();
+                        let after = if lower.starts_with("url") && after[3..].trim_start().starts_with('=') {
+                            after[3..].trim_start()[1..].trim()
+                        } else {
+                            after
+                        };
+                        let target = after.trim_matches(['"', '\'', ' ']);
                         if is_external(target) {
                             add(format!("a meta refresh sends the reader to another site (`{target}`)"));
                         }
@@ -60,10 +80,12 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                     add("a <base> element changes where every link points".into());
                 }
                 if name == "script" {
-                    let src = tag.get("src");
+                    let src = tag.get("src").or_else(|| tag.get("href"));
                     if let Some(src) = &src {
-                        if is_external(src) {
+                        if is_external(&url_value(src)) {
                             add(format!("a script is loaded from another host (`{src}`)"));
+                        } else if url_value(src).to_ascii_lowercase().starts_with("data:") && !policy.allow_html {
+                            add("a script from a `data:` URL (inline script)".into());
                         }
                     }
                     in_script = Some(src.is_some());
@@ -72,6 +94,14 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                 for a in &tag.attrs {
                     let attr = a.name.to_ascii_lowercase();
                     let value = a.value.map(|v| super::html::decode(v).into_owned()).unwrap_or_default();
+                    if attr == "srcdoc" {
+                        add(format!("<{name} srcdoc> holds a page inside the page, which these rules cannot check"));
+                    }
+                    if attr != "style" && value.to_ascii_lowercase().contains("url(") {
+                        if let Some(u) = external_css_url(&value) {
+                            add(format!("<{name} {attr}> loads `{u}` from another host"));
+                        }
+                    }
                     if attr.starts_with("on") && attr.len() > 2 && !policy.allow_html {
                         add(format!("an event-handler attribute `{}` on <{name}> (inline script)", a.name));
                     }
@@ -84,13 +114,14 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                             vec![value.as_str()]
                         };
                         for u in urls {
+                            let u = &url_value(u);
                             if is_external(u) && !(attr == "href" && name == "link" && is_plain_relation(tag)) {
                                 add(format!("<{name} {attr}> loads `{u}` from another host"));
                             }
                         }
                     }
-                    if matches!(attr.as_str(), "href" | "src" | "action" | "formaction")
-                        && value.trim_start().to_ascii_lowercase().starts_with("javascript:")
+                    if matches!(attr.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href")
+                        && url_value(&value).to_ascii_lowercase().starts_with("javascript:")
                         && !policy.allow_html
                     {
                         add(format!("a `javascript:` URL in <{name} {attr}> (inline script)"));
@@ -103,6 +134,11 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                 }
             }
             Kind::End(name) => {
+                if name == "title" {
+                    in_title = false;
+                } else if !matches!(name.as_str(), "head" | "meta") {
+                    head_only_so_far = false;
+                }
                 if name == "script" {
                     in_script = None;
                 }
@@ -112,6 +148,9 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
             }
             Kind::Text => {
                 let text = &html[tok.start..tok.end];
+                if !in_title && !text.trim().is_empty() {
+                    head_only_so_far = false;
+                }
                 if in_script == Some(false) && !text.trim().is_empty() && !policy.allow_html {
                     add("an inline <script> (the CSP allows only script files)".into());
                 }
@@ -126,10 +165,34 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
     }
     match csp_seen {
         None => add("the page has no Content-Security-Policy meta tag".into()),
+        Some(_) if csp_placed_late => {
+            add("the Content-Security-Policy meta tag is not at the start of <head> (after only <meta> and <title>), \
+             so the browser would ignore it or apply it too late"
+                .into())
+        }
         Some(c) if squash(&c) != squash(policy.csp) => {
             add(format!("the page's Content-Security-Policy is `{c}`, not the site's `{}`", policy.csp))
         }
         Some(_) => {}
+    }
+    out
+}
+
+/// A URL as the browser reads an attribute's value: ASCII tab and line
+/// breaks removed, surrounding spaces trimmed, and a leading `\` read as `/`
+/// (`/\host` is a link to another host).
+fn url_value(v: &str) -> String {
+    let v: String = v.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let v = v.trim();
+    let mut out = String::with_capacity(v.len());
+    let mut leading = true;
+    for c in v.chars() {
+        if leading && matches!(c, '/' | '\\') {
+            out.push('/');
+            continue;
+        }
+        leading = false;
+        out.push(c);
     }
     out
 }
@@ -202,6 +265,17 @@ mod tests {
             ("<form action=\"https://e.example/\"></form>", "<form action> loads"),
             ("<base href=\"https://e.example/\">", "<base> element"),
             ("<a href=\"x\" ping=\"https://e.example/\">x</a>", "<a ping> loads"),
+            // Found by the second review.
+            ("<!--><img src=\"https://e.example/x\">-->", "<img src> loads"),
+            ("<img src=\"&#x68&#x74tps://e.example/x\">", "<img src> loads"),
+            ("<img src=\"https&colon;//e.example/x\">", "<img src> loads"),
+            ("<img src=\"/\\e.example/x\">", "<img src> loads"),
+            ("<a href=\"java&Tab;script:alert(1)\">x</a>", "`javascript:` URL"),
+            ("<iframe srcdoc=\"<img src=https://e.example/x>\"></iframe>", "srcdoc"),
+            ("<meta http-equiv=\"refresh\" content=\"0;URL='https://e.example/'\">", "meta refresh"),
+            ("<meta http-equiv=\"refresh\" content=\"0,https://e.example/\">", "meta refresh"),
+            ("<svg><rect mask=\"url(https://e.example/x#f)\"/></svg>", "<rect mask> loads"),
+            ("<script src=\"data:,alert(1)\"></script>", "`data:` URL"),
         ];
         for (body, expected) in cases {
             let got = breaches(&page(body), false);
@@ -223,5 +297,19 @@ mod tests {
         assert!(breaches(missing, false)[0].contains("no Content-Security-Policy"));
         let weak = "<html><head><meta http-equiv=\"content-security-policy\" content=\"default-src *\"></head></html>";
         assert!(breaches(weak, false)[0].contains("not the site's"));
+        // Found by review: anything before the meta moves it into the body or after what it guards.
+        for before in [
+            "x",
+            "<div></div>",
+            "<template>",
+            "<noscript>",
+            "<svg>",
+            "<link rel=\"stylesheet\" href=\"a.css\">",
+            "<script src=\"a.js\"></script>",
+            "</head><body>",
+        ] {
+            let html = format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>T</title>{before}<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"></head><body></body></html>");
+            assert!(breaches(&html, false).iter().any(|m| m.contains("not at the start of <head>")), "{before}");
+        }
     }
 }
