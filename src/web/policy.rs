@@ -71,7 +71,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                             after
                         };
                         let target = after.trim_matches(['"', '\'', ' ']);
-                        if is_external(target) {
+                        if is_external(&url_value(target)) {
                             add(format!("a meta refresh sends the reader to another site (`{target}`)"));
                         }
                     }
@@ -97,7 +97,8 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                     if attr == "srcdoc" {
                         add(format!("<{name} srcdoc> holds a page inside the page, which these rules cannot check"));
                     }
-                    if attr != "style" && value.to_ascii_lowercase().contains("url(") {
+                    // `style`, and SVG's `fill`, `mask`, `filter`… take url() too.
+                    if value.to_ascii_lowercase().contains("url(") {
                         if let Some(u) = external_css_url(&value) {
                             add(format!("<{name} {attr}> loads `{u}` from another host"));
                         }
@@ -125,11 +126,6 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                         && !policy.allow_html
                     {
                         add(format!("a `javascript:` URL in <{name} {attr}> (inline script)"));
-                    }
-                    if attr == "style" {
-                        if let Some(u) = external_css_url(&value) {
-                            add(format!("a style attribute loads `{u}` from another host"));
-                        }
                     }
                 }
             }
@@ -260,7 +256,7 @@ mod tests {
             ("<link rel=\"stylesheet\" href=\"https://cdn.example/x.css\">", "<link href> loads"),
             ("<script src=\"https://cdn.example/x.js\"></script>", "script is loaded from another host"),
             ("<a href=\"javascript:alert(1)\">x</a>", "`javascript:` URL"),
-            ("<div style=\"background:url(https://e.example/x)\"></div>", "style attribute loads"),
+            ("<div style=\"background:url(https://e.example/x)\"></div>", "<div style> loads"),
             ("<style>@import 'https://e.example/x.css';</style>", "<style> element loads"),
             ("<form action=\"https://e.example/\"></form>", "<form action> loads"),
             ("<base href=\"https://e.example/\">", "<base> element"),
