@@ -92,13 +92,19 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                 }
                 in_style |= name == "style";
                 for a in &tag.attrs {
-                    let attr = a.name.to_ascii_lowercase();
-                    let value = a.value.map(|v| super::html::decode(v).into_owned()).unwrap_or_default();
+                    // Borrowed unless there is something to change: this runs for
+                    // every attribute of every page.
+                    let attr: std::borrow::Cow<str> = if a.name.bytes().any(|b| b.is_ascii_uppercase()) {
+                        a.name.to_ascii_lowercase().into()
+                    } else {
+                        a.name.into()
+                    };
+                    let value = super::html::decode(a.value.unwrap_or(""));
                     if attr == "srcdoc" {
                         add(format!("<{name} srcdoc> holds a page inside the page, which these rules cannot check"));
                     }
                     // `style`, and SVG's `fill`, `mask`, `filter`… take url() too.
-                    if value.to_ascii_lowercase().contains("url(") {
+                    if contains_ci(&value, "url(") {
                         if let Some(u) = external_css_url(&value) {
                             add(format!("<{name} {attr}> loads `{u}` from another host"));
                         }
@@ -107,12 +113,12 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                         add(format!("an event-handler attribute `{}` on <{name}> (inline script)", a.name));
                     }
                     let fetches =
-                        FETCHING.contains(&attr.as_str()) || (attr == "href" && !matches!(name, "a" | "area"));
+                        FETCHING.contains(&attr.as_ref()) || (attr == "href" && !matches!(name, "a" | "area"));
                     if fetches {
                         let urls: Vec<&str> = if attr == "srcset" {
                             value.split(',').filter_map(|c| c.split_whitespace().next()).collect()
                         } else {
-                            vec![value.as_str()]
+                            vec![value.as_ref()]
                         };
                         for u in urls {
                             let u = &url_value(u);
@@ -121,7 +127,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                             }
                         }
                     }
-                    if matches!(attr.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href")
+                    if matches!(attr.as_ref(), "href" | "src" | "action" | "formaction" | "xlink:href")
                         && url_value(&value).to_ascii_lowercase().starts_with("javascript:")
                         && !policy.allow_html
                     {
@@ -218,6 +224,11 @@ fn external_css_url(css: &str) -> Option<String> {
         }
     }
     found
+}
+
+/// Whether `hay` contains the ASCII `needle` in any case, without copying.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn squash(s: &str) -> String {
