@@ -220,6 +220,49 @@ struct Job<'a> {
     fill: Fill<'a>,
 }
 
+/// Names the shared context of a language holds (see `render_site`); a page's
+/// own values never replace them, as when they were inserted after the page's.
+const SHARED_KEYS: &[&str] = &["lang", "t", "csp", "site_title", "organisation", "handbook_id", "brand_css", "logo"];
+
+/// A page's values on top of the context its language shares, taken out
+/// again when the page is done, so the shared values are converted once.
+struct PageContext<'c> {
+    ctx: &'c mut tera::Context,
+    keys: Vec<String>,
+}
+
+impl<'c> PageContext<'c> {
+    fn new(shared: &'c mut tera::Context, page: tera::Context) -> Self {
+        let mut keys = Vec::new();
+        if let serde_json::Value::Object(mut map) = page.into_json() {
+            map.retain(|k, _| !SHARED_KEYS.contains(&k.as_str()));
+            keys.extend(map.keys().cloned());
+            if let Ok(own) = tera::Context::from_value(serde_json::Value::Object(map)) {
+                shared.extend(own);
+            }
+        }
+        PageContext { ctx: shared, keys }
+    }
+
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
+        self.ctx.insert(key, value);
+        self.keys.push(key.to_string());
+    }
+
+    fn context(&self) -> &tera::Context {
+        self.ctx
+    }
+}
+
+impl Drop for PageContext<'_> {
+    fn drop(&mut self) {
+        for k in &self.keys {
+            self.ctx.remove(k);
+        }
+    }
+}
+
 /// Renders every page and asset into `sink`; returns `None` when the content
 /// has errors (the sink may then hold a partial site, which the caller discards).
 pub fn render_site(
@@ -320,11 +363,29 @@ pub fn render_site(
     // would mean a word cache and term table per piece.
     let workers: Vec<Mutex<Pages>> =
         (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(&langs))).collect();
-    jobs.into_par_iter().for_each(|(job, search)| {
+    // What every page of a language shares (the interface texts above all) is
+    // put into a context once per render thread and language; each page adds
+    // its own values and takes them out again after rendering. Converting the
+    // shared values for each page was the largest part of the per-page cost.
+    let shared_context = |ld: &LangData| {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &ld.lang);
+        ctx.insert("t", &ld.page_t);
+        ctx.insert("csp", CSP);
+        ctx.insert("site_title", &ld.site_title);
+        ctx.insert("organisation", &ld.organisation);
+        ctx.insert("handbook_id", &cfg.id);
+        ctx.insert("brand_css", &cfg.branding.css.is_some());
+        ctx.insert("logo", &cfg.branding.logo);
+        ctx
+    };
+    jobs.into_par_iter().for_each_init(|| vec![None; langs.len()], |contexts: &mut Vec<Option<tera::Context>>, (job, search)| {
             let lang = job.path.split('/').next().unwrap_or("");
             let ld = lang_index[lang];
+            let li = langs.iter().position(|l| l.lang == ld.lang).unwrap_or(0);
             let (to_lang, to_site) = prefixes(&job.path);
-            let mut ctx = job.ctx;
+            let mut page = PageContext::new(contexts[li].get_or_insert_with(|| shared_context(ld)), job.ctx);
+            let ctx = &mut page;
             let mut problems = Vec::new();
             let mut render_md = |doc: &Translated| -> Rendered {
                 let d = doc.doc(&ld.lang);
@@ -374,16 +435,8 @@ pub fn render_site(
                     ctx.insert("items", &items);
                 }
             }
-            ctx.insert("lang", &ld.lang);
-            ctx.insert("t", &ld.page_t);
             ctx.insert("root", &to_site);
             ctx.insert("lroot", &to_lang);
-            ctx.insert("csp", CSP);
-            ctx.insert("site_title", &ld.site_title);
-            ctx.insert("organisation", &ld.organisation);
-            ctx.insert("handbook_id", &cfg.id);
-            ctx.insert("brand_css", &cfg.branding.css.is_some());
-            ctx.insert("logo", &cfg.branding.logo);
             let nav: Vec<Link> = ld
                 .nav
                 .iter()
@@ -395,7 +448,7 @@ pub fn render_site(
                 .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
                 .collect();
             ctx.insert("languages", &switch);
-            let html = tera.render(job.template, &ctx).map_err(|e| {
+            let html = tera.render(job.template, page.context()).map_err(|e| {
                 // Tera says which page template failed, then why; the why is what pages share.
                 let full = tera_error(&e);
                 let why = full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string();
@@ -414,7 +467,7 @@ pub fn render_site(
             let html = html.map_err(|failed| acc.render_failures.push(failed));
             // The page's words for the search index, read from what was just rendered.
             if let (Ok(html), Some((li, doc, group))) = (&html, search) {
-                let title = ctx.get("page_title").and_then(|v| v.as_str()).unwrap_or("");
+                let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
                 acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group }, html);
             }
             acc.problems.extend(problems);

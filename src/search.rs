@@ -548,9 +548,9 @@ pub fn main_text(html: &str) -> String {
                 }
             }
             (Kind::Start(tag), None) => {
-                let skip = SKIP.contains(&tag.name.as_str()) || SKIP_CLASSES.iter().any(|c| tag.has_class(c));
-                if skip && !tag.self_closing && !VOID.contains(&tag.name.as_str()) {
-                    skipping = Some((tag.name.clone(), 1));
+                let skip = SKIP.contains(&tag.name.as_ref()) || SKIP_CLASSES.iter().any(|c| tag.has_class(c));
+                if skip && !tag.self_closing && !VOID.contains(&tag.name.as_ref()) {
+                    skipping = Some((tag.name.to_string(), 1));
                 } else {
                     boundary(&mut out, &tag.name);
                 }

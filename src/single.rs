@@ -253,7 +253,7 @@ pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut R
                 let (path, _) = local_path(&url, page.path)?;
                 files.contains_key(&path).then_some(path)
             };
-            match tag.name.as_str() {
+            match tag.name.as_ref() {
                 "script" => match target("src") {
                     // Search would load its index file on first use, which a hash-only
                     // CSP forbids: the indexes of all languages go in before it.

@@ -16,8 +16,8 @@ pub struct Attr<'a> {
 }
 
 pub struct Tag<'a> {
-    /// Lower case.
-    pub name: String,
+    /// Lower case (borrowed from the page unless it had capitals).
+    pub name: Cow<'a, str>,
     pub raw_name: &'a str,
     pub attrs: Vec<Attr<'a>>,
     pub self_closing: bool,
@@ -33,14 +33,20 @@ impl Tag<'_> {
     }
 
     pub fn has_class(&self, class: &str) -> bool {
-        self.get("class").is_some_and(|c| c.split_ascii_whitespace().any(|x| x == class))
+        // Runs for every tag of every page: no copy unless the value has entities.
+        self.attrs
+            .iter()
+            .filter(|a| a.name.eq_ignore_ascii_case("class"))
+            .take(1)
+            .any(|a| decode(a.value.unwrap_or("")).split_ascii_whitespace().any(|x| x == class))
     }
 }
 
 pub enum Kind<'a> {
     Text,
     Start(Tag<'a>),
-    End(String),
+    /// The name in lower case.
+    End(Cow<'a, str>),
     /// Comments, doctype, processing instructions.
     Other,
 }
@@ -87,7 +93,7 @@ pub fn find(toks: &[Token], pred: impl Fn(&Tag) -> bool) -> Option<Element> {
     let start = toks.iter().position(|t| t.start().is_some_and(&pred))?;
     let tag = toks[start].start()?;
     let open = toks[start].start..toks[start].end;
-    if tag.self_closing || VOID.contains(&tag.name.as_str()) {
+    if tag.self_closing || VOID.contains(&tag.name.as_ref()) {
         return Some(Element { start, open: open.clone(), close: open.end..open.end });
     }
     let mut depth = 0usize;
@@ -158,7 +164,7 @@ impl<'a> Iterator for Tokens<'a> {
             let i = self.i;
             if b[i] != b'<' {
                 // Jump to the next `<` (an ASCII byte, so a char boundary).
-                self.i = s[i..].find('<').map_or(b.len(), |e| i + e);
+                self.i = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |e| i + e);
                 continue;
             }
             let next = b.get(i + 1).copied().unwrap_or(0);
@@ -181,22 +187,22 @@ impl<'a> Iterator for Tokens<'a> {
                 };
                 self.emit(i, Token { start: i, end, kind: Kind::Other });
             } else if next == b'!' || next == b'?' {
-                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
+                let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
                 self.emit(i, Token { start: i, end, kind: Kind::Other });
             } else if next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
-                let end = s[i..].find('>').map_or(b.len(), |e| i + e + 1);
+                let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
                 let name_end = s[i + 2..end]
                     .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
                     .map_or(end, |e| i + 2 + e);
-                self.emit(i, Token { start: i, end, kind: Kind::End(s[i + 2..name_end].to_ascii_lowercase()) });
+                self.emit(i, Token { start: i, end, kind: Kind::End(lower(&s[i + 2..name_end])) });
             } else if next.is_ascii_alphabetic() {
                 let (tag, end) = start_tag(s, i);
-                let raw = RAW.contains(&tag.name.as_str()) && !tag.self_closing;
+                let raw = RAW.contains(&tag.name.as_ref()) && !tag.self_closing;
                 let name = tag.name.clone();
                 self.emit(i, Token { start: i, end, kind: Kind::Start(tag) });
                 if raw {
                     // Up to the matching end tag, whatever it contains.
-                    let stop = find_ci(&b[end..], format!("</{name}").as_bytes()).map_or(b.len(), |e| end + e);
+                    let stop = find_end_tag(&b[end..], name.as_bytes()).map_or(b.len(), |e| end + e);
                     if stop > end {
                         self.push(Token { start: end, end: stop, kind: Kind::Text });
                     }
@@ -224,12 +230,26 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
-/// Position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
+/// Position of the first `</name` (name in lower case) in `hay`, ignoring ASCII case.
+fn find_end_tag(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'<', &hay[from..]).map(|k| from + k) {
+        let rest = &hay[k + 1..];
+        if rest.first() == Some(&b'/') && rest.len() > name.len() && rest[1..=name.len()].eq_ignore_ascii_case(name) {
+            return Some(k);
+        }
+        from = k + 1;
     }
-    (0..=hay.len() - needle.len()).find(|&k| hay[k..k + needle.len()].eq_ignore_ascii_case(needle))
+    None
+}
+
+/// A tag name in lower case, borrowed when it already is.
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// Parses the start tag at `i` (`s[i] == '<'`); returns it and where it ends.
@@ -242,7 +262,7 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
         j += 1;
     }
     let raw_name = &s[i + 1..j];
-    let mut tag = Tag { name: raw_name.to_ascii_lowercase(), raw_name, attrs: Vec::new(), self_closing: false };
+    let mut tag = Tag { name: lower(raw_name), raw_name, attrs: Vec::new(), self_closing: false };
     loop {
         while j < b.len() && ws(b[j]) {
             j += 1;
@@ -279,7 +299,7 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
             }
             let value = match b.get(k) {
                 Some(&q @ (b'"' | b'\'')) => {
-                    let end = s[k + 1..].find(q as char).map_or(b.len(), |e| k + 1 + e);
+                    let end = memchr::memchr(q, &b[k + 1..]).map_or(b.len(), |e| k + 1 + e);
                     let v = &s[k + 1..end];
                     j = (end + 1).min(b.len());
                     v

@@ -5,6 +5,8 @@
 //! anywhere). A template override or a static page that breaks a rule is
 //! caught here, whatever Tera or the content did to produce it.
 
+use std::borrow::Cow;
+
 use super::html::{Kind, Tokens};
 use super::url::is_external;
 
@@ -48,7 +50,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
     for tok in Tokens::new(html) {
         match &tok.kind {
             Kind::Start(tag) => {
-                let name = tag.name.as_str();
+                let name: &str = &tag.name;
                 if !matches!(name, "html" | "head" | "meta" | "title") {
                     head_only_so_far = false;
                 }
@@ -84,7 +86,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                     if let Some(src) = &src {
                         if is_external(&url_value(src)) {
                             add(format!("a script is loaded from another host (`{src}`)"));
-                        } else if url_value(src).to_ascii_lowercase().starts_with("data:") && !policy.allow_html {
+                        } else if has_scheme(&url_value(src), "data:") && !policy.allow_html {
                             add("a script from a `data:` URL (inline script)".into());
                         }
                     }
@@ -94,7 +96,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                 for a in &tag.attrs {
                     // Borrowed unless there is something to change: this runs for
                     // every attribute of every page.
-                    let attr: std::borrow::Cow<str> = if a.name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    let attr: Cow<str> = if a.name.bytes().any(|b| b.is_ascii_uppercase()) {
                         a.name.to_ascii_lowercase().into()
                     } else {
                         a.name.into()
@@ -128,7 +130,8 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
                         }
                     }
                     if matches!(attr.as_ref(), "href" | "src" | "action" | "formaction" | "xlink:href")
-                        && url_value(&value).to_ascii_lowercase().starts_with("javascript:")
+                        && value.contains(':')
+                        && has_scheme(&url_value(&value), "javascript:")
                         && !policy.allow_html
                     {
                         add(format!("a `javascript:` URL in <{name} {attr}> (inline script)"));
@@ -138,7 +141,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
             Kind::End(name) => {
                 if name == "title" {
                     in_title = false;
-                } else if !matches!(name.as_str(), "head" | "meta") {
+                } else if !matches!(name.as_ref(), "head" | "meta") {
                     head_only_so_far = false;
                 }
                 if name == "script" {
@@ -183,7 +186,15 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
 /// A URL as the browser reads an attribute's value: ASCII tab and line
 /// breaks removed, surrounding spaces trimmed, and a leading `\` read as `/`
 /// (`/\host` is a link to another host).
-fn url_value(v: &str) -> String {
+fn url_value(v: &str) -> Cow<'_, str> {
+    // Nearly every value is a plain relative path: nothing to remove or change.
+    let plain = |c: char| !matches!(c, '\t' | '\n' | '\r' | '/' | '\\') && !c.is_whitespace();
+    if v.chars().next().is_none_or(plain)
+        && v.chars().last().is_none_or(|c| !c.is_whitespace())
+        && !v.contains(['\t', '\n', '\r'])
+    {
+        return Cow::Borrowed(v);
+    }
     let v: String = v.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let v = v.trim();
     let mut out = String::with_capacity(v.len());
@@ -196,7 +207,13 @@ fn url_value(v: &str) -> String {
         leading = false;
         out.push(c);
     }
-    out
+    Cow::Owned(out)
+}
+
+/// Whether a URL (as [`url_value`] gives it) starts with `scheme` (lower case, with
+/// its colon), in any case.
+fn has_scheme(url: &str, scheme: &str) -> bool {
+    url.len() >= scheme.len() && url.as_bytes()[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
 }
 
 /// `<link rel="…">` kinds that never fetch (plain links between pages).
