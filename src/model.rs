@@ -114,6 +114,10 @@ struct PlaybookFile {
     summary: Option<Text>,
     #[serde(default)]
     order: Option<i64>,
+    /// Other words readers search for, per language (comma-separated), e.g.
+    /// `losgeld, gijzelsoftware` for ransomware; counted like title words.
+    #[serde(default)]
+    keywords: Option<Text>,
     /// Steps are read one by one (a step or a `ref:`), so one bad step does not hide the others.
     #[schemars(with = "Vec<StepEntry>")]
     steps: Vec<serde_yaml::Value>,
@@ -192,6 +196,9 @@ struct PhaseFront {
     order: i64,
     #[serde(default)]
     summary: Option<String>,
+    /// Other words readers search for (comma-separated); counted like title words.
+    #[serde(default)]
+    keywords: Option<String>,
 }
 
 #[derive(Debug, JsonSchema, Deserialize)]
@@ -200,8 +207,9 @@ struct FaqFront {
     question: String,
     #[serde(default)]
     order: Option<i64>,
+    /// Other words readers search for (comma-separated); counted like title words.
     #[serde(default)]
-    category: Option<String>,
+    keywords: Option<String>,
 }
 
 #[derive(Debug, JsonSchema, Deserialize)]
@@ -228,8 +236,9 @@ struct PageFront {
     weight: Option<i64>,
     #[serde(default)]
     description: Option<String>,
+    /// Other words readers search for (comma-separated); counted like title words.
     #[serde(default)]
-    date: Option<String>,
+    keywords: Option<String>,
 }
 
 /// contacts.yaml: people and bodies by role.
@@ -289,6 +298,16 @@ pub struct MdDoc {
     /// Line in the file where `body` starts (1-based), for positions of links.
     pub body_line: usize,
     pub weight: Option<i64>,
+    /// Search keywords from the front matter ("" when none).
+    pub keywords: String,
+}
+
+/// What a Markdown file's front matter gives, whatever its kind.
+struct FrontFields {
+    title: String,
+    summary: Option<String>,
+    weight: Option<i64>,
+    keywords: Option<String>,
 }
 
 /// A document with its translations; `docs` always holds every language
@@ -346,6 +365,8 @@ pub struct Playbook {
     pub title: Text,
     pub summary: Option<Text>,
     pub order: i64,
+    /// Search keywords per language.
+    pub keywords: Option<Text>,
     /// Step ids in the order of the file, references included.
     pub steps: Vec<String>,
 }
@@ -1228,7 +1249,7 @@ fn translated<F>(
     mut parse_front: F,
 ) -> Option<Translated>
 where
-    F: FnMut(&str, &str, usize, &mut Report) -> Option<(String, Option<String>, Option<i64>)>,
+    F: FnMut(&str, &str, usize, &mut Report) -> Option<FrontFields>,
 {
     let mut docs = BTreeMap::new();
     for (lang, file) in files {
@@ -1244,10 +1265,19 @@ where
             report.push(d);
             continue;
         };
-        let Some((title, summary, weight)) = parse_front(file, front, 1, report) else { continue };
+        let Some(f) = parse_front(file, front, 1, report) else { continue };
         docs.insert(
             lang.clone(),
-            MdDoc { file: file.clone(), lang: lang.clone(), title, summary, body: body.to_string(), body_line, weight },
+            MdDoc {
+                file: file.clone(),
+                lang: lang.clone(),
+                title: f.title,
+                summary: f.summary,
+                body: body.to_string(),
+                body_line,
+                weight: f.weight,
+                keywords: f.keywords.unwrap_or_default(),
+            },
         );
     }
     if docs.is_empty() {
@@ -1283,7 +1313,7 @@ fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> 
             let spans = SpanIndex::build(front, off);
             check_id(report, file, spans.pos(&ypath!["id"]), "phase", &f.id);
             ids.insert(file.to_string(), (f.id.clone(), f.order, spans.pos(&ypath!["id"])));
-            Some((f.title, f.summary, Some(f.order)))
+            Some(FrontFields { title: f.title, summary: f.summary, weight: Some(f.order), keywords: f.keywords })
         });
         let Some(doc) = doc else { continue };
         let mut distinct: BTreeSet<(&String, i64)> = BTreeSet::new();
@@ -1415,6 +1445,7 @@ fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<
             title: pf.title,
             summary: pf.summary,
             order: pf.order.unwrap_or(100),
+            keywords: pf.keywords,
             steps: ids,
         });
     }
@@ -1442,8 +1473,7 @@ fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
     for (base, files) in &groups {
         let doc = translated(tree, base, files, config, report, |file, front, off, report| {
             let f: FaqFront = parse_yaml(file, front, off, report)?;
-            let _ = f.category;
-            Some((f.question, None, f.order))
+            Some(FrontFields { title: f.question, summary: None, weight: f.order, keywords: f.keywords })
         });
         let Some(doc) = doc else { continue };
         let id = base.rsplit('/').next().unwrap_or(base).to_string();
@@ -1476,6 +1506,7 @@ fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
                             body: item.answer.get(lang, &config.default_language).to_string(),
                             body_line: spans.pos(&ypath!["faq", i, "answer"]).line,
                             weight: item.order,
+                            keywords: String::new(),
                         },
                     );
                 }
@@ -1502,8 +1533,7 @@ fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, 
             let mut r = Report::default();
             let doc = translated(tree, base, files, config, &mut r, |file, front, off, report| {
                 let f: PageFront = parse_yaml(file, front, off, report)?;
-                let _ = f.date;
-                Some((f.title, f.description, f.weight))
+                Some(FrontFields { title: f.title, summary: f.description, weight: f.weight, keywords: f.keywords })
             });
             (base, doc, r)
         })

@@ -218,6 +218,9 @@ struct Job<'a> {
     rel: String,
     nav_key: &'static str,
     fill: Fill<'a>,
+    /// Search keywords of a page made from YAML (a playbook); Markdown pages
+    /// carry theirs in the document.
+    keywords: String,
 }
 
 /// Names the shared context of a language holds (see `render_site`); a page's
@@ -387,6 +390,12 @@ pub fn render_site(
             let mut page = PageContext::new(contexts[li].get_or_insert_with(|| shared_context(ld)), job.ctx);
             let ctx = &mut page;
             let mut problems = Vec::new();
+            let keywords = match &job.fill {
+                Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
+                Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
+                Fill::Faq => hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", "),
+                _ => job.keywords.clone(),
+            };
             let mut render_md = |doc: &Translated| -> Rendered {
                 let d = doc.doc(&ld.lang);
                 let dctx = DocContext { file: &d.file, first_line: d.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
@@ -468,7 +477,7 @@ pub fn render_site(
             // The page's words for the search index, read from what was just rendered.
             if let (Ok(html), Some((li, doc, group))) = (&html, search) {
                 let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
-                acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group }, html);
+                acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group, keywords: &keywords, boost: job.template == "playbook.html" }, html);
             }
             acc.problems.extend(problems);
             for b in breaches {
@@ -1117,7 +1126,7 @@ fn job<'a>(
     ctx: tera::Context,
     fill: Fill<'a>,
 ) -> Job<'a> {
-    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill }
+    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new() }
 }
 
 fn step_view(
@@ -1292,7 +1301,9 @@ fn page_jobs<'a>(
         let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
         ctx.insert("sidebar", &side);
         ctx.insert("sidebar_title", &ld.t.get("playbooks"));
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None));
+        let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
+        j.keywords = opt_text(&pb.keywords, lang, d);
+        jobs.push(j);
     }
     if !hb.playbooks.is_empty() {
         let mut ctx = tera::Context::new();

@@ -63,6 +63,12 @@ pub struct PageRef<'a> {
     pub title: &'a str,
     /// What the page belongs to, e.g. "Playbook" or a section's title.
     pub group: &'a str,
+    /// Other words readers use for the page's subject (comma-separated);
+    /// they count as much as the title's.
+    pub keywords: &'a str,
+    /// Whether the page ranks above others that match as well (playbooks: what
+    /// a reader in an incident most likely looks for).
+    pub boost: bool,
 }
 
 /// The search data of one language, collected page by page. Each render
@@ -178,6 +184,7 @@ struct Doc {
     snippet: String,
     /// Words on the page, title included.
     len: u32,
+    boost: bool,
 }
 
 impl Collector {
@@ -210,9 +217,10 @@ impl Collector {
         self.scratch.clear();
         self.pages_added += 1;
         let mark = self.pages_added;
-        for (source, in_title) in [(page.title, true), (text, false)] {
+        // Keywords are not part of the page's length: they are not text a reader sees.
+        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)] {
             for w in tokens(source) {
-                len += 1;
+                len += u32::from(counted);
                 lower.clear();
                 if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
                     lower.push_str(w);
@@ -256,6 +264,7 @@ impl Collector {
             group: page.group.to_string(),
             snippet: truncate_words(text, SNIPPET_CHARS),
             len,
+            boost: page.boost,
         });
     }
 
@@ -319,6 +328,7 @@ impl Collector {
             position[d.doc as usize] = i;
         }
         let lens: Vec<u32> = docs.iter().map(|d| d.len).collect();
+        let boosted: Vec<bool> = docs.iter().map(|d| d.boost).collect();
         let avg_len = lens.iter().map(|&l| f64::from(l)).sum::<f64>() / lens.len().max(1) as f64;
         let mut groups: Vec<&str> = Vec::new();
         let mut doc_rows = Vec::with_capacity(docs.len());
@@ -371,7 +381,7 @@ impl Collector {
                     if !buf.is_empty() {
                         buf.push(b',');
                     }
-                    encode_term(t, &position, &lens, avg_len, &mut encoded);
+                    encode_term(t, &position, (&lens, &boosted), avg_len, &mut encoded);
                     let _ = serde_json::to_writer(&mut buf, &t.stem);
                     buf.push(b':');
                     let _ = serde_json::to_writer(&mut buf, &(encode_forms(&t.stem, &t.forms), &encoded));
@@ -606,14 +616,15 @@ pub struct Index {
 }
 
 /// A term's postings in the index's form (see [`push_posting`]), into `out`.
-fn encode_term(t: &Term, position: &[usize], lens: &[u32], avg_len: f64, out: &mut String) {
+fn encode_term(t: &Term, position: &[usize], (lens, boosted): (&[u32], &[bool]), avg_len: f64, out: &mut String) {
     let mut postings = t.postings.decode();
     postings.sort_unstable_by_key(|p| p.doc);
     out.clear();
     let mut last = None;
     for p in &postings {
         let i = position[p.doc as usize];
-        push_posting(out, &mut last, i, weight(p.uses, p.in_title, lens[i], avg_len));
+        let w = weight(p.uses, p.in_title, lens[i], avg_len);
+        push_posting(out, &mut last, i, if boosted[i] { w.saturating_add(BOOST).min(26) } else { w });
     }
 }
 
@@ -631,6 +642,10 @@ mod erased {
         }
     }
 }
+
+/// What a boosted page adds to each of its words' weight: enough to pass a
+/// page that uses the word a little more, not one that has it in its title.
+const BOOST: u8 = 4;
 
 /// BM25's saturation and length normalisation, the usual values.
 const K1: f64 = 1.2;
@@ -786,7 +801,7 @@ mod tests {
     }
 
     fn page<'a>(doc: u32, url: &'a str, title: &'a str, group: &'a str) -> PageRef<'a> {
-        PageRef { doc, url, title, group }
+        PageRef { doc, url, title, group, keywords: "", boost: false }
     }
 
     /// Collects pages given as (url, title, group, text), numbered in order.
@@ -856,6 +871,29 @@ mod tests {
         // Stop words are not indexed and are shipped for the script.
         assert!(v["terms"].get("de").is_none());
         assert!(v["stop"].as_array().unwrap().contains(&serde_json::json!("de")));
+    }
+
+    /// Issue 15: "losgeld" opened the remediation phase, which uses the word
+    /// often, before the ransomware playbook, which says "ransomware".
+    #[test]
+    fn keywords_count_as_title_words_and_playbooks_are_boosted() {
+        let mut c = Collector::new("nl");
+        let text = "Betaal geen losgeld. Losgeld betalen helpt niet; over losgeld beslist de directie.";
+        c.add_text(page(0, "phases/herstel.html", "Herstel", "Fase 3"), text);
+        c.add_text(
+            PageRef { keywords: "losgeld, gijzelsoftware", boost: true, ..page(1, "playbooks/ransomware.html", "Ransomware", "Draaiboek") },
+            "Versleutelde bestanden en een bericht van de aanvallers.",
+        );
+        c.add_text(PageRef { boost: true, ..page(2, "playbooks/phishing.html", "Phishing", "Draaiboek") }, "Een nepmail.");
+        let v = parse(&c.finish());
+        let postings = decode_postings(v["terms"]["losgeld"][1].as_str().unwrap());
+        assert_eq!(postings.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1]);
+        assert!(postings[1].1 > postings[0].1, "the keyword page ranks first: {postings:?}");
+        // Keywords are not shown: the snippet is the page's text.
+        assert_eq!(v["docs"][1][3], "Versleutelde bestanden en een bericht van de aanvallers.");
+        // The boost lifts a playbook over a page that matches as well.
+        let mail = decode_postings(v["terms"]["nepmail"][1].as_str().unwrap());
+        assert_eq!(mail[0].1, weight(1, false, 3, (13 + 9 + 3) as f64 / 3.0) + BOOST);
     }
 
     #[test]
