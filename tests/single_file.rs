@@ -97,8 +97,8 @@ fn default_handbook_becomes_one_self_contained_file() {
     assert_eq!(scripts.iter().filter(|s| s.contains("let wasm_bindgen =")).count(), 1, "the engine, once");
     assert_eq!(
         scripts.iter().filter(|s| s.contains("(window.IRBOOK_SEARCH = window.IRBOOK_SEARCH || {})")).count(),
-        2,
-        "the search index of each language"
+        3,
+        "the search index of each language (nl, en, fr)"
     );
     let script_src: Vec<String> = scripts.iter().map(|s| hash(s)).collect();
     let styles = inline_blocks(&html, "style");
