@@ -78,6 +78,55 @@ test('a Dutch word finds its other inflections, and the keyboard opens a result'
   }
 });
 
+// The queries a stressed reader types (issue 15), in each language of the
+// default handbook, and the page the first result must be. Several pages
+// are right for "AP": the authority's page or the playbook step that files with it.
+const COMMON_QUERIES = [
+  ['nl', 'losgeld', ['playbooks/ransomware.html']],
+  ['nl', 'ransomware', ['playbooks/ransomware.html']],
+  ['nl', 'AP', ['parties/authorities-nl.html', 'playbooks/data-breach.html']],
+  ['nl', 'zorgverzekering', ['playbooks/data-breach.html']],
+  ['nl', 'verkeerde ontvanger', ['playbooks/misdirected.html']],
+  ['nl', 'laptop kwijt', ['playbooks/lost-device.html']],
+  ['nl', 'phishing', ['playbooks/phishing-bec.html']],
+  ['nl', 'aangifte', ['parties/police.html']],
+  ['nl', 'leverancier', ['playbooks/supplier-breach.html']],
+  ['en', 'ransom', ['playbooks/ransomware.html']],
+  ['en', 'AP', ['parties/authorities-nl.html', 'playbooks/data-breach.html']],
+  ['en', 'wrong recipient', ['playbooks/misdirected.html']],
+  ['en', 'stolen laptop', ['playbooks/lost-device.html']],
+  ['en', 'insurer', ['parties/insurer-and-partners.html']],
+  ['fr', 'rançon', ['playbooks/ransomware.html']],
+  ['fr', 'rancon', ['playbooks/ransomware.html']],
+  ['fr', 'APD', ['parties/authorities-be.html', 'playbooks/data-breach.html']],
+  ['fr', 'mauvais destinataire', ['playbooks/misdirected.html']],
+  ['fr', 'plainte', ['parties/police.html']],
+  ['fr', 'fournisseur', ['playbooks/supplier-breach.html']],
+];
+
+test('common queries put the right page first, in every language', async () => {
+  const context = await launch();
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    const misses = [];
+    for (const [lang, query, expected] of COMMON_QUERIES) {
+      await page.goto(fileUrl(`${lang}/index.html`));
+      await page.fill('#irbook-search-input', query);
+      const found = await results(page);
+      // Result links are relative to the page, here the language's root.
+      const first = path.posix.normalize(found[0].href).replace(/^pages\//, '');
+      if (!expected.includes(first)) {
+        misses.push(`${lang} "${query}": first ${first}, expected ${expected.join(' or ')} (then ${found.slice(1, 4).map((r) => r.href).join(', ')})`);
+      }
+    }
+    assert.deepStrictEqual(misses, [], 'queries whose first result is wrong');
+    assert.deepStrictEqual(problems, [], 'no console errors or CSP violations');
+  } finally {
+    await context.close();
+  }
+});
+
 test('an English word the handbook never uses finds the forms it does use', async () => {
   const context = await launch();
   try {

@@ -155,8 +155,10 @@
     function candidates(word, typing) {
       var c = new Map();
       (index.forms.get(word) || []).forEach(function (stem) { c.set(stem, 1); });
-      if (typing && word.length >= 2) {
-        // The word being typed may be the start of a longer one.
+      if (typing && word.length >= 2 && c.size === 0) {
+        // The word being typed may be the start of a longer one; not when it is
+        // a whole word of the handbook already ("AP", "aangifte"): rare longer
+        // words would outrank the pages about the word itself.
         formsStartingWith(word, 40).forEach(function (f) {
           index.forms.get(f).forEach(function (stem) { if (!c.has(stem)) { c.set(stem, 0.6); } });
         });
