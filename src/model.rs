@@ -30,6 +30,10 @@ struct HandbookFile {
     description: Option<Text>,
     #[serde(default)]
     organisation: Option<Text>,
+    /// The handbook's own version, as the organisation names it ("3.2, December
+    /// 2026"): printed on the binder's cover, so a paper copy shows how old it is.
+    #[serde(default)]
+    version: Option<String>,
     #[serde(default)]
     languages: Option<Vec<String>>,
     #[serde(default)]
@@ -259,6 +263,7 @@ pub struct Config {
     pub title: Text,
     pub description: Option<Text>,
     pub organisation: Option<Text>,
+    pub version: Option<String>,
     pub languages: Vec<String>,
     pub default_language: String,
     pub timezone: TimeZone,
@@ -804,7 +809,7 @@ fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedConfig> {
                 }
             )*};
         }
-        take!(id, title, description, organisation, languages, default_language, timezone, allow_html, start);
+        take!(id, title, description, organisation, version, languages, default_language, timezone, allow_html, start);
         if let Some(b) = &f.branding {
             let ob = out.branding.get_or_insert_with(BrandingDef::default);
             if b.logo.is_some() {
@@ -937,6 +942,7 @@ fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
         title,
         description: hf.description,
         organisation: hf.organisation,
+        version: hf.version,
         languages,
         default_language,
         timezone,

@@ -1404,6 +1404,7 @@ fn page_jobs<'a>(
         ctx.insert("groups", &groups);
         ctx.insert("playbooks", &binder);
         ctx.insert("checked", &checked);
+        ctx.insert("version", &cfg.version);
         jobs.push(job(
             format!("{lang}/playbooks/binder.html"),
             "playbooks/binder.html",

@@ -218,7 +218,8 @@ impl Collector {
         self.pages_added += 1;
         let mark = self.pages_added;
         // Keywords are not part of the page's length: they are not text a reader sees.
-        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)] {
+        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)]
+        {
             for w in tokens(source) {
                 len += u32::from(counted);
                 lower.clear();
@@ -881,10 +882,17 @@ mod tests {
         let text = "Betaal geen losgeld. Losgeld betalen helpt niet; over losgeld beslist de directie.";
         c.add_text(page(0, "phases/herstel.html", "Herstel", "Fase 3"), text);
         c.add_text(
-            PageRef { keywords: "losgeld, gijzelsoftware", boost: true, ..page(1, "playbooks/ransomware.html", "Ransomware", "Draaiboek") },
+            PageRef {
+                keywords: "losgeld, gijzelsoftware",
+                boost: true,
+                ..page(1, "playbooks/ransomware.html", "Ransomware", "Draaiboek")
+            },
             "Versleutelde bestanden en een bericht van de aanvallers.",
         );
-        c.add_text(PageRef { boost: true, ..page(2, "playbooks/phishing.html", "Phishing", "Draaiboek") }, "Een nepmail.");
+        c.add_text(
+            PageRef { boost: true, ..page(2, "playbooks/phishing.html", "Phishing", "Draaiboek") },
+            "Een nepmail.",
+        );
         let v = parse(&c.finish());
         let postings = decode_postings(v["terms"]["losgeld"][1].as_str().unwrap());
         assert_eq!(postings.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1]);

@@ -1,5 +1,5 @@
 //! The built-in handbook: it validates with only the example-contacts warning,
-//! both languages have the same pages, and every link and anchor in the built
+//! its three languages have the same pages, and every link and anchor in the built
 //! site resolves.
 
 mod common;
@@ -33,28 +33,31 @@ fn default_handbook_has_no_warning_but_the_example_contacts() {
 }
 
 #[test]
-fn both_languages_have_the_same_pages() {
+fn every_language_has_the_same_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build_default(&out);
     let pages = |lang: &str| -> BTreeSet<String> {
         snapshot(&out.join(lang)).into_iter().map(|(p, _)| p).filter(|p| p.ends_with(".html")).collect()
     };
-    let (nl, en) = (pages("nl"), pages("en"));
+    let (nl, en, fr) = (pages("nl"), pages("en"), pages("fr"));
     assert!(nl.len() >= 30, "{} Dutch pages", nl.len());
     assert_eq!(nl, en, "pages missing in one language");
+    assert_eq!(nl, fr, "pages missing in French");
     // No page of the default handbook falls back to the other language.
     for (path, bytes) in snapshot(&out) {
         if path.ends_with(".html") {
             let html = String::from_utf8(bytes).unwrap();
             assert!(!html.contains(r#"<p class="notice">This page is not yet translated"#), "{path}");
             assert!(!html.contains("Deze pagina is nog niet vertaald"), "{path}");
+            assert!(!html.contains("Cette page n'est pas encore traduite"), "{path}");
         }
     }
     // Every conditional step says in words when it applies, in the page's language.
     for (lang, only_if, general) in [
         ("en", "Only if the answer to", "only in some cases"),
         ("nl", "Alleen als het antwoord op", "alleen in sommige gevallen"),
+        ("fr", "Seulement si la réponse à", "seulement dans certains cas"),
     ] {
         let html = fs::read_to_string(out.join(lang).join("playbooks/data-breach.html")).unwrap();
         assert!(html.contains(only_if), "{lang}: no condition in words");
@@ -65,6 +68,14 @@ fn both_languages_have_the_same_pages() {
         html.contains("In welk land is de organisatie (hoofdvestiging) gevestigd?” ‘Nederland’ is."),
         "Dutch labels"
     );
+    // The paper binder's cover says which version of the handbook it is.
+    for (lang, label) in [("nl", "Versie"), ("en", "Version"), ("fr", "Version")] {
+        let html = fs::read_to_string(out.join(lang).join("playbooks/binder.html")).unwrap();
+        assert!(
+            html.contains(&format!("<p class=\"binder-version\">{label} 2026.12</p>")),
+            "{lang}: no version on the cover"
+        );
+    }
 }
 
 #[test]
