@@ -1,674 +1,22 @@
-//! The typed handbook: every content file parsed, cross-references checked,
-//! translations grouped. Nothing here renders or writes; problems go into the
-//! [`Report`] with the file, line and column they come from.
+//! Building the model: each file kind loaded, then the cross-file checks.
 
+use super::files::{
+    BrandingDef, CheckDef, ContactDef, ContactsFile, FaqFront, FaqYaml, HandbookFile, PageFront, PhaseFront,
+    PlaybookFile, SourcesFile, StepDef,
+};
+use super::handbook::{
+    Assessment, Config, Contact, Faq, Handbook, MdDoc, Page, Phase, Playbook, Section, Source, Step, Translated,
+};
+use super::parse::{check_id, culprit_field, explain_serde, parse_yaml, split_front_matter, split_lang, valid_lang};
 use crate::diag::{did_you_mean, Diagnostic, Pos, Report, Severity};
 use crate::load::Tree;
 use crate::spans::{Seg, SpanIndex};
 use crate::ypath;
-use assessment_wasm::model::{AssessmentDef, Track};
-use assessment_wasm::text::Text;
+use assessment_wasm::model::AssessmentDef;
 use assessment_wasm::time::{parse_due, TimeZone};
 use rayon::prelude::*;
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-// ---------- file shapes (what authors write) ----------
-
-/// handbook.yaml. Every key is optional in a single file because a client
-/// variant sets only what differs from its base; after merging, `title` is required.
-#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-struct HandbookFile {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    title: Option<Text>,
-    #[serde(default)]
-    description: Option<Text>,
-    #[serde(default)]
-    organisation: Option<Text>,
-    /// The handbook's own version, as the organisation names it ("3.2, December
-    /// 2026"): printed on the binder's cover, so a paper copy shows how old it is.
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    languages: Option<Vec<String>>,
-    #[serde(default)]
-    default_language: Option<String>,
-    #[serde(default)]
-    timezone: Option<TimezoneDef>,
-    #[serde(default)]
-    allow_html: Option<bool>,
-    #[serde(default)]
-    start: Option<String>,
-    /// Read by [`crate::layers`]; accepted here so the file validates.
-    #[serde(default)]
-    extends: Option<String>,
-    #[serde(default)]
-    exclude: Vec<String>,
-    #[serde(default)]
-    branding: Option<BrandingDef>,
-    #[serde(default)]
-    check: Option<CheckDef>,
-}
-
-/// `branding:` in handbook.yaml; merged key by key across layers.
-#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-struct BrandingDef {
-    #[serde(default)]
-    logo: Option<String>,
-    #[serde(default)]
-    colors: BTreeMap<String, String>,
-}
-
-/// `check:` in handbook.yaml: settings for `irbook check`.
-#[derive(Debug, JsonSchema, Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-struct CheckDef {
-    #[serde(default)]
-    max_source_age_days: Option<u32>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-struct TimezoneDef {
-    utc_offset: String,
-    #[serde(default)]
-    dst: Option<String>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContactDef {
-    name: Text,
-    #[serde(default)]
-    title: Option<Text>,
-    #[serde(default)]
-    phone: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    form_url: Option<String>,
-    #[serde(default)]
-    hours: Option<Text>,
-    #[serde(default)]
-    window: Option<String>,
-    #[serde(default)]
-    jurisdiction: Option<String>,
-    #[serde(default)]
-    emergency: bool,
-    #[serde(default)]
-    example: bool,
-    #[serde(default)]
-    notes: Option<Text>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaybookFile {
-    id: String,
-    title: Text,
-    #[serde(default)]
-    summary: Option<Text>,
-    #[serde(default)]
-    order: Option<i64>,
-    /// Other words readers search for, per language (comma-separated), e.g.
-    /// `losgeld, gijzelsoftware` for ransomware; counted like title words.
-    #[serde(default)]
-    keywords: Option<Text>,
-    /// Steps are read one by one (a step or a `ref:`), so one bad step does not hide the others.
-    #[schemars(with = "Vec<StepEntry>")]
-    steps: Vec<serde_yaml::Value>,
-}
-
-/// What an entry of `steps:` may be, for the JSON Schema only.
-#[derive(JsonSchema)]
-#[serde(untagged)]
-#[allow(dead_code)] // describes the file; the loader reads steps as YAML values
-enum StepEntry {
-    Step(Box<StepDef>),
-    Ref(StepRef),
-}
-
-/// `- ref: step-id`: reuse a step defined in another playbook.
-#[derive(JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct StepRef {
-    #[serde(rename = "ref")]
-    step: String,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StepDef {
-    id: String,
-    phase: String,
-    track: Track,
-    owner: String,
-    due: String,
-    #[serde(default)]
-    party: Option<String>,
-    #[serde(default)]
-    when: Option<String>,
-    /// The triage verdict this step carries out (`notify_authority` for
-    /// the step that files with the authority): the step shows the
-    /// verdict's deadline, and a `due` that differs is an error.
-    #[serde(default)]
-    serves: Option<String>,
-    title: Text,
-    #[serde(default)]
-    text: Option<Text>,
-    #[serde(default)]
-    sources: Vec<String>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourcesFile {
-    sources: Vec<SourceDef>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourceDef {
-    id: String,
-    title: Text,
-    #[serde(default)]
-    publisher: Option<String>,
-    url: String,
-    #[serde(default)]
-    language: Option<String>,
-    #[serde(default)]
-    jurisdiction: Option<String>,
-    last_checked: String,
-    #[serde(default)]
-    note: Option<Text>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PhaseFront {
-    id: String,
-    title: String,
-    order: i64,
-    #[serde(default)]
-    summary: Option<String>,
-    /// Other words readers search for (comma-separated); counted like title words.
-    #[serde(default)]
-    keywords: Option<String>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FaqFront {
-    question: String,
-    #[serde(default)]
-    order: Option<i64>,
-    /// Other words readers search for (comma-separated); counted like title words.
-    #[serde(default)]
-    keywords: Option<String>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FaqYaml {
-    faq: Vec<FaqYamlItem>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FaqYamlItem {
-    id: String,
-    question: Text,
-    answer: Text,
-    #[serde(default)]
-    order: Option<i64>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PageFront {
-    title: String,
-    #[serde(default)]
-    weight: Option<i64>,
-    #[serde(default)]
-    description: Option<String>,
-    /// Other words readers search for (comma-separated); counted like title words.
-    #[serde(default)]
-    keywords: Option<String>,
-}
-
-/// contacts.yaml: people and bodies by role.
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContactsFile {
-    /// One entry per role (`incident-lead`, `dpo`, `insurer` …). In a client
-    /// variant, an entry replaces the base's entry for that role; `null` removes it.
-    #[schemars(with = "BTreeMap<String, Option<ContactDef>>")]
-    contacts: serde_yaml::Mapping,
-}
-
-// ---------- the model (what the renderer uses) ----------
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub id: String,
-    pub title: Text,
-    pub description: Option<Text>,
-    pub organisation: Option<Text>,
-    pub version: Option<String>,
-    pub languages: Vec<String>,
-    pub default_language: String,
-    pub timezone: TimeZone,
-    pub allow_html: bool,
-    pub start: Option<String>,
-    pub branding: crate::branding::Branding,
-    /// Sources last checked longer ago than this are reported by `irbook check`.
-    pub max_source_age_days: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct Contact {
-    pub role: String,
-    pub name: Text,
-    pub title: Option<Text>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub url: Option<String>,
-    pub form_url: Option<String>,
-    pub hours: Option<Text>,
-    pub window: Option<String>,
-    pub jurisdiction: Option<String>,
-    pub emergency: bool,
-    pub example: bool,
-    pub notes: Option<Text>,
-}
-
-/// A Markdown document in one language.
-#[derive(Debug, Clone)]
-pub struct MdDoc {
-    /// The file it was read from.
-    pub file: String,
-    pub lang: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub body: String,
-    /// Line in the file where `body` starts (1-based), for positions of links.
-    pub body_line: usize,
-    pub weight: Option<i64>,
-    /// Search keywords from the front matter ("" when none).
-    pub keywords: String,
-}
-
-/// What a Markdown file's front matter gives, whatever its kind.
-struct FrontFields {
-    title: String,
-    summary: Option<String>,
-    weight: Option<i64>,
-    keywords: Option<String>,
-}
-
-/// A document with its translations; `docs` always holds every language
-/// (missing ones filled from the default language and flagged).
-#[derive(Debug, Clone)]
-pub struct Translated {
-    /// Path without language suffix and extension, e.g. `phases/01-first-response`.
-    pub base: String,
-    /// By language, sorted. A list rather than a map: most documents have one
-    /// or two languages, and a map node per document was 18 MiB at 10 000 pages.
-    pub docs: Vec<(String, MdDoc)>,
-    /// Languages that fell back to the default language.
-    pub fallback: BTreeSet<String>,
-}
-
-impl Translated {
-    pub fn doc(&self, lang: &str) -> &MdDoc {
-        let found = self.docs.iter().find(|(l, _)| l == lang).or_else(|| self.docs.first());
-        &found.expect("a translated document has a language").1
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Phase {
-    pub id: String,
-    pub order: i64,
-    pub doc: Translated,
-}
-
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub id: String,
-    /// Playbook that defines the step.
-    pub playbook: String,
-    pub phase: String,
-    pub track: Track,
-    pub owner: String,
-    pub due: String,
-    pub party: Option<String>,
-    pub when: Option<String>,
-    pub serves: Option<String>,
-    pub title: Text,
-    pub text: Option<Text>,
-    pub sources: Vec<String>,
-    pub file: String,
-    pub pos: Pos,
-    /// Position of the step in its playbook's `steps` list.
-    pub index: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Playbook {
-    pub id: String,
-    pub file: String,
-    pub title: Text,
-    pub summary: Option<Text>,
-    pub order: i64,
-    /// Search keywords per language.
-    pub keywords: Option<Text>,
-    /// Step ids in the order of the file, references included.
-    pub steps: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Faq {
-    pub id: String,
-    pub order: i64,
-    pub doc: Translated,
-}
-
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub id: String,
-    pub title: Text,
-    pub publisher: Option<String>,
-    pub url: String,
-    pub language: Option<String>,
-    pub jurisdiction: Option<String>,
-    pub last_checked: String,
-    pub note: Option<Text>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Path under `pages/` without extension, e.g. `parties/police`.
-    pub path: String,
-    /// Section path (`parties`), empty for top-level pages.
-    pub section: String,
-    pub weight: i64,
-    pub doc: Translated,
-}
-
-#[derive(Debug, Clone)]
-pub struct Section {
-    pub path: String,
-    pub weight: i64,
-    /// `_section.md` in the folder, if any.
-    pub index: Option<Translated>,
-    /// Indices into [`Handbook::pages`], ordered by weight then title.
-    pub pages: Vec<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Assessment {
-    pub def: AssessmentDef,
-    pub file: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Handbook {
-    pub config: Config,
-    pub contacts: Vec<Contact>,
-    pub phases: Vec<Phase>,
-    pub playbooks: Vec<Playbook>,
-    pub steps: BTreeMap<String, Step>,
-    pub faqs: Vec<Faq>,
-    pub sources: Vec<Source>,
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
-    pub assessments: Vec<Assessment>,
-    pub statics: Vec<String>,
-    /// Template overrides from `templates/`, by file name.
-    pub templates: BTreeMap<String, String>,
-    /// Playbook and assessment files that did not parse; links to them are not
-    /// "missing", and unknown step ids may be defined in them.
-    pub unparsed: Vec<String>,
-}
-
-impl Handbook {
-    pub fn contact(&self, role: &str) -> Option<&Contact> {
-        self.contacts.iter().find(|c| c.role == role)
-    }
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id == id)
-    }
-}
-
-// ---------- parsing helpers ----------
-
-/// Deserialises YAML, turning serde_yaml's error into a located diagnostic.
-pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, report: &mut Report) -> Option<T> {
-    if let Some((pos, msg, hint)) = crate::yaml::check(text) {
-        report.push(Diagnostic::error(file, Pos::new(pos.line + line_offset, pos.column), msg).hint(hint));
-        return None;
-    }
-    match serde_yaml::from_str::<T>(text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let mut d = yaml_error(file, &e, line_offset);
-            if let Some(key) = d.message.strip_prefix("duplicate field `").and_then(|r| r.strip_suffix('`')) {
-                // serde_yaml gives no position here; point at the second time the key appears.
-                if let Some(pos) = second_key(text, key) {
-                    d.line = pos.line + line_offset;
-                    d.column = pos.column;
-                }
-                d.hint = Some(format!("`{key}` appears twice in the same place; keep one of them"));
-            }
-            let line = e.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
-            if d.hint.is_none() {
-                if line.is_some_and(|l| {
-                    l.trim_end().len() - l.trim().len() < l.len()
-                        && l.starts_with(|c: char| c.is_whitespace())
-                        && l[..l.len() - l.trim_start().len()].contains('\t')
-                }) {
-                    d.hint = Some("YAML does not allow tabs for indentation; use spaces".into());
-                } else if d.message.contains("mapping values are not allowed")
-                    || d.message.contains("did not find expected")
-                {
-                    d.hint = Some("check the indentation: keys of one map must start in the same column, and text with `: ` in it needs quotes".into());
-                }
-            }
-            report.push(d);
-            None
-        }
-    }
-}
-
-fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
-    let pos =
-        e.location().map(|l| Pos::new(l.line() + line_offset, l.column())).unwrap_or(Pos::new(1 + line_offset, 1));
-    let raw = e.to_string();
-    // serde_yaml appends " at line X column Y"; we print the position ourselves.
-    let msg = match raw.find(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
-    };
-    let (msg, hint) = explain_serde(&msg);
-    Diagnostic::error(file, pos, msg).maybe_hint(hint)
-}
-
-/// Where `key:` starts a line for the second time at the same indentation.
-pub(crate) fn second_key(text: &str, key: &str) -> Option<Pos> {
-    let mut seen: Vec<usize> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let body = line.trim_start().trim_start_matches("- ");
-        let indent = line.len() - body.len();
-        let k = body.strip_prefix(key).filter(|r| r.starts_with(':'));
-        if k.is_some() {
-            if seen.contains(&indent) {
-                return Some(Pos::new(i + 1, indent + 1));
-            }
-            seen.push(indent);
-        }
-    }
-    None
-}
-
-/// Rewords serde's messages for people who write YAML, not Rust.
-/// The key of a map whose value made deserialising the map fail with
-/// `message` (serde_yaml says what was wrong, not where): the first key
-/// without which the error changes.
-fn culprit_field<T: DeserializeOwned>(value: &serde_yaml::Value, message: &str) -> Option<String> {
-    let map = value.as_mapping()?;
-    map.keys().find_map(|k| {
-        let mut without = map.clone();
-        without.remove(k);
-        let changed = match serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(without)) {
-            Ok(_) => true,
-            Err(e) => e.to_string() != message,
-        };
-        changed.then(|| k.as_str().map(str::to_string)).flatten()
-    })
-}
-
-fn explain_serde(msg: &str) -> (String, Option<String>) {
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint = did_you_mean(field, options.iter().copied())
-            .or_else(|| (!options.is_empty()).then(|| format!("the fields allowed here are: {}", options.join(", "))));
-        return (format!("unknown field `{field}`"), hint);
-    }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let field = rest.trim_end_matches('`');
-        return (format!("missing field `{field}`"), Some(format!("add `{field}:` with a value")));
-    }
-    if msg.contains("did not match any variant of untagged enum Text") {
-        return (
-            "expected a text: a string, or a map from language to string".into(),
-            Some("write `title: Some text` or `title: {nl: Tekst, en: Text}`".into()),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        let (v, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint =
-            did_you_mean(v, options.iter().copied()).or_else(|| Some(format!("use one of: {}", options.join(", "))));
-        return (format!("`{v}` is not allowed here"), hint);
-    }
-    if let Some(i) = msg.find("invalid value: ") {
-        let (field, rest) = (&msg[..i], &msg[i + "invalid value: ".len()..]);
-        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let got = got.split_once(' ').map_or(got, |(_, v)| v);
-        let field = field.trim_end_matches(": ").trim();
-        let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
-        let expected = match expected {
-            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
-            e => e,
-        };
-        return (format!("{what} must be {expected}, not {got}"), None);
-    }
-    if let Some(i) = msg.find("invalid type: ") {
-        let (field, rest) = (&msg[..i], &msg[i + "invalid type: ".len()..]);
-        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = match expected {
-            "u64" | "u32" | "usize" => "a whole number, 0 or more".to_string(),
-            "i64" | "i32" => "a whole number".to_string(),
-            "f64" | "f32" => "a number".to_string(),
-            "a boolean" => "true or false".to_string(),
-            "a sequence" => "a list, like [a, b]".to_string(),
-            "a string" => "a text".to_string(),
-            e if e.starts_with("struct ") || e == "a map" => "a map of fields (key: value lines)".to_string(),
-            e => e.to_string(),
-        };
-        let got = got
-            .replace("string ", "the text ")
-            .replace("integer ", "")
-            .replace("floating point ", "")
-            .replace("sequence", "a list")
-            .replace("map", "a map of fields");
-        let field = field.trim_end_matches(": ").trim();
-        let what = if field.is_empty() { String::from("this value") } else { format!("`{field}`") };
-        // YAML reads 0612, 0o17, 1e3, yes and null as numbers or other
-        // non-texts; a phone number or code must then be quoted.
-        let hint = (expected == "a text")
-            .then(|| "put the value in quotes, like `phone: \"+31 20 123 4567\"`: YAML reads some unquoted values as numbers or true/false".to_string());
-        return (format!("{what} must be {expected}, not {got}"), hint);
-    }
-    if msg.starts_with("repetition limit exceeded") || msg.starts_with("recursion limit exceeded") {
-        return (
-            msg.to_string(),
-            Some("the file nests or repeats too deeply (for example aliases `*name` that expand to millions of items); write the values out plainly".into()),
-        );
-    }
-    if msg.contains("found character that cannot start any token") && msg.contains('\t') {
-        return (msg.to_string(), Some("YAML does not allow tabs for indentation; use spaces".into()));
-    }
-    (msg.to_string(), None)
-}
-
-/// Splits `---\nfront matter\n---\nbody`. Returns (front, body, line where body starts).
-pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            let front = &rest[..offset];
-            let body = &rest[offset + line.len()..];
-            let body_line = 2 + front.matches('\n').count() + 1;
-            return Some((front, body, body_line));
-        }
-        offset += line.len();
-    }
-    None
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-}
-
-fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
-    if !valid_id(id) {
-        report.push(
-            Diagnostic::error(file, pos, format!("{what} id `{id}` has characters that cannot be used in links"))
-                .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
-        );
-    }
-}
-
-/// A language code like `nl`, `en`, `fr`, `pt-br`.
-/// A language code as BCP 47 starts: two or three letters, then optional
-/// subtags (`nl`, `fr-be`). The code names an output folder, so nothing else
-/// (no `/`, no `static` or `assets`) may pass.
-fn valid_lang(l: &str) -> bool {
-    let mut parts = l.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|c| c.is_ascii_lowercase())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-}
-
-/// Splits `dir/slug.nl.md` into (`dir/slug`, Some("nl")) when `nl` is a handbook language.
-fn split_lang<'a>(path: &'a str, ext: &str, langs: &[String]) -> Option<(&'a str, Option<&'a str>)> {
-    let stem = path.strip_suffix(ext)?;
-    if let Some((base, lang)) = stem.rsplit_once('.') {
-        if langs.iter().any(|l| l == lang) {
-            return Some((base, Some(lang)));
-        }
-    }
-    Some((stem, None))
-}
-
-// ---------- building the model ----------
 
 pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let config = load_config(tree, report)?;
@@ -724,7 +72,7 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     Some(hb)
 }
 
-fn known_file(path: &str) -> bool {
+pub(super) fn known_file(path: &str) -> bool {
     matches!(path, "handbook.yaml" | "contacts.yaml" | "sources/sources.yaml" | "faq/faq.yaml" | "README.md")
         || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/"]
             .iter()
@@ -732,7 +80,7 @@ fn known_file(path: &str) -> bool {
 }
 
 /// One layer's handbook.yaml, parsed, with what is needed to point into it.
-struct ConfigVersion {
+pub(super) struct ConfigVersion {
     file: HandbookFile,
     spans: SpanIndex,
     /// `None` for the handbook itself, else the base layer's label.
@@ -740,7 +88,7 @@ struct ConfigVersion {
 }
 
 /// The merged handbook.yaml and, per key, which layer's version set it.
-struct MergedConfig {
+pub(super) struct MergedConfig {
     file: HandbookFile,
     versions: Vec<ConfigVersion>,
     origin: BTreeMap<String, usize>,
@@ -775,7 +123,7 @@ impl MergedConfig {
 /// Reads every layer's handbook.yaml (base first) and merges them: a key set
 /// in an upper layer replaces the base's value; `branding` and `check` merge
 /// one level deeper, `branding.colors` per colour.
-fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedConfig> {
+pub(super) fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedConfig> {
     const FILE: &str = "handbook.yaml";
     let mut versions = Vec::new();
     let mut ok = true;
@@ -831,7 +179,7 @@ fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedConfig> {
     Some(MergedConfig { file: out, versions, origin })
 }
 
-fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
+pub(super) fn load_config(tree: &Tree, report: &mut Report) -> Option<Config> {
     const FILE: &str = "handbook.yaml";
     if tree.get(FILE).is_none() {
         report.push(
@@ -975,7 +323,7 @@ pub fn schemas() -> Vec<(&'static str, &'static str, serde_json::Value)> {
 /// How old a source may be before `irbook check` asks to look at it again.
 pub const DEFAULT_MAX_SOURCE_AGE_DAYS: u32 = 365;
 
-fn parse_offset(s: &str) -> Option<i32> {
+pub(super) fn parse_offset(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (1, &s[1..]),
         b'-' => (-1, &s[1..]),
@@ -1021,7 +369,7 @@ pub fn slug(s: &str) -> String {
 /// replaces the base's entry for the same role, and `role: null` removes it.
 /// The second value is false when a version or an entry did not parse: then
 /// roles that seem unknown may be defined there, and are not reported again.
-fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, bool) {
+pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, bool) {
     const FILE: &str = "contacts.yaml";
     let mut out = Vec::new();
     let mut complete = true;
@@ -1127,7 +475,7 @@ fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, bool) {
     (out, complete)
 }
 
-fn strip_location(s: &str) -> String {
+pub(super) fn strip_location(s: &str) -> String {
     match s.find(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s.to_string(),
@@ -1149,7 +497,7 @@ pub fn check_external_url(report: &mut Report, file: &str, pos: Pos, url: &str) 
     }
 }
 
-fn check_due(report: &mut Report, file: &str, pos: Pos, due: &str, allow_window: bool) {
+pub(super) fn check_due(report: &mut Report, file: &str, pos: Pos, due: &str, allow_window: bool) {
     match parse_due(due) {
         Ok(assessment_wasm::time::Due::Window) if !allow_window => {
             report.push(
@@ -1162,7 +510,7 @@ fn check_due(report: &mut Report, file: &str, pos: Pos, due: &str, allow_window:
     }
 }
 
-fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
+pub(super) fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
     const FILE: &str = "sources/sources.yaml";
     let mut out = Vec::new();
     let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
@@ -1213,7 +561,7 @@ pub fn valid_date(s: &str) -> bool {
 }
 
 /// Groups Markdown files under `dir` by base path and language.
-fn markdown_groups(
+pub(super) fn markdown_groups(
     tree: &Tree,
     dir: &str,
     config: &Config,
@@ -1233,7 +581,7 @@ fn markdown_groups(
     groups
 }
 
-fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, lang: &str) {
+pub(super) fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, lang: &str) {
     report.push(
         Diagnostic::error(
             file,
@@ -1244,9 +592,17 @@ fn report_duplicate_translation(report: &mut Report, file: &str, other: &str, la
     );
 }
 
+/// What a Markdown file's front matter gives, whatever its kind.
+pub(super) struct FrontFields {
+    title: String,
+    summary: Option<String>,
+    weight: Option<i64>,
+    keywords: Option<String>,
+}
+
 /// Parses each language of a group with `parse_front`, fills missing
 /// languages from the default one and warns about them.
-fn translated<F>(
+pub(super) fn translated<F>(
     tree: &Tree,
     base: &str,
     files: &BTreeMap<String, String>,
@@ -1309,7 +665,7 @@ where
     Some(Translated { base: base.to_string(), docs: docs.into_iter().collect(), fallback })
 }
 
-fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> {
+pub(super) fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> {
     let mut out: Vec<Phase> = Vec::new();
     let groups = markdown_groups(tree, "phases", config, report);
     for (base, files) in &groups {
@@ -1347,7 +703,7 @@ fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Phase> 
     out
 }
 
-fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<String, Step>) {
+pub(super) fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<String, Step>) {
     let mut playbooks = Vec::new();
     let mut steps: BTreeMap<String, Step> = BTreeMap::new();
     let mut refs: Vec<(String, String, Pos)> = Vec::new(); // (file, step id, position)
@@ -1473,7 +829,7 @@ fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>, BTreeMap<
     (playbooks, steps)
 }
 
-fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
+pub(super) fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
     let mut out = Vec::new();
     let groups = markdown_groups(tree, "faq", config, report);
     for (base, files) in &groups {
@@ -1528,7 +884,7 @@ fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Vec<Faq> {
     out
 }
 
-fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, Vec<Section>) {
+pub(super) fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, Vec<Section>) {
     let groups = markdown_groups(tree, "pages", config, report);
     let mut pages = Vec::new();
     let mut section_index: BTreeMap<String, Translated> = BTreeMap::new();
@@ -1592,7 +948,7 @@ fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (Vec<Page>, 
     (pages, sections)
 }
 
-fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
+pub(super) fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
     let mut out: Vec<Assessment> = Vec::new();
     for f in tree.under("assessments") {
         if !(f.path.ends_with(".yaml") || f.path.ends_with(".yml")) {
@@ -1619,7 +975,7 @@ fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessment> {
 }
 
 /// Cross-file checks: owners, phases, sources, parties, start page.
-fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
+pub(super) fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
     let roles: Vec<&str> = hb.contacts.iter().map(|c| c.role.as_str()).collect();
     // A contacts.yaml that did not parse has its own error; roles may be in it.
     let contacts_complete = !hb.unparsed.iter().any(|f| f == "contacts.yaml");
@@ -1690,7 +1046,7 @@ fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) {
     }
 }
 
-fn hint_list(what: &str, items: &[&str]) -> Option<String> {
+pub(super) fn hint_list(what: &str, items: &[&str]) -> Option<String> {
     if items.is_empty() {
         Some(format!("there are no {what} yet"))
     } else {
