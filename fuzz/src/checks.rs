@@ -186,10 +186,10 @@ fn same(a: &json::Value, b: &json::Value) -> bool {
 // Fast targets: one text path each, thousands of runs a second.
 
 /// Where links in the `markdown_links` input may point.
-fn link_targets() -> &'static irbook::markdown::Targets {
-    static TARGETS: OnceLock<irbook::markdown::Targets> = OnceLock::new();
+fn link_targets() -> &'static irbook::render::markdown::Targets {
+    static TARGETS: OnceLock<irbook::render::markdown::Targets> = OnceLock::new();
     TARGETS.get_or_init(|| {
-        let mut t = irbook::markdown::Targets::default();
+        let mut t = irbook::render::markdown::Targets::default();
         t.files.insert("phases/02-analysis".into(), "phases/analysis.html".into());
         t.files.insert("playbooks/ransomware.yaml".into(), "playbooks/ransomware.html".into());
         t.files.insert("faq/encrypted".into(), "faq.html#encrypted".into());
@@ -209,7 +209,7 @@ pub fn check_markdown(data: &[u8]) {
     let src = String::from_utf8_lossy(data);
     let langs = vec!["nl".to_string(), "en".to_string()];
     for allow_html in [false, true] {
-        let ctx = irbook::markdown::DocContext {
+        let ctx = irbook::render::markdown::DocContext {
             file: "phases/01-first.nl.md",
             first_line: 4,
             to_lang_root: "../",
@@ -218,8 +218,8 @@ pub fn check_markdown(data: &[u8]) {
             allow_html,
         };
         let mut problems = Vec::new();
-        let r = irbook::markdown::render(&src, &ctx, link_targets(), &mut problems);
-        let _ = irbook::markdown::plain(&src);
+        let r = irbook::render::markdown::render(&src, &ctx, link_targets(), &mut problems);
+        let _ = irbook::render::markdown::plain(&src);
         for p in &problems {
             assert!(p.line >= 4, "a problem before the text starts: {p:?}");
         }

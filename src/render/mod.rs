@@ -1,0 +1,562 @@
+//! Rendering: Markdown through [`crate::render::markdown`], questionnaires through the
+//! engine's compiler, then every page through the theme's Tera templates, in
+//! parallel. Navigation data is built once per language and shared by
+//! reference; each page only adds its own small context.
+
+mod condition;
+mod engine;
+mod lang;
+pub mod markdown;
+mod pages;
+mod sink;
+mod templates;
+mod views;
+
+use self::engine::compile_assessments;
+use self::lang::{lang_data, load_i18n, LangData};
+use self::markdown::{DocContext, Rendered};
+use self::pages::{page_jobs, prefixes, search_group, Fill, Job};
+use self::templates::{load_templates, template_file, tera_error};
+use self::views::{Link, SectionNav};
+use crate::diag::{Diagnostic, Pos, Report};
+use crate::load::Tree;
+use crate::model::{Handbook, Translated};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+pub use self::engine::compile_one;
+pub use self::sink::{Discard, Memory, Sink, Summary};
+pub use self::templates::escape_html;
+
+/// The Content-Security-Policy of every page: no inline script, no remote
+/// origin, no eval; WebAssembly compilation is the one exception.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'";
+
+/// The engine as built by build.rs: wasm-bindgen glue plus the module in base64.
+pub const ENGINE_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/engine.js"));
+
+pub(crate) type Strings = BTreeMap<String, String>;
+
+/// What the page renderers return, folded per piece of the job list and merged.
+struct Pages {
+    problems: Vec<Diagnostic>,
+    written: usize,
+    bytes: u64,
+    /// Pages that could not be rendered or written, with the reason.
+    failures: Vec<Diagnostic>,
+    /// Pages that break the site's rules (web::policy): (file to blame, what, page).
+    breaches: Vec<(String, String, String)>,
+    /// Pages a template failed on: (template file, why, page).
+    render_failures: Vec<(String, String, String)>,
+    /// One per language, in the order of the handbook's languages.
+    search: Vec<crate::search::Collector>,
+}
+
+impl Pages {
+    fn new(langs: &[LangData]) -> Pages {
+        Pages {
+            problems: Vec::new(),
+            written: 0,
+            bytes: 0,
+            failures: Vec::new(),
+            breaches: Vec::new(),
+            render_failures: Vec::new(),
+            search: langs.iter().map(|l| crate::search::Collector::new(&l.lang)).collect(),
+        }
+    }
+
+    fn merge(mut self, other: Pages) -> Pages {
+        self.problems.extend(other.problems);
+        self.written += other.written;
+        self.bytes += other.bytes;
+        self.failures.extend(other.failures);
+        self.breaches.extend(other.breaches);
+        self.render_failures.extend(other.render_failures);
+        self.search = self.search.into_iter().zip(other.search).map(|(a, b)| a.merge(b)).collect();
+        self
+    }
+}
+
+/// Where a page goes in the search: its language (index into the handbook's
+/// languages), its page number there, and what it belongs to.
+type SearchSlot = (usize, u32, String);
+
+/// Names the shared context of a language holds (see `render_site`); a page's
+/// own values never replace them, as when they were inserted after the page's.
+const SHARED_KEYS: &[&str] = &["lang", "t", "csp", "site_title", "organisation", "handbook_id", "brand_css", "logo"];
+
+/// A page's values on top of the context its language shares, taken out
+/// again when the page is done, so the shared values are converted once.
+struct PageContext<'c> {
+    ctx: &'c mut tera::Context,
+    keys: Vec<String>,
+}
+
+impl<'c> PageContext<'c> {
+    fn new(shared: &'c mut tera::Context, page: tera::Context) -> Self {
+        let mut keys = Vec::new();
+        if let serde_json::Value::Object(mut map) = page.into_json() {
+            map.retain(|k, _| !SHARED_KEYS.contains(&k.as_str()));
+            keys.extend(map.keys().cloned());
+            if let Ok(own) = tera::Context::from_value(serde_json::Value::Object(map)) {
+                shared.extend(own);
+            }
+        }
+        PageContext { ctx: shared, keys }
+    }
+
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
+        self.ctx.insert(key, value);
+        self.keys.push(key.to_string());
+    }
+
+    fn context(&self) -> &tera::Context {
+        self.ctx
+    }
+}
+
+impl Drop for PageContext<'_> {
+    fn drop(&mut self) {
+        for k in &self.keys {
+            self.ctx.remove(k);
+        }
+    }
+}
+
+/// Renders every page and asset into `sink`; returns `None` when the content
+/// has errors (the sink may then hold a partial site, which the caller discards).
+pub fn render_site(
+    hb: &Handbook,
+    content: &Tree,
+    theme: &Tree,
+    report: &mut Report,
+    sink: &dyn Sink,
+) -> Option<Summary> {
+    let begun = std::time::Instant::now();
+    let i18n = load_i18n(theme, report);
+    let tera = load_templates(theme, hb, report)?;
+    let cfg = &hb.config;
+    for l in cfg.languages.iter().filter(|l| !i18n.contains_key(*l)) {
+        report.push(
+            Diagnostic::warning(
+                "handbook.yaml",
+                Pos::FILE,
+                format!("the theme has no interface texts in `{l}`; menus and buttons of those pages are in English"),
+            )
+            .hint(format!(
+                "the theme speaks: {}; add a `{l}:` block to the theme's i18n.yaml to translate them",
+                i18n.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+
+    let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
+
+    // Step texts are Markdown too; they are short and shared by several pages.
+    let mut step_html: HashMap<(String, String), String> = HashMap::new();
+    for step in hb.steps.values() {
+        for ld in &langs {
+            let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
+            let ctx = DocContext {
+                file: &step.file,
+                first_line: step.pos.line,
+                to_lang_root: "../",
+                to_site_root: "../../",
+                languages: &cfg.languages,
+                allow_html: cfg.allow_html,
+            };
+            let mut problems = Vec::new();
+            let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
+            // Positions inside a YAML block are approximate; point at the step.
+            if ld.lang == cfg.default_language
+                || step.text.as_ref().is_some_and(|t| {
+                    t.resolve(&ld.lang, &cfg.default_language).1 == assessment_wasm::text::Resolved::Exact
+                })
+            {
+                for mut p in problems {
+                    p.line = step.pos.line;
+                    p.column = step.pos.column;
+                    p.message = format!("in the text of step `{}`: {}", step.id, p.message);
+                    report.push(p);
+                }
+            }
+            step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
+        }
+    }
+
+    // Questionnaires: compile for every language (validates them, too).
+    let compiled = compile_assessments(hb, content, &langs, report);
+
+    let mut jobs: Vec<Job> = Vec::new();
+    for ld in &langs {
+        page_jobs(hb, ld, &step_html, &compiled, &mut jobs);
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for j in &jobs {
+        if seen.insert(j.path.as_str(), ()).is_some() {
+            let file = match &j.fill {
+                Fill::Doc(doc) => doc.doc(j.path.split('/').next().unwrap_or("")).file.clone(),
+                _ => "pages".to_string(),
+            };
+            report.push(Diagnostic::error(file, Pos::FILE, format!("two pages would be written to `{}`", j.path)).hint("rename this page: its name is taken by a page irbook makes itself (faq, sources, contacts, index, …) or by another page"));
+        }
+    }
+    drop(seen);
+    let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
+    let policy = crate::web::policy::Policy { csp: CSP, allow_html: cfg.allow_html };
+    let started = std::time::Instant::now();
+    // Search numbers the pages of each language in job order before rendering,
+    // so that threads can collect them in any order (see `search::Collector`).
+    let mut next_doc = vec![0u32; langs.len()];
+    let jobs: Vec<(Job, Option<SearchSlot>)> = jobs
+        .into_iter()
+        .map(|job| {
+            let li = langs.iter().position(|l| job.path.split('/').next() == Some(l.lang.as_str())).unwrap_or(0);
+            let search = search_group(job.template, &job.fill, &job.ctx, &langs[li]).map(|group| {
+                next_doc[li] += 1;
+                (li, next_doc[li] - 1, group)
+            });
+            (job, search)
+        })
+        .collect();
+    // One collection per render thread, merged at the end: per piece of work
+    // would mean a word cache and term table per piece.
+    let workers: Vec<Mutex<Pages>> =
+        (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(&langs))).collect();
+    // What every page of a language shares (the interface texts above all) is
+    // put into a context once per render thread and language; each page adds
+    // its own values and takes them out again after rendering. Converting the
+    // shared values for each page was the largest part of the per-page cost.
+    let shared_context = |ld: &LangData| {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &ld.lang);
+        ctx.insert("t", &ld.page_t);
+        ctx.insert("csp", CSP);
+        ctx.insert("site_title", &ld.site_title);
+        ctx.insert("organisation", &ld.organisation);
+        ctx.insert("handbook_id", &cfg.id);
+        ctx.insert("brand_css", &cfg.branding.css.is_some());
+        ctx.insert("logo", &cfg.branding.logo);
+        ctx
+    };
+    jobs.into_par_iter().for_each_init(|| vec![None; langs.len()], |contexts: &mut Vec<Option<tera::Context>>, (job, search)| {
+            let lang = job.path.split('/').next().unwrap_or("");
+            let ld = lang_index[lang];
+            let li = langs.iter().position(|l| l.lang == ld.lang).unwrap_or(0);
+            let (to_lang, to_site) = prefixes(&job.path);
+            let mut page = PageContext::new(contexts[li].get_or_insert_with(|| shared_context(ld)), job.ctx);
+            let ctx = &mut page;
+            let mut problems = Vec::new();
+            let keywords = match &job.fill {
+                Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
+                Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
+                Fill::Faq => hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", "),
+                _ => job.keywords.clone(),
+            };
+            let mut render_md = |doc: &Translated| -> Rendered {
+                let d = doc.doc(&ld.lang);
+                let dctx = DocContext { file: &d.file, first_line: d.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                let mut p = Vec::new();
+                let r = markdown::render(&d.body, &dctx, &ld.targets, &mut p);
+                // A fallback text is rendered for several languages; report its problems once.
+                if !doc.fallback.contains(&ld.lang) {
+                    problems.extend(p);
+                }
+                r
+            };
+            match job.fill {
+                Fill::None => {}
+                Fill::Doc(doc) => {
+                    let r = render_md(doc);
+                    ctx.insert("content", &r.html);
+                    ctx.insert("toc", &r.toc);
+                }
+                Fill::SectionPage(page, sec) => {
+                    let doc = page.doc.doc(&ld.lang);
+                    ctx.insert("page_title", &doc.title);
+                    ctx.insert("summary", doc.summary.as_deref().unwrap_or(""));
+                    ctx.insert("fallback", &page.doc.fallback.contains(&ld.lang));
+                    ctx.insert("section_title", &sec.title);
+                    ctx.insert("section_url", &sec.index_rel);
+                    ctx.insert("sidebar_title", &sec.title);
+                    ctx.insert("sidebar", &SectionNav { links: &sec.links, current: &job.rel });
+                    let r = render_md(&page.doc);
+                    ctx.insert("content", &r.html);
+                    ctx.insert("toc", &r.toc);
+                }
+                Fill::Intro { text, file } => {
+                    let dctx = DocContext { file, first_line: 1, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                    let r = markdown::render(&text, &dctx, &ld.targets, &mut problems);
+                    ctx.insert("intro_html", &r.html);
+                }
+                Fill::Faq => {
+                    let items: Vec<serde_json::Value> = hb
+                        .faqs
+                        .iter()
+                        .map(|f| {
+                            let r = render_md(&f.doc);
+                            serde_json::json!({"id": f.id, "question": f.doc.doc(&ld.lang).title, "html": r.html, "fallback": f.doc.fallback.contains(&ld.lang)})
+                        })
+                        .collect();
+                    ctx.insert("items", &items);
+                }
+            }
+            ctx.insert("root", &to_site);
+            ctx.insert("lroot", &to_lang);
+            let nav: Vec<Link> = ld
+                .nav
+                .iter()
+                .map(|l| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current: l.url == job.nav_key || l.url == job.rel })
+                .collect();
+            ctx.insert("nav", &nav);
+            let switch: Vec<serde_json::Value> = langs
+                .iter()
+                .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
+                .collect();
+            ctx.insert("languages", &switch);
+            let html = tera.render(job.template, page.context()).map_err(|e| {
+                // Tera says which page template failed, then why; the why is what pages share.
+                let full = tera_error(&e);
+                let why = full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string();
+                (template_file(job.template, hb), why, job.path.clone())
+            });
+            let breaches = html.as_ref().map(|h| crate::web::policy::check_page(h, &policy)).unwrap_or_default();
+            let written = html.as_ref().map_err(|_| None).and_then(|html| {
+                sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
+                    Some(Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                        .hint("check that the output folder is writable and the disk is not full"))
+                })
+            });
+            // Each thread has its own collection; the lock is only ever taken by it.
+            let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
+            let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
+            let html = html.map_err(|failed| acc.render_failures.push(failed));
+            // The page's words for the search index, read from what was just rendered.
+            if let (Ok(html), Some((li, doc, group))) = (&html, search) {
+                let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
+                acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group, keywords: &keywords, boost: job.template == "playbook.html" }, html);
+            }
+            acc.problems.extend(problems);
+            for b in breaches {
+                acc.breaches.push((template_file(job.template, hb), b.message, job.path.clone()));
+            }
+            match written {
+                Ok(n) => {
+                    acc.written += 1;
+                    acc.bytes += n;
+                }
+                Err(Some(e)) => acc.failures.push(e),
+                Err(None) => {}
+            }
+        });
+    let pages = workers
+        .into_iter()
+        .map(|w| w.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .reduce(Pages::merge)
+        .unwrap_or_else(|| Pages::new(&langs));
+    let mut summary = Summary { pages: pages.written, files: pages.written, bytes: pages.bytes, ..Summary::default() };
+    summary.timings.push(("templates, navigation, questionnaires", started - begun));
+    let rendered = started.elapsed();
+    summary.timings.push(("render pages", rendered));
+    report.extend(pages.problems);
+    report.extend(pages.failures);
+    report_grouped(
+        pages.render_failures,
+        "a template failed: ",
+        "fix the template; the message says which one and where",
+        report,
+    );
+    report_breaches(pages.breaches, report);
+    if report.has_errors() {
+        return None;
+    }
+    let mut put = |path: &str, bytes: &[u8]| -> Option<()> {
+        match sink.put(path, bytes) {
+            Ok(()) => {
+                summary.files += 1;
+                summary.bytes += bytes.len() as u64;
+                Some(())
+            }
+            Err(e) => {
+                report.push(Diagnostic::error(path, Pos::FILE, format!("could not be written: {e}")));
+                None
+            }
+        }
+    };
+    // The root page sends the reader to the default language.
+    let mut root_ctx = tera::Context::new();
+    let default = lang_index[cfg.default_language.as_str()];
+    root_ctx.insert("csp", CSP);
+    root_ctx.insert("site_title", &default.site_title);
+    root_ctx.insert("default_language", &cfg.default_language);
+    root_ctx.insert("lang", &cfg.default_language);
+    root_ctx.insert("t", &default.t);
+    let choices: Vec<Link> = langs
+        .iter()
+        .map(|o| Link {
+            title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
+            url: format!("{}/index.html", o.lang),
+            current: o.lang == cfg.default_language,
+        })
+        .collect();
+    root_ctx.insert("languages", &choices);
+    let root = tera.render("root.html", &root_ctx).map_err(|e| tera_error(&e));
+    match root {
+        Ok(s) => {
+            let breaches = crate::web::policy::check_page(&s, &policy);
+            if !breaches.is_empty() {
+                let list =
+                    breaches.into_iter().map(|b| (template_file("root.html", hb), b.message, "index.html".to_string()));
+                report_breaches(list.collect(), report);
+                return None;
+            }
+            put("index.html", s.as_bytes())?
+        }
+        Err(e) => {
+            report.push(Diagnostic::error("templates/root.html", Pos::FILE, e));
+            return None;
+        }
+    }
+
+    // Assets: the theme's static files, the engine, and each compiled questionnaire.
+    for f in theme.under("static") {
+        let rel = f.path.strip_prefix("static/").unwrap_or(&f.path);
+        put(&format!("assets/{rel}"), &f.bytes)?;
+    }
+    if let Some(css) = &cfg.branding.css {
+        put("assets/brand.css", css.as_bytes())?;
+    }
+    if !compiled.is_empty() {
+        put("assets/engine.js", ENGINE_JS.as_bytes())?;
+    }
+    for ((id, lang), c) in &compiled {
+        // The questionnaire script's own words travel with the questionnaire data.
+        let ui: BTreeMap<&String, &String> =
+            lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
+        let ui = serde_json::to_string(&ui).unwrap_or_default();
+        // A registry keyed by language and id, so that one page can hold several
+        // questionnaires (the single file holds them all). `<` is escaped so the
+        // script can also stand inline in HTML without ending early.
+        let data = format!("{{\"def\":{},\"ui\":{ui}}}", c.to_json()).replace('<', "\\u003c");
+        let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
+        let js = format!(
+            "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
+        );
+        put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
+    }
+    let mut static_warnings = Report::default();
+    for s in &hb.statics {
+        if let Some(f) = content.get(s) {
+            static_warning(s, &f.bytes, &mut static_warnings);
+            put(s, &f.bytes)?;
+        }
+    }
+    // One search index per language, built in parallel.
+    let indexes: Vec<(&str, crate::search::Index)> =
+        langs.par_iter().zip(pages.search).map(|(l, c)| (l.lang.as_str(), c.finish())).collect();
+    summary.timings.push(("search index", started.elapsed() - rendered));
+    for (lang, index) in indexes {
+        put(&format!("assets/{lang}/search-index.js"), index.js.as_bytes())?;
+        summary.search_bytes += index.js.len() as u64;
+    }
+    report.append(static_warnings);
+    summary.pages += 1;
+    Some(summary)
+}
+
+/// Files in static/ are published as they are, so they escape the page
+/// rules: an HTML page there has no CSP unless it brings its own, and an SVG
+/// opened on its own runs its scripts. Say so, so nobody is surprised.
+fn static_warning(path: &str, bytes: &[u8], report: &mut Report) {
+    let lower = path.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(bytes);
+    if [".html", ".htm", ".xhtml"].iter().any(|e| lower.ends_with(e)) {
+        let policy = crate::web::policy::Policy { csp: CSP, allow_html: false };
+        let breaches = crate::web::policy::check_page(&text, &policy);
+        if !breaches.is_empty() {
+            let what: Vec<String> = breaches.into_iter().take(3).map(|b| b.message).collect();
+            report.push(
+                Diagnostic::warning(path, Pos::FILE, format!("this page is published as it is, outside the site's rules: {}", what.join("; ")))
+                    .hint("irbook copies static/ files unchanged; write the page as Markdown in pages/ to get the site's protection, or keep it and accept the risk"),
+            );
+        }
+    } else if lower.ends_with(".svg") {
+        let policy = crate::web::policy::Policy { csp: CSP, allow_html: false };
+        let risky: Vec<String> = crate::web::policy::check_page(&text, &policy)
+            .into_iter()
+            .map(|b| b.message)
+            .filter(|m| !m.contains("Content-Security-Policy"))
+            .collect();
+        if !risky.is_empty() {
+            report.push(
+                Diagnostic::warning(path, Pos::FILE, format!("this SVG runs or loads something when opened on its own: {}", risky.join("; ")))
+                    .hint("remove scripts, event handlers and outside references from the SVG; as an <img> the browser ignores them, opened directly it does not"),
+            );
+        }
+    }
+}
+
+/// Reports each broken page rule once per file, with how many pages show it.
+fn report_breaches(breaches: Vec<(String, String, String)>, report: &mut Report) {
+    report_grouped(
+        breaches,
+        "",
+        "every page must keep the theme's Content-Security-Policy meta tag, run scripts only from files \
+         (<script src>), and load nothing from another host; change the template, or put the script in static/",
+        report,
+    );
+}
+
+/// One error per (file, message) of `(file, message, page)` triples, saying
+/// how many pages had it: a broken template breaks every page it renders.
+fn report_grouped(mut items: Vec<(String, String, String)>, prefix: &str, hint: &str, report: &mut Report) {
+    items.sort();
+    let mut i = 0;
+    while i < items.len() {
+        let (file, what, page) = &items[i];
+        let n = items[i..].iter().take_while(|(f, w, _)| f == file && w == what).count();
+        let pages = if n == 1 { format!("page `{page}`") } else { format!("{n} pages, such as `{page}`") };
+        report.push(Diagnostic::error(file.as_str(), Pos::FILE, format!("{prefix}{what} (in {pages})")).hint(hint));
+        i += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::views::due_label;
+    use super::*;
+
+    #[test]
+    fn escaping_covers_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html("plain/url é"), "plain/url é");
+        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(escape_html("€<"), "€&lt;");
+        assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn prefixes_follow_depth() {
+        assert_eq!(prefixes("nl/index.html"), (String::new(), "../".into()));
+        assert_eq!(prefixes("nl/phases/a.html"), ("../".into(), "../../".into()));
+    }
+
+    #[test]
+    fn due_labels_read_naturally() {
+        let mut t = Strings::new();
+        for (k, v) in [
+            ("due_asap", "Immediately"),
+            ("due_within", "within"),
+            ("unit_hours", "hours"),
+            ("unit_hour", "hour"),
+            ("unit_days", "days"),
+        ] {
+            t.insert(k.into(), v.into());
+        }
+        assert_eq!(due_label("asap", None, &t), "Immediately");
+        assert_eq!(due_label("72h", None, &t), "within 72 hours");
+        assert_eq!(due_label("1h", None, &t), "within 1 hour");
+        assert_eq!(due_label("window", Some("3d"), &t), "within 3 days");
+    }
+}

@@ -1,0 +1,365 @@
+//! The list of pages to render: for each language, every page with its
+//! template, output path and own context.
+
+use super::lang::LangData;
+use super::markdown;
+use super::views::{due_label, opt_text, section_title, step_view, text, ContactView, Link, PhaseLane, SectionData};
+use crate::model::{Handbook, Translated};
+use assessment_wasm::compile::Compiled;
+use assessment_wasm::model::Track;
+use std::collections::{BTreeMap, HashMap};
+
+/// Markdown that a page renders itself, in parallel with the other pages.
+pub(super) enum Fill<'a> {
+    None,
+    /// One document into `content` and `toc`.
+    Doc(&'a Translated),
+    /// Every FAQ entry into `items`.
+    Faq,
+    /// A page of a section: its whole context is made while it renders, so
+    /// that thousands of pages do not each hold a copy of the section list.
+    SectionPage(&'a crate::model::Page, &'a SectionData),
+    /// A Markdown text from a YAML file (a questionnaire's intro) into `intro_html`.
+    Intro {
+        text: String,
+        file: &'a str,
+    },
+}
+
+/// A page to render: output path, template, its own context and its Markdown.
+pub(super) struct Job<'a> {
+    pub(super) path: String,
+    pub(super) template: &'static str,
+    pub(super) ctx: tera::Context,
+    /// Output path of the same page relative to the language root (for the language switch).
+    pub(super) rel: String,
+    pub(super) nav_key: &'static str,
+    pub(super) fill: Fill<'a>,
+    /// Search keywords of a page made from YAML (a playbook); Markdown pages
+    /// carry theirs in the document.
+    pub(super) keywords: String,
+}
+
+/// What a page belongs to, shown with its search results; `None` for pages
+/// that only list others (home, the playbook list), which search leaves out.
+pub(super) fn search_group(template: &str, fill: &Fill, ctx: &tera::Context, ld: &LangData) -> Option<String> {
+    let tr = |k: &str| ld.t.get(k).cloned().unwrap_or_default();
+    Some(match template {
+        "home.html" | "playbooks.html" | "assessments.html" | "pages.html" | "binder.html" => return None,
+        "phase.html" => match ctx.get("order") {
+            Some(order) => format!("{} {order}", tr("phase")),
+            None => tr("phase"),
+        },
+        "playbook.html" => tr("playbook"),
+        "assessment.html" => tr("questionnaires"),
+        "faq.html" => tr("faq"),
+        _ => match fill {
+            Fill::SectionPage(_, sec) => sec.title.clone(),
+            _ => String::new(),
+        },
+    })
+}
+
+/// Relative prefixes from an output page to the language root and the site root.
+pub(super) fn prefixes(out_path: &str) -> (String, String) {
+    let depth = out_path.matches('/').count();
+    let to_site = "../".repeat(depth);
+    let to_lang = "../".repeat(depth.saturating_sub(1));
+    (to_lang, to_site)
+}
+
+pub(super) fn job<'a>(
+    path: String,
+    rel: &str,
+    template: &'static str,
+    nav_key: &'static str,
+    ctx: tera::Context,
+    fill: Fill<'a>,
+) -> Job<'a> {
+    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new() }
+}
+
+pub(super) fn page_jobs<'a>(
+    hb: &'a Handbook,
+    ld: &'a LangData,
+    step_html: &HashMap<(String, String), String>,
+    compiled: &BTreeMap<(String, String), Compiled>,
+    jobs: &mut Vec<Job<'a>>,
+) {
+    let cfg = &hb.config;
+    let d = cfg.default_language.as_str();
+    let lang = ld.lang.as_str();
+    let fallback_note = |t: &Translated| t.fallback.contains(lang);
+
+    let phases: Vec<Link> = hb
+        .phases
+        .iter()
+        .map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false })
+        .collect();
+    let phase_cards: Vec<serde_json::Value> = hb
+        .phases
+        .iter()
+        .map(|p| serde_json::json!({"id": p.id, "order": p.order, "title": p.doc.doc(lang).title, "summary": p.doc.doc(lang).summary.clone().unwrap_or_default(), "url": format!("phases/{}.html", p.id)}))
+        .collect();
+    let playbooks: Vec<serde_json::Value> = hb
+        .playbooks
+        .iter()
+        .map(|p| serde_json::json!({"id": p.id, "title": text(&p.title, lang, d), "summary": opt_text(&p.summary, lang, d), "url": format!("playbooks/{}.html", p.id), "steps": p.steps.len()}))
+        .collect();
+    let assessments: Vec<serde_json::Value> = hb
+        .assessments
+        .iter()
+        .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": markdown::plain(&opt_text(&a.def.intro, lang, d)), "url": format!("assessments/{}.html", a.def.id)}))
+        .collect();
+    let emergency: Vec<&ContactView> =
+        hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
+    let start_url =
+        cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
+
+    // Home.
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.site_title);
+    ctx.insert("description", &opt_text(&cfg.description, lang, d));
+    ctx.insert("phases", &phase_cards);
+    ctx.insert("playbooks", &playbooks);
+    ctx.insert("assessments", &assessments);
+    ctx.insert("emergency", &emergency);
+    ctx.insert("start_url", &start_url);
+    jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
+
+    // Phases, with previous/next.
+    for (i, p) in hb.phases.iter().enumerate() {
+        let doc = p.doc.doc(lang);
+        let rel = format!("phases/{}.html", p.id);
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &doc.title);
+        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
+        ctx.insert("fallback", &fallback_note(&p.doc));
+        ctx.insert("order", &p.order);
+        let side: Vec<Link> = phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
+        ctx.insert("sidebar", &side);
+        ctx.insert("sidebar_title", &ld.t.get("phases"));
+        ctx.insert("prev", &i.checked_sub(1).map(|j| &phases[j]));
+        ctx.insert("next", &phases.get(i + 1));
+        // The steps of every playbook that fall in this phase, per track.
+        let mut admin = Vec::new();
+        let mut technical = Vec::new();
+        for pb in &hb.playbooks {
+            for sid in &pb.steps {
+                let Some(s) = hb.steps.get(sid) else { continue };
+                if s.phase != p.id || s.playbook != pb.id {
+                    continue;
+                }
+                let item = serde_json::json!({"title": text(&s.title, lang, d), "url": format!("../playbooks/{}.html#step-{}", pb.id, s.id), "playbook": text(&pb.title, lang, d), "due": due_label(&s.due, s.party.as_deref().and_then(|r| ld.contacts.get(r)).map(|c| c.window.as_str()).filter(|w| !w.is_empty()), &ld.t)});
+                match s.track {
+                    Track::Admin => admin.push(item),
+                    Track::Technical => technical.push(item),
+                }
+            }
+        }
+        ctx.insert("admin_steps", &admin);
+        ctx.insert("technical_steps", &technical);
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc)));
+    }
+
+    // Playbooks: both tracks side by side, per phase.
+    let pb_links: Vec<Link> = hb
+        .playbooks
+        .iter()
+        .map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false })
+        .collect();
+    // The paper binder repeats every playbook; it lives next to them so that
+    // the steps' relative links stay right.
+    let mut binder: Vec<serde_json::Value> = Vec::new();
+    for pb in &hb.playbooks {
+        let rel = format!("playbooks/{}.html", pb.id);
+        let mut lanes: Vec<PhaseLane> = hb
+            .phases
+            .iter()
+            .map(|p| PhaseLane {
+                id: p.id.clone(),
+                title: p.doc.doc(lang).title.clone(),
+                url: format!("../phases/{}.html", p.id),
+                admin: vec![],
+                technical: vec![],
+            })
+            .collect();
+        for sid in &pb.steps {
+            let Some(s) = hb.steps.get(sid) else { continue };
+            let Some(view) = step_view(hb, ld, step_html, sid, &pb.id) else { continue };
+            if let Some(lane) = lanes.iter_mut().find(|l| l.id == s.phase) {
+                match s.track {
+                    Track::Admin => lane.admin.push(view),
+                    Track::Technical => lane.technical.push(view),
+                }
+            }
+        }
+        lanes.retain(|l| !l.admin.is_empty() || !l.technical.is_empty());
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &text(&pb.title, lang, d));
+        ctx.insert("summary", &opt_text(&pb.summary, lang, d));
+        ctx.insert("lanes", &lanes);
+        binder.push(serde_json::json!({"id": pb.id, "title": text(&pb.title, lang, d), "summary": opt_text(&pb.summary, lang, d), "lanes": &lanes}));
+        let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
+        ctx.insert("sidebar", &side);
+        ctx.insert("sidebar_title", &ld.t.get("playbooks"));
+        let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
+        j.keywords = opt_text(&pb.keywords, lang, d);
+        jobs.push(j);
+    }
+    if !hb.playbooks.is_empty() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("playbooks"));
+        ctx.insert("playbooks", &playbooks);
+        jobs.push(job(
+            format!("{lang}/playbooks/index.html"),
+            "playbooks/index.html",
+            "playbooks.html",
+            "playbooks/index.html",
+            ctx,
+            Fill::None,
+        ));
+    }
+
+    // Questionnaires.
+    if !hb.assessments.is_empty() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("questionnaires"));
+        ctx.insert("assessments", &assessments);
+        jobs.push(job(
+            format!("{lang}/assessments/index.html"),
+            "assessments/index.html",
+            "assessments.html",
+            "assessments/index.html",
+            ctx,
+            Fill::None,
+        ));
+    }
+    for a in &hb.assessments {
+        let rel = format!("assessments/{}.html", a.def.id);
+        let Some(c) = compiled.get(&(a.def.id.clone(), lang.to_string())) else { continue };
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &text(&a.def.title, lang, d));
+        let intro = opt_text(&a.def.intro, lang, d);
+        ctx.insert("kind", &a.def.kind);
+        ctx.insert("assessment_id", &a.def.id);
+        ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
+        ctx.insert("content_hash", &c.hash);
+        ctx.insert("question_count", &c.questions.len());
+        jobs.push(job(
+            format!("{lang}/{rel}"),
+            &rel,
+            "assessment.html",
+            "assessments/index.html",
+            ctx,
+            Fill::Intro { text: intro, file: &a.file },
+        ));
+    }
+
+    // FAQ on one page, each question an anchor.
+    if !hb.faqs.is_empty() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("faq"));
+        jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx, Fill::Faq));
+    }
+
+    // Sources, with the date each was checked.
+    let sources: Vec<serde_json::Value> = hb
+        .sources
+        .iter()
+        .map(|s| serde_json::json!({"id": s.id, "title": text(&s.title, lang, d), "publisher": s.publisher, "url": s.url, "language": s.language, "jurisdiction": s.jurisdiction, "last_checked": s.last_checked, "note": opt_text(&s.note, lang, d)}))
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.t.get("sources"));
+    ctx.insert("sources", &sources);
+    jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx, Fill::None));
+
+    // Contacts, grouped: our own people first, then bodies per jurisdiction.
+    let mut groups: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
+    for c in &hb.contacts {
+        let key = c.jurisdiction.clone().unwrap_or_default();
+        groups.entry(key).or_default().push(&ld.contacts[&c.role]);
+    }
+    let groups: Vec<serde_json::Value> = groups
+        .into_iter()
+        .map(|(j, cs)| {
+            let title = if j.is_empty() {
+                ld.t.get("contacts_general").cloned().unwrap_or_default()
+            } else {
+                ld.t.get(&format!("jurisdiction_{j}")).cloned().unwrap_or_else(|| j.to_uppercase())
+            };
+            serde_json::json!({"jurisdiction": j, "title": title, "contacts": cs})
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("page_title", &ld.t.get("contacts"));
+    ctx.insert("groups", &groups);
+    ctx.insert("has_examples", &hb.contacts.iter().any(|c| c.example));
+    jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx, Fill::None));
+
+    // The handbook as a paper crisis binder: cover, contacts, contents, then
+    // each playbook as a checklist on its own page.
+    if !binder.is_empty() {
+        let checked = hb.sources.iter().map(|s| s.last_checked.clone()).max();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("binder_title"));
+        ctx.insert("groups", &groups);
+        ctx.insert("playbooks", &binder);
+        ctx.insert("checked", &checked);
+        ctx.insert("version", &cfg.version);
+        jobs.push(job(
+            format!("{lang}/playbooks/binder.html"),
+            "playbooks/binder.html",
+            "binder.html",
+            "playbooks/index.html",
+            ctx,
+            Fill::None,
+        ));
+    }
+
+    // Free pages and their sections. The section list is built once and shared.
+    for (s, sec) in hb.sections.iter().zip(&ld.sections) {
+        let (title, index_rel, links) = (&sec.title, &sec.index_rel, &sec.links);
+        for &i in &s.pages {
+            let p = &hb.pages[i];
+            let rel = format!("{}.html", p.path);
+            jobs.push(job(
+                format!("{lang}/{rel}"),
+                &rel,
+                "page.html",
+                "",
+                tera::Context::new(),
+                Fill::SectionPage(p, sec),
+            ));
+        }
+        let mut ctx = tera::Context::new();
+        let (fill, fb) = match &s.index {
+            Some(doc) => (Fill::Doc(doc), fallback_note(doc)),
+            None => (Fill::None, false),
+        };
+        ctx.insert("page_title", title);
+        ctx.insert("content", "");
+        ctx.insert("fallback", &fb);
+        ctx.insert("pages", links);
+        ctx.insert("sidebar_title", title);
+        ctx.insert("sidebar", links);
+        jobs.push(job(format!("{lang}/{index_rel}"), index_rel, "section.html", "", ctx, fill));
+    }
+    // Top-level pages (directly under pages/).
+    for p in hb.pages.iter().filter(|p| p.section.is_empty()) {
+        let doc = p.doc.doc(lang);
+        let rel = format!("{}.html", p.path);
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &doc.title);
+        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
+        ctx.insert("fallback", &fallback_note(&p.doc));
+        jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx, Fill::Doc(&p.doc)));
+    }
+    if hb.sections.len() > 6 {
+        let sections: Vec<serde_json::Value> = hb.sections.iter().map(|s| serde_json::json!({"title": section_title(s, lang, d), "url": format!("{}/index.html", s.path), "count": s.pages.len()})).collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page_title", &ld.t.get("all_pages"));
+        ctx.insert("sections", &sections);
+        jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx, Fill::None));
+    }
+}

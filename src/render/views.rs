@@ -1,0 +1,197 @@
+//! Typed views: what templates receive for contacts, steps, links and
+//! navigation, built from the model in the page's language.
+
+use super::lang::LangData;
+use super::Strings;
+use crate::model::Handbook;
+use assessment_wasm::text::Text;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize, Clone)]
+pub(super) struct Link {
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) current: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct ContactView {
+    pub(super) role: String,
+    pub(super) name: String,
+    pub(super) title: String,
+    pub(super) phone: String,
+    pub(super) tel: String,
+    pub(super) email: String,
+    pub(super) url: String,
+    pub(super) form_url: String,
+    pub(super) hours: String,
+    pub(super) window: String,
+    pub(super) jurisdiction: String,
+    pub(super) example: bool,
+    pub(super) emergency: bool,
+    pub(super) notes: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct StepView {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) html: String,
+    pub(super) owner: ContactView,
+    pub(super) party: Option<ContactView>,
+    pub(super) due: String,
+    pub(super) due_label: String,
+    pub(super) when: String,
+    /// `when` in words, with the questionnaire's question texts; empty when it
+    /// cannot be put in words.
+    pub(super) condition: String,
+    pub(super) sources: Vec<Link>,
+    pub(super) defined_in: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PhaseLane {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) admin: Vec<StepView>,
+    pub(super) technical: Vec<StepView>,
+}
+
+pub(super) struct SectionData {
+    pub(super) title: String,
+    pub(super) index_rel: String,
+    pub(super) links: Vec<Link>,
+}
+
+pub(super) fn text(t: &Text, lang: &str, default: &str) -> String {
+    t.get(lang, default).to_string()
+}
+
+pub(super) fn opt_text(t: &Option<Text>, lang: &str, default: &str) -> String {
+    t.as_ref().map(|t| text(t, lang, default)).unwrap_or_default()
+}
+
+pub(super) fn section_title(s: &crate::model::Section, lang: &str, _d: &str) -> String {
+    match &s.index {
+        Some(doc) => doc.doc(lang).title.clone(),
+        None => s.path.rsplit('/').next().unwrap_or(&s.path).replace(['-', '_'], " "),
+    }
+}
+
+pub(super) fn contact_view(c: &crate::model::Contact, lang: &str, d: &str) -> ContactView {
+    let phone = c.phone.clone().unwrap_or_default();
+    let tel: String = phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+    ContactView {
+        role: c.role.clone(),
+        name: text(&c.name, lang, d),
+        title: opt_text(&c.title, lang, d),
+        tel: if tel.is_empty() { String::new() } else { format!("tel:{tel}") },
+        phone,
+        email: c.email.clone().unwrap_or_default(),
+        url: c.url.clone().unwrap_or_default(),
+        form_url: c.form_url.clone().unwrap_or_default(),
+        hours: opt_text(&c.hours, lang, d),
+        window: c.window.clone().unwrap_or_default(),
+        jurisdiction: c.jurisdiction.clone().unwrap_or_default(),
+        example: c.example,
+        emergency: c.emergency,
+        notes: opt_text(&c.notes, lang, d),
+    }
+}
+
+/// "within 72 hours" / "immediately", in the page's language.
+pub fn due_label(due: &str, window: Option<&str>, t: &Strings) -> String {
+    let tr = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let due = if due == "window" { window.unwrap_or("24h") } else { due };
+    if due == "asap" {
+        return tr("due_asap");
+    }
+    let (num, unit) = due.split_at(due.find(|c: char| !c.is_ascii_digit()).unwrap_or(due.len()));
+    let n: u64 = num.parse().unwrap_or(0);
+    let key = match (unit, n == 1) {
+        ("m", true) => "unit_minute",
+        ("m", false) => "unit_minutes",
+        ("h", true) => "unit_hour",
+        ("h", false) => "unit_hours",
+        ("d", true) => "unit_day",
+        ("d", false) => "unit_days",
+        ("w", true) => "unit_week",
+        _ => "unit_weeks",
+    };
+    format!("{} {} {}", tr("due_within"), n, tr(key))
+}
+
+pub(super) fn step_view(
+    hb: &Handbook,
+    ld: &LangData,
+    step_html: &HashMap<(String, String), String>,
+    id: &str,
+    from_playbook: &str,
+) -> Option<StepView> {
+    let s = hb.steps.get(id)?;
+    let d = hb.config.default_language.as_str();
+    let lang = ld.lang.as_str();
+    let contact = |role: &str| ld.contacts.get(role).cloned();
+    let party = s.party.as_deref().and_then(contact);
+    let window = party.as_ref().map(|p| p.window.clone()).filter(|w| !w.is_empty());
+    Some(StepView {
+        id: s.id.clone(),
+        title: text(&s.title, lang, d),
+        html: step_html.get(&(s.id.clone(), lang.to_string())).cloned().unwrap_or_default(),
+        owner: contact(&s.owner)?,
+        party,
+        due: s.due.clone(),
+        due_label: due_label(&s.due, window.as_deref(), &ld.t),
+        when: s.when.clone().unwrap_or_default(),
+        condition: s
+            .when
+            .as_deref()
+            .and_then(|w| crate::render::condition::describe(w, &hb.assessments, lang, d, &ld.t))
+            .unwrap_or_default(),
+        sources: s
+            .sources
+            .iter()
+            .filter_map(|id| hb.source(id))
+            .map(|src| Link {
+                title: text(&src.title, lang, d),
+                url: format!("../sources.html#src-{}", src.id),
+                current: false,
+            })
+            .collect(),
+        defined_in: (s.playbook != from_playbook).then(|| {
+            let pb = hb.playbooks.iter().find(|p| p.id == s.playbook);
+            Link {
+                title: pb.map(|p| text(&p.title, lang, d)).unwrap_or_default(),
+                url: format!("{}.html#step-{}", s.playbook, s.id),
+                current: false,
+            }
+        }),
+    })
+}
+
+/// A section's page list with the current page marked, serialised without
+/// copying the list: one borrowed slice shared by every page of the section.
+pub(super) struct SectionNav<'a> {
+    pub(super) links: &'a [Link],
+    pub(super) current: &'a str,
+}
+
+impl Serialize for SectionNav<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.links.len()))?;
+        for l in self.links {
+            seq.serialize_element(&LinkRef { title: &l.title, url: &l.url, current: l.url == self.current })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkRef<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) current: bool,
+}
