@@ -4,11 +4,8 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-}
+/// How bad a problem is; the engine's type, so its diagnostics need no translation.
+pub use assessment_wasm::compile::Severity;
 
 /// One problem, pointing at a place in a content file.
 #[derive(Debug, Clone, PartialEq, Eq)]

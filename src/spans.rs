@@ -8,24 +8,9 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// A step in a path into a YAML document: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-impl From<&str> for Seg {
-    fn from(s: &str) -> Self {
-        Seg::Key(s.to_string())
-    }
-}
-
-impl From<usize> for Seg {
-    fn from(i: usize) -> Self {
-        Seg::Index(i)
-    }
-}
+/// A step in a path into a YAML document: a mapping key or a sequence index
+/// (the engine's type, so its diagnostics' paths are used as they are).
+pub use assessment_wasm::compile::PathSeg as Seg;
 
 /// Start position of a value, and how its text begins (quotes shift columns).
 #[derive(Debug, Clone)]

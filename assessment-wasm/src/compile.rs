@@ -24,8 +24,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One step of a YAML path: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One step of a YAML path: a mapping key or a sequence index. The builder
+/// uses the same type for positions in every content file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PathSeg {
     Key(String),

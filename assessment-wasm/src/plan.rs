@@ -12,6 +12,7 @@ use crate::json::{Number, Value};
 use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
 use crate::numfmt::{display_f64, parse_f64};
 use crate::time::{format_local, parse_parts, Due, TimeZone};
+#[cfg(test)]
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::fmt;
@@ -71,7 +72,10 @@ impl Answers {
 
 /// A problem with one answer, named by its question id (empty when the
 /// problem is with the answers as a whole).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+// Plan types are written to JSON by hand (plan/write.rs), natively too;
+// the derived `Serialize` exists only in tests, to check that writer.
+#[cfg_attr(test, derive(Serialize))]
 pub struct AnswerError {
     pub question: String,
     pub message: String,
@@ -278,14 +282,16 @@ pub struct PlanInput {
     pub tz: TimeZone,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Decision {
     Yes,
     No,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Plan {
     pub assessment: String,
     pub kind: Kind,
@@ -305,7 +311,8 @@ pub struct Plan {
 }
 
 /// An answer that decided something: "because you answered …".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Because {
     pub question: String,
     /// The question's text.
@@ -317,7 +324,8 @@ pub struct Because {
     pub value: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct VerdictOut {
     pub id: String,
     pub title: String,
@@ -335,7 +343,8 @@ pub struct VerdictOut {
     pub contact: Option<ContactInfo>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ActionOut {
     pub id: String,
     pub title: String,
@@ -362,7 +371,8 @@ pub struct ActionOut {
     pub sources: Vec<SourceInfo>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Group {
     pub phase: String,
     pub phase_title: String,
@@ -370,13 +380,15 @@ pub struct Group {
     pub tracks: Vec<TrackGroup>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct TrackGroup {
     pub track: Track,
     pub actions: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct OpenQuestion {
     pub id: String,
     pub text: String,
@@ -384,7 +396,8 @@ pub struct OpenQuestion {
     pub state: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Score {
     pub total: f64,
     pub max: f64,
@@ -392,7 +405,8 @@ pub struct Score {
     pub areas: Vec<AreaScore>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct AreaScore {
     pub id: String,
     pub title: String,
@@ -401,7 +415,8 @@ pub struct AreaScore {
     pub percent: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Feedback {
     pub question: String,
     pub text: String,

@@ -96,8 +96,63 @@ pub fn run(
         );
     }
     let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
-    crate::out!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+    // The engine's own writer (the one the browser uses), indented for reading.
+    crate::out!("{}", indent_json(&p.to_json()));
     0
+}
+
+/// Compact JSON indented by two spaces per level, keys in their order (as
+/// `serde_json::to_string_pretty` lays it out, without re-reading the values).
+fn indent_json(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty object or list stays on one line: `{}`, `[]`.
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.push(chars.next().unwrap_or(']'));
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn time_error(flag: &str, e: &str) -> i32 {
@@ -108,4 +163,20 @@ fn time_error(flag: &str, e: &str) -> i32 {
 /// The one place irbook reads the clock: the engine itself never does.
 fn clock_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indent_json;
+
+    /// Laid out as serde_json's pretty printer lays out the same value, with
+    /// the keys in the order they were written.
+    #[test]
+    fn indents_like_serde_json_and_keeps_key_order() {
+        let compact = r#"{"b":[1,{"x":"a \"q\" {[,:]}"},[],{}],"a":null,"e":"\\"}"#;
+        let expected = "{\n  \"b\": [\n    1,\n    {\n      \"x\": \"a \\\"q\\\" {[,:]}\"\n    },\n    [],\n    {}\n  ],\n  \"a\": null,\n  \"e\": \"\\\\\"\n}";
+        assert_eq!(indent_json(compact), expected);
+        let v: serde_json::Value = serde_json::from_str(compact).unwrap();
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&indent_json(compact)).unwrap(), v, "the same value");
+    }
 }

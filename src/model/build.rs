@@ -1,8 +1,8 @@
 //! Building the model: each file kind loaded, then the cross-file checks.
 
 use super::files::{
-    BrandingDef, CheckDef, ContactDef, ContactsFile, FaqFront, FaqYaml, HandbookFile, PageFront, PhaseFront,
-    PlaybookFile, SourcesFile, StepDef,
+    BrandingDef, CheckDef, ContactsFile, FaqFront, FaqYaml, HandbookFile, PageFront, PhaseFront, PlaybookFile,
+    SourcesFile, StepDef,
 };
 use super::handbook::{
     Assessment, Config, Contact, Faq, Handbook, MdDoc, Page, Phase, Playbook, Section, Source, Step, Translated,
@@ -421,7 +421,7 @@ pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, 
         let mut sub = Report::default();
         let path = ypath!["contacts", role.as_str()];
         check_id(&mut sub, FILE, spans.key_pos(&path), "contact role", &role);
-        match serde_yaml::from_value::<ContactDef>(value.clone()) {
+        match serde_yaml::from_value::<Contact>(value.clone()) {
             Ok(c) => {
                 if let Some(w) = &c.window {
                     check_due(&mut sub, FILE, spans.pos(&ypath!["contacts", role.as_str(), "window"]), w, false);
@@ -431,26 +431,12 @@ pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, 
                         check_external_url(&mut sub, FILE, spans.pos(&ypath!["contacts", role.as_str(), field]), u);
                     }
                 }
-                out.push(Contact {
-                    role: role.clone(),
-                    name: c.name,
-                    title: c.title,
-                    phone: c.phone,
-                    email: c.email,
-                    url: c.url,
-                    form_url: c.form_url,
-                    hours: c.hours,
-                    window: c.window,
-                    jurisdiction: c.jurisdiction,
-                    emergency: c.emergency,
-                    example: c.example,
-                    notes: c.notes,
-                })
+                out.push(Contact { role: role.clone(), ..c })
             }
             Err(e) => {
                 complete = false;
                 let (msg, hint) = explain_serde(&strip_location(&e.to_string()));
-                let at = culprit_field::<ContactDef>(&value, &e.to_string())
+                let at = culprit_field::<Contact>(&value, &e.to_string())
                     .map(|field| spans.pos(&ypath!["contacts", role.as_str(), field.as_str()]))
                     .unwrap_or_else(|| spans.pos(&path));
                 sub.push(Diagnostic::error(FILE, at, format!("contact `{role}`: {msg}")).maybe_hint(hint));
@@ -537,16 +523,7 @@ pub(super) fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
                 .hint("write the date you last checked the source as YYYY-MM-DD"),
             );
         }
-        out.push(Source {
-            id: s.id,
-            title: s.title,
-            publisher: s.publisher,
-            url: s.url,
-            language: s.language,
-            jurisdiction: s.jurisdiction,
-            last_checked: s.last_checked,
-            note: s.note,
-        });
+        out.push(s);
     }
     out
 }

@@ -1,5 +1,6 @@
 //! The shapes of the files authors write (serde definitions, also the JSON Schemas).
 
+use super::handbook::{Contact, Source};
 use assessment_wasm::model::Track;
 use assessment_wasm::text::Text;
 use schemars::JsonSchema;
@@ -72,34 +73,6 @@ pub(super) struct TimezoneDef {
 
 #[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ContactDef {
-    pub(super) name: Text,
-    #[serde(default)]
-    pub(super) title: Option<Text>,
-    #[serde(default)]
-    pub(super) phone: Option<String>,
-    #[serde(default)]
-    pub(super) email: Option<String>,
-    #[serde(default)]
-    pub(super) url: Option<String>,
-    #[serde(default)]
-    pub(super) form_url: Option<String>,
-    #[serde(default)]
-    pub(super) hours: Option<Text>,
-    #[serde(default)]
-    pub(super) window: Option<String>,
-    #[serde(default)]
-    pub(super) jurisdiction: Option<String>,
-    #[serde(default)]
-    pub(super) emergency: bool,
-    #[serde(default)]
-    pub(super) example: bool,
-    #[serde(default)]
-    pub(super) notes: Option<Text>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct PlaybookFile {
     pub(super) id: String,
     pub(super) title: Text,
@@ -161,24 +134,7 @@ pub(super) struct StepDef {
 #[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SourcesFile {
-    pub(super) sources: Vec<SourceDef>,
-}
-
-#[derive(Debug, JsonSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SourceDef {
-    pub(super) id: String,
-    pub(super) title: Text,
-    #[serde(default)]
-    pub(super) publisher: Option<String>,
-    pub(super) url: String,
-    #[serde(default)]
-    pub(super) language: Option<String>,
-    #[serde(default)]
-    pub(super) jurisdiction: Option<String>,
-    pub(super) last_checked: String,
-    #[serde(default)]
-    pub(super) note: Option<Text>,
+    pub(super) sources: Vec<Source>,
 }
 
 #[derive(Debug, JsonSchema, Deserialize)]
@@ -240,6 +196,6 @@ pub(super) struct PageFront {
 pub(super) struct ContactsFile {
     /// One entry per role (`incident-lead`, `dpo`, `insurer` …). In a client
     /// variant, an entry replaces the base's entry for that role; `null` removes it.
-    #[schemars(with = "BTreeMap<String, Option<ContactDef>>")]
+    #[schemars(with = "BTreeMap<String, Option<Contact>>")]
     pub(super) contacts: serde_yaml::Mapping,
 }

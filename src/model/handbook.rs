@@ -4,6 +4,8 @@ use crate::diag::Pos;
 use assessment_wasm::model::{AssessmentDef, Track};
 use assessment_wasm::text::Text;
 use assessment_wasm::time::TimeZone;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone)]
@@ -23,20 +25,35 @@ pub struct Config {
     pub max_source_age_days: u32,
 }
 
-#[derive(Debug, Clone)]
+/// A person or body by role; also the shape of an entry of contacts.yaml,
+/// where the role is the entry's key.
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
+    #[serde(skip)]
     pub role: String,
     pub name: Text,
+    #[serde(default)]
     pub title: Option<Text>,
+    #[serde(default)]
     pub phone: Option<String>,
+    #[serde(default)]
     pub email: Option<String>,
+    #[serde(default)]
     pub url: Option<String>,
+    #[serde(default)]
     pub form_url: Option<String>,
+    #[serde(default)]
     pub hours: Option<Text>,
+    #[serde(default)]
     pub window: Option<String>,
+    #[serde(default)]
     pub jurisdiction: Option<String>,
+    #[serde(default)]
     pub emergency: bool,
+    #[serde(default)]
     pub example: bool,
+    #[serde(default)]
     pub notes: Option<Text>,
 }
 
@@ -124,15 +141,21 @@ pub struct Faq {
     pub doc: Translated,
 }
 
-#[derive(Debug, Clone)]
+/// A cited source; also the shape of an entry of sources/sources.yaml.
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: Text,
+    #[serde(default)]
     pub publisher: Option<String>,
     pub url: String,
+    #[serde(default)]
     pub language: Option<String>,
+    #[serde(default)]
     pub jurisdiction: Option<String>,
     pub last_checked: String,
+    #[serde(default)]
     pub note: Option<Text>,
 }
 

@@ -153,17 +153,9 @@ pub(super) fn report_engine(
                 (step.file.clone(), pos)
             }
             None => {
-                let p: Vec<Seg> = d
-                    .path
-                    .iter()
-                    .map(|s| match s {
-                        PathSeg::Key(k) => Seg::Key(k.clone()),
-                        PathSeg::Index(i) => Seg::Index(*i),
-                    })
-                    .collect();
                 let pos = match d.span {
-                    Some((start, _)) => spans.pos_in_value(&p, start),
-                    None => spans.pos(&p),
+                    Some((start, _)) => spans.pos_in_value(&d.path, start),
+                    None => spans.pos(&d.path),
                 };
                 (a.file.clone(), pos)
             }

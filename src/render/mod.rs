@@ -17,7 +17,7 @@ use self::lang::{lang_data, load_i18n, LangData};
 use self::markdown::{DocContext, Rendered};
 use self::pages::{page_jobs, prefixes, search_group, Fill, Job};
 use self::templates::{load_templates, template_file, tera_error};
-use self::views::{Link, SectionNav};
+use self::views::{context, FaqItem, LanguageLink, Link, RootPage, SectionNav};
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::Tree;
 use crate::model::{Handbook, Translated};
@@ -241,7 +241,9 @@ pub fn render_site(
         ctx.insert("logo", &cfg.branding.logo);
         ctx
     };
-    jobs.into_par_iter().for_each_init(|| vec![None; langs.len()], |contexts: &mut Vec<Option<tera::Context>>, (job, search)| {
+    jobs.into_par_iter().for_each_init(
+        || vec![None; langs.len()],
+        |contexts: &mut Vec<Option<tera::Context>>, (job, search)| {
             let lang = job.path.split('/').next().unwrap_or("");
             let ld = lang_index[lang];
             let li = langs.iter().position(|l| l.lang == ld.lang).unwrap_or(0);
@@ -252,12 +254,21 @@ pub fn render_site(
             let keywords = match &job.fill {
                 Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
                 Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
-                Fill::Faq => hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", "),
+                Fill::Faq => {
+                    hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", ")
+                }
                 _ => job.keywords.clone(),
             };
             let mut render_md = |doc: &Translated| -> Rendered {
                 let d = doc.doc(&ld.lang);
-                let dctx = DocContext { file: &d.file, first_line: d.body_line, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                let dctx = DocContext {
+                    file: &d.file,
+                    first_line: d.body_line,
+                    to_lang_root: &to_lang,
+                    to_site_root: &to_site,
+                    languages: &cfg.languages,
+                    allow_html: cfg.allow_html,
+                };
                 let mut p = Vec::new();
                 let r = markdown::render(&d.body, &dctx, &ld.targets, &mut p);
                 // A fallback text is rendered for several languages; report its problems once.
@@ -287,17 +298,26 @@ pub fn render_site(
                     ctx.insert("toc", &r.toc);
                 }
                 Fill::Intro { text, file } => {
-                    let dctx = DocContext { file, first_line: 1, to_lang_root: &to_lang, to_site_root: &to_site, languages: &cfg.languages, allow_html: cfg.allow_html };
+                    let dctx = DocContext {
+                        file,
+                        first_line: 1,
+                        to_lang_root: &to_lang,
+                        to_site_root: &to_site,
+                        languages: &cfg.languages,
+                        allow_html: cfg.allow_html,
+                    };
                     let r = markdown::render(&text, &dctx, &ld.targets, &mut problems);
                     ctx.insert("intro_html", &r.html);
                 }
                 Fill::Faq => {
-                    let items: Vec<serde_json::Value> = hb
+                    let items: Vec<FaqItem> = hb
                         .faqs
                         .iter()
-                        .map(|f| {
-                            let r = render_md(&f.doc);
-                            serde_json::json!({"id": f.id, "question": f.doc.doc(&ld.lang).title, "html": r.html, "fallback": f.doc.fallback.contains(&ld.lang)})
+                        .map(|f| FaqItem {
+                            id: &f.id,
+                            question: &f.doc.doc(&ld.lang).title,
+                            html: render_md(&f.doc).html,
+                            fallback: f.doc.fallback.contains(&ld.lang),
                         })
                         .collect();
                     ctx.insert("items", &items);
@@ -308,12 +328,21 @@ pub fn render_site(
             let nav: Vec<Link> = ld
                 .nav
                 .iter()
-                .map(|l| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current: l.url == job.nav_key || l.url == job.rel })
+                .map(|l| Link {
+                    title: l.title.clone(),
+                    url: format!("{to_lang}{}", l.url),
+                    current: l.url == job.nav_key || l.url == job.rel,
+                })
                 .collect();
             ctx.insert("nav", &nav);
-            let switch: Vec<serde_json::Value> = langs
+            let switch: Vec<LanguageLink> = langs
                 .iter()
-                .map(|o| serde_json::json!({"title": o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()), "url": format!("{to_site}{}/{}", o.lang, job.rel), "current": o.lang == ld.lang, "code": o.lang}))
+                .map(|o| LanguageLink {
+                    title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
+                    url: format!("{to_site}{}/{}", o.lang, job.rel),
+                    current: o.lang == ld.lang,
+                    code: &o.lang,
+                })
                 .collect();
             ctx.insert("languages", &switch);
             let html = tera.render(job.template, page.context()).map_err(|e| {
@@ -325,8 +354,10 @@ pub fn render_site(
             let breaches = html.as_ref().map(|h| crate::web::policy::check_page(h, &policy)).unwrap_or_default();
             let written = html.as_ref().map_err(|_| None).and_then(|html| {
                 sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
-                    Some(Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
-                        .hint("check that the output folder is writable and the disk is not full"))
+                    Some(
+                        Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                            .hint("check that the output folder is writable and the disk is not full"),
+                    )
                 })
             });
             // Each thread has its own collection; the lock is only ever taken by it.
@@ -336,7 +367,17 @@ pub fn render_site(
             // The page's words for the search index, read from what was just rendered.
             if let (Ok(html), Some((li, doc, group))) = (&html, search) {
                 let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
-                acc.search[li].add_html(crate::search::PageRef { doc, url: &job.rel, title, group: &group, keywords: &keywords, boost: job.template == "playbook.html" }, html);
+                acc.search[li].add_html(
+                    crate::search::PageRef {
+                        doc,
+                        url: &job.rel,
+                        title,
+                        group: &group,
+                        keywords: &keywords,
+                        boost: job.template == "playbook.html",
+                    },
+                    html,
+                );
             }
             acc.problems.extend(problems);
             for b in breaches {
@@ -350,7 +391,8 @@ pub fn render_site(
                 Err(Some(e)) => acc.failures.push(e),
                 Err(None) => {}
             }
-        });
+        },
+    );
     let pages = workers
         .into_iter()
         .map(|w| w.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -386,22 +428,22 @@ pub fn render_site(
         }
     };
     // The root page sends the reader to the default language.
-    let mut root_ctx = tera::Context::new();
     let default = lang_index[cfg.default_language.as_str()];
-    root_ctx.insert("csp", CSP);
-    root_ctx.insert("site_title", &default.site_title);
-    root_ctx.insert("default_language", &cfg.default_language);
-    root_ctx.insert("lang", &cfg.default_language);
-    root_ctx.insert("t", &default.t);
-    let choices: Vec<Link> = langs
-        .iter()
-        .map(|o| Link {
-            title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
-            url: format!("{}/index.html", o.lang),
-            current: o.lang == cfg.default_language,
-        })
-        .collect();
-    root_ctx.insert("languages", &choices);
+    let root_ctx = context(&RootPage {
+        csp: CSP,
+        site_title: &default.site_title,
+        default_language: &cfg.default_language,
+        lang: &cfg.default_language,
+        t: &default.t,
+        languages: langs
+            .iter()
+            .map(|o| Link {
+                title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
+                url: format!("{}/index.html", o.lang),
+                current: o.lang == cfg.default_language,
+            })
+            .collect(),
+    });
     let root = tera.render("root.html", &root_ctx).map_err(|e| tera_error(&e));
     match root {
         Ok(s) => {

@@ -3,7 +3,12 @@
 
 use super::lang::LangData;
 use super::markdown;
-use super::views::{due_label, opt_text, section_title, step_view, text, ContactView, Link, PhaseLane, SectionData};
+use super::views::{
+    context, due_label, opt_text, section_title, step_view, text, AllPagesPage, AssessmentCard, AssessmentPage,
+    AssessmentsPage, BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, Link,
+    PhaseCard, PhaseLane, PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData,
+    SectionPage, SourceView, SourcesPage, TitledPage,
+};
 use crate::model::{Handbook, Translated};
 use assessment_wasm::compile::Compiled;
 use assessment_wasm::model::Track;
@@ -96,69 +101,98 @@ pub(super) fn page_jobs<'a>(
         .iter()
         .map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false })
         .collect();
-    let phase_cards: Vec<serde_json::Value> = hb
+    let phase_cards: Vec<PhaseCard> = hb
         .phases
         .iter()
-        .map(|p| serde_json::json!({"id": p.id, "order": p.order, "title": p.doc.doc(lang).title, "summary": p.doc.doc(lang).summary.clone().unwrap_or_default(), "url": format!("phases/{}.html", p.id)}))
+        .map(|p| {
+            let doc = p.doc.doc(lang);
+            PhaseCard {
+                id: &p.id,
+                order: p.order,
+                title: &doc.title,
+                summary: doc.summary.as_deref().unwrap_or(""),
+                url: format!("phases/{}.html", p.id),
+            }
+        })
         .collect();
-    let playbooks: Vec<serde_json::Value> = hb
+    let playbooks: Vec<PlaybookCard> = hb
         .playbooks
         .iter()
-        .map(|p| serde_json::json!({"id": p.id, "title": text(&p.title, lang, d), "summary": opt_text(&p.summary, lang, d), "url": format!("playbooks/{}.html", p.id), "steps": p.steps.len()}))
+        .map(|p| PlaybookCard {
+            id: &p.id,
+            title: text(&p.title, lang, d),
+            summary: opt_text(&p.summary, lang, d),
+            url: format!("playbooks/{}.html", p.id),
+            steps: p.steps.len(),
+        })
         .collect();
-    let assessments: Vec<serde_json::Value> = hb
+    let assessments: Vec<AssessmentCard> = hb
         .assessments
         .iter()
-        .map(|a| serde_json::json!({"id": a.def.id, "kind": a.def.kind, "title": text(&a.def.title, lang, d), "intro": markdown::plain(&opt_text(&a.def.intro, lang, d)), "url": format!("assessments/{}.html", a.def.id)}))
+        .map(|a| AssessmentCard {
+            id: &a.def.id,
+            kind: a.def.kind,
+            title: text(&a.def.title, lang, d),
+            intro: markdown::plain(&opt_text(&a.def.intro, lang, d)),
+            url: format!("assessments/{}.html", a.def.id),
+        })
         .collect();
     let emergency: Vec<&ContactView> =
         hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
     let start_url =
         cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
+    let t = |key: &str| ld.t.get(key);
 
     // Home.
-    let mut ctx = tera::Context::new();
-    ctx.insert("page_title", &ld.site_title);
-    ctx.insert("description", &opt_text(&cfg.description, lang, d));
-    ctx.insert("phases", &phase_cards);
-    ctx.insert("playbooks", &playbooks);
-    ctx.insert("assessments", &assessments);
-    ctx.insert("emergency", &emergency);
-    ctx.insert("start_url", &start_url);
+    let ctx = context(&HomePage {
+        page_title: &ld.site_title,
+        description: opt_text(&cfg.description, lang, d),
+        phases: &phase_cards,
+        playbooks: &playbooks,
+        assessments: &assessments,
+        emergency,
+        start_url,
+    });
     jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
 
     // Phases, with previous/next.
     for (i, p) in hb.phases.iter().enumerate() {
         let doc = p.doc.doc(lang);
         let rel = format!("phases/{}.html", p.id);
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &doc.title);
-        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
-        ctx.insert("fallback", &fallback_note(&p.doc));
-        ctx.insert("order", &p.order);
-        let side: Vec<Link> = phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
-        ctx.insert("sidebar", &side);
-        ctx.insert("sidebar_title", &ld.t.get("phases"));
-        ctx.insert("prev", &i.checked_sub(1).map(|j| &phases[j]));
-        ctx.insert("next", &phases.get(i + 1));
         // The steps of every playbook that fall in this phase, per track.
-        let mut admin = Vec::new();
-        let mut technical = Vec::new();
+        let mut admin_steps = Vec::new();
+        let mut technical_steps = Vec::new();
         for pb in &hb.playbooks {
             for sid in &pb.steps {
                 let Some(s) = hb.steps.get(sid) else { continue };
                 if s.phase != p.id || s.playbook != pb.id {
                     continue;
                 }
-                let item = serde_json::json!({"title": text(&s.title, lang, d), "url": format!("../playbooks/{}.html#step-{}", pb.id, s.id), "playbook": text(&pb.title, lang, d), "due": due_label(&s.due, s.party.as_deref().and_then(|r| ld.contacts.get(r)).map(|c| c.window.as_str()).filter(|w| !w.is_empty()), &ld.t)});
+                let window = s.party.as_deref().and_then(|r| ld.contacts.get(r)).map(|c| c.window.as_str());
+                let item = PhaseStep {
+                    title: text(&s.title, lang, d),
+                    url: format!("../playbooks/{}.html#step-{}", pb.id, s.id),
+                    playbook: text(&pb.title, lang, d),
+                    due: due_label(&s.due, window.filter(|w| !w.is_empty()), &ld.t),
+                };
                 match s.track {
-                    Track::Admin => admin.push(item),
-                    Track::Technical => technical.push(item),
+                    Track::Admin => admin_steps.push(item),
+                    Track::Technical => technical_steps.push(item),
                 }
             }
         }
-        ctx.insert("admin_steps", &admin);
-        ctx.insert("technical_steps", &technical);
+        let ctx = context(&PhasePage {
+            page_title: &doc.title,
+            summary: doc.summary.as_deref().unwrap_or(""),
+            fallback: fallback_note(&p.doc),
+            order: p.order,
+            sidebar: phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
+            sidebar_title: t("phases"),
+            prev: i.checked_sub(1).map(|j| &phases[j]),
+            next: phases.get(i + 1),
+            admin_steps,
+            technical_steps,
+        });
         jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc)));
     }
 
@@ -170,7 +204,7 @@ pub(super) fn page_jobs<'a>(
         .collect();
     // The paper binder repeats every playbook; it lives next to them so that
     // the steps' relative links stay right.
-    let mut binder: Vec<serde_json::Value> = Vec::new();
+    let mut binder: Vec<BinderPlaybook> = Vec::new();
     for pb in &hb.playbooks {
         let rel = format!("playbooks/{}.html", pb.id);
         let mut lanes: Vec<PhaseLane> = hb
@@ -195,22 +229,21 @@ pub(super) fn page_jobs<'a>(
             }
         }
         lanes.retain(|l| !l.admin.is_empty() || !l.technical.is_empty());
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &text(&pb.title, lang, d));
-        ctx.insert("summary", &opt_text(&pb.summary, lang, d));
-        ctx.insert("lanes", &lanes);
-        binder.push(serde_json::json!({"id": pb.id, "title": text(&pb.title, lang, d), "summary": opt_text(&pb.summary, lang, d), "lanes": &lanes}));
-        let side: Vec<Link> = pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect();
-        ctx.insert("sidebar", &side);
-        ctx.insert("sidebar_title", &ld.t.get("playbooks"));
+        let (title, summary) = (text(&pb.title, lang, d), opt_text(&pb.summary, lang, d));
+        let ctx = context(&PlaybookPage {
+            page_title: &title,
+            summary: &summary,
+            lanes: &lanes,
+            sidebar: pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
+            sidebar_title: t("playbooks"),
+        });
+        binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
         let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
         j.keywords = opt_text(&pb.keywords, lang, d);
         jobs.push(j);
     }
     if !hb.playbooks.is_empty() {
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &ld.t.get("playbooks"));
-        ctx.insert("playbooks", &playbooks);
+        let ctx = context(&PlaybooksPage { page_title: t("playbooks"), playbooks: &playbooks });
         jobs.push(job(
             format!("{lang}/playbooks/index.html"),
             "playbooks/index.html",
@@ -223,9 +256,7 @@ pub(super) fn page_jobs<'a>(
 
     // Questionnaires.
     if !hb.assessments.is_empty() {
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &ld.t.get("questionnaires"));
-        ctx.insert("assessments", &assessments);
+        let ctx = context(&AssessmentsPage { page_title: t("questionnaires"), assessments: &assessments });
         jobs.push(job(
             format!("{lang}/assessments/index.html"),
             "assessments/index.html",
@@ -238,14 +269,15 @@ pub(super) fn page_jobs<'a>(
     for a in &hb.assessments {
         let rel = format!("assessments/{}.html", a.def.id);
         let Some(c) = compiled.get(&(a.def.id.clone(), lang.to_string())) else { continue };
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &text(&a.def.title, lang, d));
+        let ctx = context(&AssessmentPage {
+            page_title: text(&a.def.title, lang, d),
+            kind: a.def.kind,
+            assessment_id: &a.def.id,
+            data_script: format!("../../assets/{lang}/assessment-{}.js", a.def.id),
+            content_hash: &c.hash,
+            question_count: c.questions.len(),
+        });
         let intro = opt_text(&a.def.intro, lang, d);
-        ctx.insert("kind", &a.def.kind);
-        ctx.insert("assessment_id", &a.def.id);
-        ctx.insert("data_script", &format!("../../assets/{lang}/assessment-{}.js", a.def.id));
-        ctx.insert("content_hash", &c.hash);
-        ctx.insert("question_count", &c.questions.len());
         jobs.push(job(
             format!("{lang}/{rel}"),
             &rel,
@@ -258,55 +290,62 @@ pub(super) fn page_jobs<'a>(
 
     // FAQ on one page, each question an anchor.
     if !hb.faqs.is_empty() {
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &ld.t.get("faq"));
+        let ctx = context(&TitledPage { page_title: t("faq") });
         jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx, Fill::Faq));
     }
 
     // Sources, with the date each was checked.
-    let sources: Vec<serde_json::Value> = hb
+    let sources = hb
         .sources
         .iter()
-        .map(|s| serde_json::json!({"id": s.id, "title": text(&s.title, lang, d), "publisher": s.publisher, "url": s.url, "language": s.language, "jurisdiction": s.jurisdiction, "last_checked": s.last_checked, "note": opt_text(&s.note, lang, d)}))
+        .map(|s| SourceView {
+            id: &s.id,
+            title: text(&s.title, lang, d),
+            publisher: &s.publisher,
+            url: &s.url,
+            language: &s.language,
+            jurisdiction: &s.jurisdiction,
+            last_checked: &s.last_checked,
+            note: opt_text(&s.note, lang, d),
+        })
         .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("page_title", &ld.t.get("sources"));
-    ctx.insert("sources", &sources);
+    let ctx = context(&SourcesPage { page_title: t("sources"), sources });
     jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx, Fill::None));
 
     // Contacts, grouped: our own people first, then bodies per jurisdiction.
-    let mut groups: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
+    let mut by_jurisdiction: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
     for c in &hb.contacts {
         let key = c.jurisdiction.clone().unwrap_or_default();
-        groups.entry(key).or_default().push(&ld.contacts[&c.role]);
+        by_jurisdiction.entry(key).or_default().push(&ld.contacts[&c.role]);
     }
-    let groups: Vec<serde_json::Value> = groups
+    let groups: Vec<ContactGroup> = by_jurisdiction
         .into_iter()
-        .map(|(j, cs)| {
+        .map(|(j, contacts)| {
             let title = if j.is_empty() {
                 ld.t.get("contacts_general").cloned().unwrap_or_default()
             } else {
                 ld.t.get(&format!("jurisdiction_{j}")).cloned().unwrap_or_else(|| j.to_uppercase())
             };
-            serde_json::json!({"jurisdiction": j, "title": title, "contacts": cs})
+            ContactGroup { jurisdiction: j, title, contacts }
         })
         .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("page_title", &ld.t.get("contacts"));
-    ctx.insert("groups", &groups);
-    ctx.insert("has_examples", &hb.contacts.iter().any(|c| c.example));
+    let ctx = context(&ContactsPage {
+        page_title: t("contacts"),
+        groups: &groups,
+        has_examples: hb.contacts.iter().any(|c| c.example),
+    });
     jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx, Fill::None));
 
     // The handbook as a paper crisis binder: cover, contacts, contents, then
     // each playbook as a checklist on its own page.
     if !binder.is_empty() {
-        let checked = hb.sources.iter().map(|s| s.last_checked.clone()).max();
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &ld.t.get("binder_title"));
-        ctx.insert("groups", &groups);
-        ctx.insert("playbooks", &binder);
-        ctx.insert("checked", &checked);
-        ctx.insert("version", &cfg.version);
+        let ctx = context(&BinderPage {
+            page_title: t("binder_title"),
+            groups: &groups,
+            playbooks: &binder,
+            checked: hb.sources.iter().map(|s| &s.last_checked).max(),
+            version: &cfg.version,
+        });
         jobs.push(job(
             format!("{lang}/playbooks/binder.html"),
             "playbooks/binder.html",
@@ -319,7 +358,6 @@ pub(super) fn page_jobs<'a>(
 
     // Free pages and their sections. The section list is built once and shared.
     for (s, sec) in hb.sections.iter().zip(&ld.sections) {
-        let (title, index_rel, links) = (&sec.title, &sec.index_rel, &sec.links);
         for &i in &s.pages {
             let p = &hb.pages[i];
             let rel = format!("{}.html", p.path);
@@ -332,34 +370,42 @@ pub(super) fn page_jobs<'a>(
                 Fill::SectionPage(p, sec),
             ));
         }
-        let mut ctx = tera::Context::new();
-        let (fill, fb) = match &s.index {
+        let (fill, fallback) = match &s.index {
             Some(doc) => (Fill::Doc(doc), fallback_note(doc)),
             None => (Fill::None, false),
         };
-        ctx.insert("page_title", title);
-        ctx.insert("content", "");
-        ctx.insert("fallback", &fb);
-        ctx.insert("pages", links);
-        ctx.insert("sidebar_title", title);
-        ctx.insert("sidebar", links);
-        jobs.push(job(format!("{lang}/{index_rel}"), index_rel, "section.html", "", ctx, fill));
+        let ctx = context(&SectionPage {
+            page_title: &sec.title,
+            content: "",
+            fallback,
+            pages: &sec.links,
+            sidebar_title: &sec.title,
+            sidebar: &sec.links,
+        });
+        jobs.push(job(format!("{lang}/{}", sec.index_rel), &sec.index_rel, "section.html", "", ctx, fill));
     }
     // Top-level pages (directly under pages/).
     for p in hb.pages.iter().filter(|p| p.section.is_empty()) {
         let doc = p.doc.doc(lang);
         let rel = format!("{}.html", p.path);
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &doc.title);
-        ctx.insert("summary", &doc.summary.clone().unwrap_or_default());
-        ctx.insert("fallback", &fallback_note(&p.doc));
+        let ctx = context(&DocPage {
+            page_title: &doc.title,
+            summary: doc.summary.as_deref().unwrap_or(""),
+            fallback: fallback_note(&p.doc),
+        });
         jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx, Fill::Doc(&p.doc)));
     }
     if hb.sections.len() > 6 {
-        let sections: Vec<serde_json::Value> = hb.sections.iter().map(|s| serde_json::json!({"title": section_title(s, lang, d), "url": format!("{}/index.html", s.path), "count": s.pages.len()})).collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("page_title", &ld.t.get("all_pages"));
-        ctx.insert("sections", &sections);
+        let sections = hb
+            .sections
+            .iter()
+            .map(|s| SectionCard {
+                title: section_title(s, lang, d),
+                url: format!("{}/index.html", s.path),
+                count: s.pages.len(),
+            })
+            .collect();
+        let ctx = context(&AllPagesPage { page_title: t("all_pages"), sections });
         jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx, Fill::None));
     }
 }

@@ -195,3 +195,235 @@ pub(super) struct LinkRef<'a> {
     pub(super) url: &'a str,
     pub(super) current: bool,
 }
+
+// ---------- page contexts: what each page template receives ----------
+//
+// Every page also gets the shared values listed in docs/TEMPLATES.md (`t`,
+// `lang`, `root`, `lroot`, `nav`, `languages` …); these are a page's own.
+
+/// A view as a template context: page views are structs, so always maps.
+pub(super) fn context<T: Serialize>(view: &T) -> tera::Context {
+    tera::Context::from_serialize(view).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+pub(super) struct PhaseCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) order: i64,
+    pub(super) title: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct PlaybookCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: String,
+    pub(super) summary: String,
+    pub(super) url: String,
+    pub(super) steps: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct AssessmentCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) kind: assessment_wasm::model::Kind,
+    pub(super) title: String,
+    pub(super) intro: String,
+    pub(super) url: String,
+}
+
+/// `home.html`.
+#[derive(Serialize)]
+pub(super) struct HomePage<'a> {
+    pub(super) page_title: &'a str,
+    pub(super) description: String,
+    pub(super) phases: &'a [PhaseCard<'a>],
+    pub(super) playbooks: &'a [PlaybookCard<'a>],
+    pub(super) assessments: &'a [AssessmentCard<'a>],
+    pub(super) emergency: Vec<&'a ContactView>,
+    pub(super) start_url: Option<String>,
+}
+
+/// A step of some playbook listed on a phase page.
+#[derive(Serialize)]
+pub(super) struct PhaseStep {
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) playbook: String,
+    pub(super) due: String,
+}
+
+/// `phase.html` (plus `content` and `toc` from its Markdown).
+#[derive(Serialize)]
+pub(super) struct PhasePage<'a> {
+    pub(super) page_title: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) fallback: bool,
+    pub(super) order: i64,
+    pub(super) sidebar: Vec<Link>,
+    pub(super) sidebar_title: Option<&'a String>,
+    pub(super) prev: Option<&'a Link>,
+    pub(super) next: Option<&'a Link>,
+    pub(super) admin_steps: Vec<PhaseStep>,
+    pub(super) technical_steps: Vec<PhaseStep>,
+}
+
+/// `playbook.html`.
+#[derive(Serialize)]
+pub(super) struct PlaybookPage<'a> {
+    pub(super) page_title: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) lanes: &'a [PhaseLane],
+    pub(super) sidebar: Vec<Link>,
+    pub(super) sidebar_title: Option<&'a String>,
+}
+
+/// `playbooks.html`.
+#[derive(Serialize)]
+pub(super) struct PlaybooksPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) playbooks: &'a [PlaybookCard<'a>],
+}
+
+/// `assessments.html`.
+#[derive(Serialize)]
+pub(super) struct AssessmentsPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) assessments: &'a [AssessmentCard<'a>],
+}
+
+/// `assessment.html` (plus `intro_html` from its Markdown).
+#[derive(Serialize)]
+pub(super) struct AssessmentPage<'a> {
+    pub(super) page_title: String,
+    pub(super) kind: assessment_wasm::model::Kind,
+    pub(super) assessment_id: &'a str,
+    pub(super) data_script: String,
+    pub(super) content_hash: &'a str,
+    pub(super) question_count: usize,
+}
+
+/// Pages with only a title of their own: `faq.html` (its `items` are
+/// rendered with the page).
+#[derive(Serialize)]
+pub(super) struct TitledPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceView<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: String,
+    pub(super) publisher: &'a Option<String>,
+    pub(super) url: &'a str,
+    pub(super) language: &'a Option<String>,
+    pub(super) jurisdiction: &'a Option<String>,
+    pub(super) last_checked: &'a str,
+    pub(super) note: String,
+}
+
+/// `sources.html`.
+#[derive(Serialize)]
+pub(super) struct SourcesPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) sources: Vec<SourceView<'a>>,
+}
+
+/// Contacts of one jurisdiction ("" for the organisation's own people).
+#[derive(Serialize)]
+pub(super) struct ContactGroup<'a> {
+    pub(super) jurisdiction: String,
+    pub(super) title: String,
+    pub(super) contacts: Vec<&'a ContactView>,
+}
+
+/// `contacts.html`.
+#[derive(Serialize)]
+pub(super) struct ContactsPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) groups: &'a [ContactGroup<'a>],
+    pub(super) has_examples: bool,
+}
+
+/// A playbook in the binder.
+#[derive(Serialize)]
+pub(super) struct BinderPlaybook<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: String,
+    pub(super) summary: String,
+    pub(super) lanes: Vec<PhaseLane>,
+}
+
+/// `binder.html`.
+#[derive(Serialize)]
+pub(super) struct BinderPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) groups: &'a [ContactGroup<'a>],
+    pub(super) playbooks: &'a [BinderPlaybook<'a>],
+    pub(super) checked: Option<&'a String>,
+    pub(super) version: &'a Option<String>,
+}
+
+/// `section.html` (plus `content` and `toc` from `_section.md`, if any).
+#[derive(Serialize)]
+pub(super) struct SectionPage<'a> {
+    pub(super) page_title: &'a str,
+    pub(super) content: &'a str,
+    pub(super) fallback: bool,
+    pub(super) pages: &'a [Link],
+    pub(super) sidebar_title: &'a str,
+    pub(super) sidebar: &'a [Link],
+}
+
+/// `page.html` for a page outside any section (plus `content` and `toc`).
+#[derive(Serialize)]
+pub(super) struct DocPage<'a> {
+    pub(super) page_title: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) fallback: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionCard {
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+}
+
+/// `pages.html`, the list of sections when there are many.
+#[derive(Serialize)]
+pub(super) struct AllPagesPage<'a> {
+    pub(super) page_title: Option<&'a String>,
+    pub(super) sections: Vec<SectionCard>,
+}
+
+/// An FAQ entry on `faq.html`.
+#[derive(Serialize)]
+pub(super) struct FaqItem<'a> {
+    pub(super) id: &'a str,
+    pub(super) question: &'a str,
+    pub(super) html: String,
+    pub(super) fallback: bool,
+}
+
+/// An entry of the language switch.
+#[derive(Serialize)]
+pub(super) struct LanguageLink<'a> {
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) current: bool,
+    pub(super) code: &'a str,
+}
+
+/// `root.html`, the site's `index.html`: sends the reader to a language.
+#[derive(Serialize)]
+pub(super) struct RootPage<'a> {
+    pub(super) csp: &'a str,
+    pub(super) site_title: &'a str,
+    pub(super) default_language: &'a str,
+    pub(super) lang: &'a str,
+    /// Every interface text of the default language, questionnaire texts included.
+    pub(super) t: &'a super::Strings,
+    pub(super) languages: Vec<Link>,
+}

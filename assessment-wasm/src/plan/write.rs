@@ -1,9 +1,10 @@
-//! Plans and answer problems as JSON, written by hand for the WebAssembly
-//! engine: the same keys, order and values as the derived `Serialize`
-//! (which `irbook plan` uses), without linking serde's serialiser.
+//! Plans and answer problems as JSON, written by hand: the one writer, used
+//! by the WebAssembly engine and by `irbook plan` alike, so the wasm needs
+//! no serde serialiser.
 //!
-//! A test holds this and `serde_json` together on rich plans; a field added
-//! to a plan type must be added here too, or that test fails.
+//! Tests derive `Serialize` for the plan types and hold this writer to the
+//! derived output on rich plans; a field added to a plan type must be added
+//! here too, or that test fails.
 
 use super::{
     ActionOut, AnswerError, AreaScore, Because, Decision, Feedback, Group, OpenQuestion, Plan, Score, TrackGroup,
