@@ -183,7 +183,7 @@ pub fn did_you_mean<'a, I>(wrong: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    assessment_wasm::check::suggest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
+    assessment_wasm::language::typecheck::suggest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! the logic behind the WebAssembly bindings (`bindings.rs`, which only
 //! adds the JavaScript types), kept free of `wasm-bindgen` so that native
 //! tests run exactly the code the page runs. All JSON goes through
-//! [`crate::json`]; nothing here reaches serde.
+//! [`crate::wire::json`]; nothing here reaches serde.
 
 use crate::compile::Compiled;
-use crate::json::{self, Value};
 use crate::plan::{self, AnswerError, PlanInput};
 use crate::time::TimeZone;
+use crate::wire::json::{self, Value};
 
 /// The plan as JSON for answers given as JSON text; times are Unix
 /// milliseconds as JavaScript has them. The error is the problem in words,

@@ -4,9 +4,9 @@
 //! self-contained [`Compiled`] assessment in one language that the plan
 //! is computed from, natively or in the browser.
 
-use crate::check::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
-use crate::eval::{Env, Ev, Node, QSet, Tri, Val};
-use crate::expr::{self, Expr, ExprKind, Span};
+use crate::language::eval::{Env, Ev, Node, QSet, Tri, Val};
+use crate::language::expr::{self, Expr, ExprKind, Span};
+use crate::language::typecheck::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
 use crate::model::{
     ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, PresetValue, QuestionType,
     SourceInfo, StepInfo, Track,
@@ -289,11 +289,11 @@ impl Compiled {
 
     /// Loads what [`Compiled::to_json`] wrote, and checks that every index
     /// in it is in range so that evaluation cannot go wrong. (Reads through
-    /// [`crate::json`] by hand, which keeps the wasm small; the derived
+    /// [`crate::wire::json`] by hand, which keeps the wasm small; the derived
     /// `Deserialize` gives the same result.)
     pub fn from_json(s: &str) -> Result<Compiled, String> {
-        let v = crate::json::parse(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
-        let c = crate::load::compiled(&v).map_err(|e| format!("not a compiled assessment: {e}"))?;
+        let v = crate::wire::json::parse(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
+        let c = crate::wire::read::compiled(&v).map_err(|e| format!("not a compiled assessment: {e}"))?;
         c.validate()?;
         Ok(c)
     }
@@ -537,7 +537,7 @@ impl<'a> Compiler<'a> {
             if q_index.get(q.id.as_str()) != Some(&i) {
                 continue;
             }
-            match check::check_condition(&scope, &e, Some(i), "a `show_if`") {
+            match typecheck::check_condition(&scope, &e, Some(i), "a `show_if`") {
                 Ok(node) => questions[i].show_if = Some(node),
                 Err(errs) => self.expr_errors(&path, "", errs),
             }
@@ -600,11 +600,11 @@ impl<'a> Compiler<'a> {
                     continue;
                 };
                 let json = match value {
-                    PresetValue::Text(t) => crate::json::Value::String(t.clone()),
-                    PresetValue::List(l) => {
-                        crate::json::Value::Array(l.iter().map(|t| crate::json::Value::String(t.clone())).collect())
-                    }
-                    PresetValue::Number(n) => crate::json::Value::Number(crate::json::Number::Float(*n)),
+                    PresetValue::Text(t) => crate::wire::json::Value::String(t.clone()),
+                    PresetValue::List(l) => crate::wire::json::Value::Array(
+                        l.iter().map(|t| crate::wire::json::Value::String(t.clone())).collect(),
+                    ),
+                    PresetValue::Number(n) => crate::wire::json::Value::Number(crate::wire::json::Number::Float(*n)),
                 };
                 if let Err(e) = crate::plan::check_answer(q, &json) {
                     self.error(path, format!("preset `{}`, question `{id}`: {e}", p.id), None);
@@ -854,7 +854,7 @@ impl<'a> Compiler<'a> {
             let l = &def.lets[d];
             let mut node = Node::Bool(false);
             if let (Some(e), false) = (&parsed[d], in_cycle[d]) {
-                match check::check_value(scope, e) {
+                match typecheck::check_value(scope, e) {
                     Ok((ty, checked)) => {
                         scope.let_types[ci] = Some(ty);
                         scope.let_qdeps[ci] = scope.qdeps(&checked);
@@ -881,7 +881,7 @@ impl<'a> Compiler<'a> {
         for (i, r) in def.rules.iter().enumerate() {
             let path = path!["rules", i, "when"];
             let when = self.parse(&r.when, &path, "").and_then(|e| {
-                match check::check_condition(scope, &e, None, "a `when` condition") {
+                match typecheck::check_condition(scope, &e, None, "a `when` condition") {
                     Ok(n) => Some(n),
                     Err(errs) => {
                         self.expr_errors(&path, "", errs);
@@ -1022,7 +1022,7 @@ impl<'a> Compiler<'a> {
         let when = step.when.as_ref().and_then(|src| {
             let path = path!["steps", sid, "when"];
             let e = self.parse(src, &path, &prefix)?;
-            match check::check_condition(scope, &e, None, "a `when` condition") {
+            match typecheck::check_condition(scope, &e, None, "a `when` condition") {
                 Ok(n) => Some(n),
                 Err(errs) => {
                     self.expr_errors(&path, &prefix, errs);
@@ -1173,7 +1173,7 @@ impl<'a> Compiler<'a> {
                 }
                 let path = path!["verdicts", i, "variants", j, "when"];
                 let when = self.parse(&x.when, &path, "").and_then(|e| {
-                    match check::check_condition(scope, &e, None, "a `when` condition") {
+                    match typecheck::check_condition(scope, &e, None, "a `when` condition") {
                         Ok(n) => Some(n),
                         Err(errs) => {
                             self.expr_errors(&path, "", errs);

@@ -7,11 +7,11 @@
 //! condition is unknown applies, marked pending on the answers still open.
 
 use crate::compile::{CAction, COption, CQuestion, CVerdict, Compiled};
-use crate::eval::{Env, Ev, QSet, Tri, Val};
-use crate::json::{Number, Value};
+use crate::language::eval::{Env, Ev, QSet, Tri, Val};
 use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
-use crate::numfmt::{display_f64, parse_f64};
 use crate::time::{format_local, parse_parts, Due, TimeZone};
+use crate::wire::json::{Number, Value};
+use crate::wire::numfmt::{display_f64, parse_f64};
 #[cfg(test)]
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -132,10 +132,10 @@ pub fn read_answers(c: &Compiled, v: &Value) -> (Answers, Vec<AnswerError>) {
     };
     for (id, value) in map.iter() {
         let Some(i) = c.question_index(id) else {
-            let s = crate::check::suggest(id, c.questions.iter().map(|q| q.id.as_str()));
+            let s = crate::language::typecheck::suggest(id, c.questions.iter().map(|q| q.id.as_str()));
             errors.push(AnswerError {
                 question: id.to_string(),
-                message: format!("unknown question `{id}`{}", crate::check::did_you_mean(s)),
+                message: format!("unknown question `{id}`{}", crate::language::typecheck::did_you_mean(s)),
             });
             continue;
         };
@@ -265,7 +265,7 @@ fn option_index(q: &CQuestion, s: &str) -> Result<u32, String> {
     match q.options.iter().position(|o| o.value == s) {
         Some(i) => Ok(i as u32),
         None => {
-            let hint = crate::check::suggest(s, q.options.iter().map(|o| o.value.as_str()))
+            let hint = crate::language::typecheck::suggest(s, q.options.iter().map(|o| o.value.as_str()))
                 .map(|x| format!(" (did you mean `{x}`?)"))
                 .unwrap_or_default();
             Err(format!("`{s}` is not an option; choose from: {}{hint}", option_values(q)))

@@ -5,7 +5,7 @@
 //! Everything saturates instead of overflowing, because times reach the
 //! engine from a browser as arbitrary `f64`s and the plan must never panic.
 
-use crate::numfmt::{push_i64, push_u64_padded};
+use crate::wire::numfmt::{push_i64, push_u64_padded};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 

@@ -4,8 +4,10 @@
 //! It uses only `irbook`, `assessment_wasm` and `serde_json`.
 
 use assessment_wasm::compile::Compiled;
+use assessment_wasm::language::expr;
 use assessment_wasm::time::TimeZone;
-use assessment_wasm::{api, expr, json, plan};
+use assessment_wasm::wire::json;
+use assessment_wasm::{api, plan};
 use irbook::diag::Report;
 use irbook::load::{self, SourceFile, Tree};
 use std::sync::OnceLock;

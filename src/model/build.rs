@@ -751,7 +751,7 @@ pub(super) fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>
                 );
             }
             if let Some(w) = &sd.when {
-                if let Err(e) = assessment_wasm::expr::parse(w) {
+                if let Err(e) = assessment_wasm::language::expr::parse(w) {
                     let p = spans.pos_in_value(&ypath!["steps", i, "when"], e.span.0);
                     report.push(
                         Diagnostic::error(file, p, format!("in `when`: {}", e.message)).maybe_hint(e.hint.clone()),

@@ -9,7 +9,7 @@
 //! "only in some cases" note.
 
 use crate::model::Assessment;
-use assessment_wasm::expr::{parse, BinOp, Expr, ExprKind};
+use assessment_wasm::language::expr::{parse, BinOp, Expr, ExprKind};
 use assessment_wasm::model::{QuestionDef, QuestionType};
 use std::collections::BTreeMap;
 

@@ -358,7 +358,7 @@ fn hand_written_plan_json_is_what_serde_writes() {
     }
 
     // Texts that need escaping, and numbers at the edges.
-    use crate::json::{Number, Value as J};
+    use crate::wire::json::{Number, Value as J};
     let mut p = plan_for(&c, ransomware_with_health_data());
     let odd = "quote \" backslash \\ slash / newline \n tab \t nul \u{0} bell \u{7} del \u{7f} é 😀";
     p.title = odd.to_string();

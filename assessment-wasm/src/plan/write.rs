@@ -10,9 +10,9 @@ use super::{
     ActionOut, AnswerError, AreaScore, Because, Decision, Feedback, Group, OpenQuestion, Plan, Score, TrackGroup,
     VerdictOut,
 };
-use crate::json::{push_string, Value};
 use crate::model::{ContactInfo, Kind, SourceInfo, Track};
-use crate::numfmt::{push_i64, push_json_f64};
+use crate::wire::json::{push_string, Value};
+use crate::wire::numfmt::{push_i64, push_json_f64};
 
 impl Plan {
     /// The plan as compact JSON: what `serde_json::to_string` writes for

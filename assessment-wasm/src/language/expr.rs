@@ -1,6 +1,6 @@
 //! The expression language of `show_if`, `let`, rule `when` and step `when`:
 //! its lexer, parser and canonical printer. Names are not resolved here;
-//! [`crate::check`] gives them meaning and types.
+//! [`crate::language::typecheck`] gives them meaning and types.
 //!
 //! Grammar, lowest precedence first:
 //!

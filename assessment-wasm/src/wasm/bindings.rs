@@ -5,7 +5,8 @@
 //! Errors are thrown as JavaScript `Error`s whose message is the problem in
 //! words (one line per answer problem). [`Engine::check_answers`] gives the
 //! same problems as a JSON array for pages that want to show them per question.
-//! The work is done in [`crate::api`], where native tests reach it.
+//! The work is done in [`crate::api`], where native tests reach it. Only what
+//! the page calls is exported: every export costs bytes in every page.
 
 use crate::api;
 use crate::compile::Compiled;
@@ -26,11 +27,6 @@ impl Engine {
         Ok(Engine { compiled })
     }
 
-    /// The hash that keys saved answers in `localStorage`.
-    pub fn hash(&self) -> String {
-        self.compiled.hash.clone()
-    }
-
     /// The plan as JSON, with times shown at a fixed offset (the browser's
     /// `-new Date().getTimezoneOffset()`). Throws on malformed answers.
     pub fn plan(
@@ -41,19 +37,6 @@ impl Engine {
         tz_offset_min: i32,
     ) -> Result<String, JsError> {
         let tz = TimeZone::Fixed { offset_min: tz_offset_min };
-        api::plan_json(&self.compiled, answers_json, discovered_ms, now_ms, tz).map_err(|e| JsError::new(&e))
-    }
-
-    /// Like [`Engine::plan`], with a time zone given as JSON, such as
-    /// `{"eu":{"standard_offset_min":60}}` or `{"fixed":{"offset_min":0}}`.
-    pub fn plan_in(
-        &self,
-        answers_json: &str,
-        discovered_ms: f64,
-        now_ms: f64,
-        tz_json: &str,
-    ) -> Result<String, JsError> {
-        let tz = api::time_zone_from_json(tz_json).map_err(|e| JsError::new(&e))?;
         api::plan_json(&self.compiled, answers_json, discovered_ms, now_ms, tz).map_err(|e| JsError::new(&e))
     }
 

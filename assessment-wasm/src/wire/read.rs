@@ -1,7 +1,7 @@
 //! Reads a [`Compiled`] assessment from parsed JSON by hand.
 //!
 //! The derived `Deserialize` impls of the compiled types cost about 100 KB
-//! of WebAssembly; reading the assessment from a [`crate::json::Value`],
+//! of WebAssembly; reading the assessment from a [`crate::wire::json::Value`],
 //! which the page needs for its answers anyway, keeps the engine small.
 //! The format is exactly what the derived `Serialize` writes (a round-trip
 //! test holds the two together); unknown keys are ignored, as the derived
@@ -13,11 +13,11 @@
 //! field the code is a fraction of the size.
 
 use crate::compile::{CAction, CArea, CLet, COption, CQuestion, CRule, CVariant, CVerdict, Compiled};
-use crate::eval::{ArithOp, CmpOp, Node};
-use crate::json::{Object as Obj, Value};
+use crate::language::eval::{ArithOp, CmpOp, Node};
 use crate::model::{ContactInfo, Kind, PhaseInfo, QuestionType, SourceInfo, Track};
-use crate::numfmt::parse_i64;
 use crate::time::{parse_due, Due};
+use crate::wire::json::{Object as Obj, Value};
+use crate::wire::numfmt::parse_i64;
 
 pub fn compiled(v: &Value) -> Result<Compiled, String> {
     let mut r = Reader { problem: None };

@@ -1,6 +1,6 @@
 //! Three-valued evaluation of checked expressions.
 //!
-//! [`Node`] is the resolved form the type checker ([`crate::check`]) produces
+//! [`Node`] is the resolved form the type checker ([`crate::language::typecheck`]) produces
 //! and [`crate::compile::Compiled`] stores: names are indices, option values
 //! are option indices, so evaluation does no lookups. Every operation is
 //! monotone in the information order (replacing a known value by

@@ -19,7 +19,7 @@
 //! Native code keeps serde: the conversions at the end let the builder
 //! hand a `serde_json::Value` in and serialise a [`Value`] out.
 
-use crate::numfmt::{parse_f64, push_i64, push_json_f64, push_u64};
+use crate::wire::numfmt::{parse_f64, push_i64, push_json_f64, push_u64};
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]

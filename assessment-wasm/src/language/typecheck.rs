@@ -4,8 +4,8 @@
 //! first: a sub-expression that fails gets the type [`Ty::Error`], which
 //! is accepted everywhere so that one mistake is reported once.
 
-use crate::eval::{ArithOp, CmpOp, Node, QSet};
-use crate::expr::{BinOp, Expr, ExprKind, Span};
+use crate::language::eval::{ArithOp, CmpOp, Node, QSet};
+use crate::language::expr::{BinOp, Expr, ExprKind, Span};
 use crate::model::QuestionType;
 use std::collections::BTreeMap;
 
@@ -758,7 +758,7 @@ impl Checker<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::parse;
+    use crate::language::expr::parse;
 
     fn scope() -> Scope<'static> {
         let qs = vec![
