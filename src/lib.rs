@@ -19,11 +19,11 @@ macro_rules! out {
 }
 
 pub mod answers;
-pub mod audit;
 pub mod branding;
 pub mod cmd;
 pub mod diag;
 pub mod layers;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod open;

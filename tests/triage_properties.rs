@@ -17,7 +17,7 @@
 //! failure can be reproduced).
 
 mod common;
-use assessment_wasm::model::QuestionType;
+use assessment_wasm::definition::QuestionType;
 use assessment_wasm::Compiled;
 use common::*;
 use serde_json::{json, Map, Value};

@@ -6,7 +6,7 @@
 //! reports how long loading the compiled JSON takes, as the page does.
 
 use assessment_wasm::compile::{compile, Compiled};
-use assessment_wasm::model::{AssessmentDef, Context};
+use assessment_wasm::definition::{AssessmentDef, Context};
 use assessment_wasm::plan::{parse_answers, plan, PlanInput};
 use assessment_wasm::time::TimeZone;
 use serde_json::{json, Value};

@@ -4,13 +4,13 @@
 //! self-contained [`Compiled`] assessment in one language that the plan
 //! is computed from, natively or in the browser.
 
-use crate::language::eval::{Env, Ev, Node, QSet, Tri, Val};
-use crate::language::expr::{self, Expr, ExprKind, Span};
-use crate::language::typecheck::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
-use crate::model::{
+use crate::definition::{
     ActionRef, AssessmentDef, ContactInfo, Context, InlineAction, Kind, PhaseInfo, PresetValue, QuestionType,
     SourceInfo, StepInfo, Track,
 };
+use crate::language::eval::{Env, Ev, Node, QSet, Tri, Val};
+use crate::language::expr::{self, Expr, ExprKind, Span};
+use crate::language::typecheck::{self, did_you_mean, suggest, ExprError, QInfo, Scope, Ty};
 use crate::text::Text;
 use crate::time::{parse_due, Due, HOUR_MS};
 use serde::{Deserialize, Serialize};

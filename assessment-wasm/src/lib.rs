@@ -6,7 +6,7 @@
 //! draws a random number or touches the file system.
 //!
 //! - [`text`]: texts that are a plain string or a map per language.
-//! - [`model`]: the serde types of an assessment file and of the context the
+//! - [`definition`]: the serde types of an assessment file and of the context the
 //!   builder hands over (steps from playbooks, contacts, phases).
 //! - [`language`]: the expression language: `expr` (lexer, parser, canonical
 //!   printer), `typecheck` (name resolution and types), `eval` (three-valued
@@ -29,8 +29,8 @@
 
 pub mod api;
 pub mod compile;
+pub mod definition;
 pub mod language;
-pub mod model;
 pub mod plan;
 pub mod text;
 pub mod time;

@@ -7,8 +7,8 @@
 //! condition is unknown applies, marked pending on the answers still open.
 
 use crate::compile::{CAction, COption, CQuestion, CVerdict, Compiled};
+use crate::definition::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
 use crate::language::eval::{Env, Ev, QSet, Tri, Val};
-use crate::model::{ContactInfo, Kind, QuestionType, SourceInfo, Track};
 use crate::time::{format_local, parse_parts, Due, TimeZone};
 use crate::wire::json::{Number, Value};
 use crate::wire::numfmt::{display_f64, parse_f64};

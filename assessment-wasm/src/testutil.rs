@@ -1,6 +1,6 @@
 //! A realistic triage assessment and handbook context shared by the tests.
 
-use crate::model::{AssessmentDef, Context};
+use crate::definition::{AssessmentDef, Context};
 use serde_json::{json, Value};
 
 /// The triage assessment as JSON, so tests can change one value and compile.

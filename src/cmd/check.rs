@@ -7,7 +7,7 @@ use crate::load;
 use crate::{model, render, site};
 use std::path::PathBuf;
 
-/// `irbook check`: everything the build validates plus the audits, written
+/// `irbook check`: everything the build validates plus the lints (`crate::lint`), written
 /// nowhere; exit 1 on errors (with `strict`, on warnings too).
 pub fn run(root: Option<PathBuf>, json: bool, strict: bool, today: i64) -> i32 {
     let report = match site::open(root, None) {
@@ -17,7 +17,7 @@ pub fn run(root: Option<PathBuf>, json: bool, strict: bool, today: i64) -> i32 {
             let hb = model::build(&tree, &mut report);
             if let Some(hb) = &hb {
                 if render::render_site(hb, &tree, &load::builtin_theme(), &mut report, &site).is_some() {
-                    crate::audit::run(hb, &tree, &site.into_files(), today, &mut report);
+                    crate::lint::run(hb, &tree, &site.into_files(), today, &mut report);
                 }
             }
             tree.attribute_layers(&mut report);

@@ -12,7 +12,7 @@ use crate::diag::{did_you_mean, Diagnostic, Pos, Report, Severity};
 use crate::load::Tree;
 use crate::spans::{Seg, SpanIndex};
 use crate::ypath;
-use assessment_wasm::model::AssessmentDef;
+use assessment_wasm::definition::AssessmentDef;
 use assessment_wasm::time::{parse_due, TimeZone};
 use rayon::prelude::*;
 use schemars::JsonSchema;
@@ -945,8 +945,8 @@ pub(super) fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessme
     }
     // The incident questionnaire comes first wherever questionnaires are listed.
     out.sort_by(|a, b| {
-        (a.def.kind != assessment_wasm::model::Kind::Triage, &a.def.id)
-            .cmp(&(b.def.kind != assessment_wasm::model::Kind::Triage, &b.def.id))
+        (a.def.kind != assessment_wasm::definition::Kind::Triage, &a.def.id)
+            .cmp(&(b.def.kind != assessment_wasm::definition::Kind::Triage, &b.def.id))
     });
     out
 }

@@ -1,7 +1,7 @@
 //! The shapes of the files authors write (serde definitions, also the JSON Schemas).
 
 use super::handbook::{Contact, Source};
-use assessment_wasm::model::Track;
+use assessment_wasm::definition::Track;
 use assessment_wasm::text::Text;
 use schemars::JsonSchema;
 use serde::Deserialize;

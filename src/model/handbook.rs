@@ -1,7 +1,7 @@
 //! The validated handbook the renderer reads.
 
 use crate::diag::Pos;
-use assessment_wasm::model::{AssessmentDef, Track};
+use assessment_wasm::definition::{AssessmentDef, Track};
 use assessment_wasm::text::Text;
 use assessment_wasm::time::TimeZone;
 use schemars::JsonSchema;

@@ -9,8 +9,8 @@ use crate::load::Tree;
 use crate::model::Handbook;
 use crate::spans::{Seg, SpanIndex};
 use assessment_wasm::compile::{compile, Compiled, PathSeg, Severity};
-use assessment_wasm::model::Context as EngineContext;
-use assessment_wasm::model::{ContactInfo, PhaseInfo, SourceInfo, StepInfo};
+use assessment_wasm::definition::Context as EngineContext;
+use assessment_wasm::definition::{ContactInfo, PhaseInfo, SourceInfo, StepInfo};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the engine may refer to, with texts in `lang`.

@@ -94,7 +94,7 @@ pub(super) fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strin
     }
     if hb.sections.len() <= 6 {
         for s in &hb.sections {
-            let title = section_title(s, lang, d);
+            let title = section_title(s, lang);
             nav.push(Link { title, url: format!("{}/index.html", s.path), current: false });
         }
     } else {
@@ -112,7 +112,7 @@ pub(super) fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strin
         .sections
         .iter()
         .map(|s| SectionData {
-            title: section_title(s, lang, d),
+            title: section_title(s, lang),
             index_rel: format!("{}/index.html", s.path),
             links: s
                 .pages

@@ -3,7 +3,7 @@
 //! parallel. Navigation data is built once per language and shared by
 //! reference; each page only adds its own small context.
 
-mod condition;
+mod condition_text;
 mod engine;
 mod lang;
 pub mod markdown;

@@ -11,7 +11,7 @@ use super::views::{
 };
 use crate::model::{Handbook, Translated};
 use assessment_wasm::compile::Compiled;
-use assessment_wasm::model::Track;
+use assessment_wasm::definition::Track;
 use std::collections::{BTreeMap, HashMap};
 
 /// Markdown that a page renders itself, in parallel with the other pages.
@@ -400,7 +400,7 @@ pub(super) fn page_jobs<'a>(
             .sections
             .iter()
             .map(|s| SectionCard {
-                title: section_title(s, lang, d),
+                title: section_title(s, lang),
                 url: format!("{}/index.html", s.path),
                 count: s.pages.len(),
             })

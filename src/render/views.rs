@@ -73,7 +73,7 @@ pub(super) fn opt_text(t: &Option<Text>, lang: &str, default: &str) -> String {
     t.as_ref().map(|t| text(t, lang, default)).unwrap_or_default()
 }
 
-pub(super) fn section_title(s: &crate::model::Section, lang: &str, _d: &str) -> String {
+pub(super) fn section_title(s: &crate::model::Section, lang: &str) -> String {
     match &s.index {
         Some(doc) => doc.doc(lang).title.clone(),
         None => s.path.rsplit('/').next().unwrap_or(&s.path).replace(['-', '_'], " "),
@@ -148,7 +148,7 @@ pub(super) fn step_view(
         condition: s
             .when
             .as_deref()
-            .and_then(|w| crate::render::condition::describe(w, &hb.assessments, lang, d, &ld.t))
+            .and_then(|w| crate::render::condition_text::describe(w, &hb.assessments, lang, d, &ld.t))
             .unwrap_or_default(),
         sources: s
             .sources
@@ -227,7 +227,7 @@ pub(super) struct PlaybookCard<'a> {
 #[derive(Serialize)]
 pub(super) struct AssessmentCard<'a> {
     pub(super) id: &'a str,
-    pub(super) kind: assessment_wasm::model::Kind,
+    pub(super) kind: assessment_wasm::definition::Kind,
     pub(super) title: String,
     pub(super) intro: String,
     pub(super) url: String,
@@ -297,7 +297,7 @@ pub(super) struct AssessmentsPage<'a> {
 #[derive(Serialize)]
 pub(super) struct AssessmentPage<'a> {
     pub(super) page_title: String,
-    pub(super) kind: assessment_wasm::model::Kind,
+    pub(super) kind: assessment_wasm::definition::Kind,
     pub(super) assessment_id: &'a str,
     pub(super) data_script: String,
     pub(super) content_hash: &'a str,

@@ -4,9 +4,9 @@
 //! first: a sub-expression that fails gets the type [`Ty::Error`], which
 //! is accepted everywhere so that one mistake is reported once.
 
+use crate::definition::QuestionType;
 use crate::language::eval::{ArithOp, CmpOp, Node, QSet};
 use crate::language::expr::{BinOp, Expr, ExprKind, Span};
-use crate::model::QuestionType;
 use std::collections::BTreeMap;
 
 /// The type of an expression.

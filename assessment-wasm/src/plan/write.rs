@@ -10,7 +10,7 @@ use super::{
     ActionOut, AnswerError, AreaScore, Because, Decision, Feedback, Group, OpenQuestion, Plan, Score, TrackGroup,
     VerdictOut,
 };
-use crate::model::{ContactInfo, Kind, SourceInfo, Track};
+use crate::definition::{ContactInfo, Kind, SourceInfo, Track};
 use crate::wire::json::{push_string, Value};
 use crate::wire::numfmt::{push_i64, push_json_f64};
 

@@ -13,8 +13,8 @@
 //! field the code is a fraction of the size.
 
 use crate::compile::{CAction, CArea, CLet, COption, CQuestion, CRule, CVariant, CVerdict, Compiled};
+use crate::definition::{ContactInfo, Kind, PhaseInfo, QuestionType, SourceInfo, Track};
 use crate::language::eval::{ArithOp, CmpOp, Node};
-use crate::model::{ContactInfo, Kind, PhaseInfo, QuestionType, SourceInfo, Track};
 use crate::time::{parse_due, Due};
 use crate::wire::json::{Object as Obj, Value};
 use crate::wire::numfmt::parse_i64;

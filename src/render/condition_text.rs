@@ -9,8 +9,8 @@
 //! "only in some cases" note.
 
 use crate::model::Assessment;
+use assessment_wasm::definition::{QuestionDef, QuestionType};
 use assessment_wasm::language::expr::{parse, BinOp, Expr, ExprKind};
-use assessment_wasm::model::{QuestionDef, QuestionType};
 use std::collections::BTreeMap;
 
 /// The interface texts the sentences are made of (`cond_*`, `js_yes`, …).
@@ -150,7 +150,7 @@ impl Words<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use assessment_wasm::model::AssessmentDef;
+    use assessment_wasm::definition::AssessmentDef;
 
     fn strings() -> Strings {
         [
