@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod model;
 pub mod open;
 pub mod paths;
+pub mod records;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

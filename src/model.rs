@@ -408,6 +408,8 @@ pub struct Handbook {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub assessments: Vec<Assessment>,
+    /// The incident record's content: notification stages and follow-ups.
+    pub records: crate::records::FollowUpsFile,
     pub statics: Vec<String>,
     /// Template overrides from `templates/`, by file name.
     pub templates: BTreeMap<String, String>,
@@ -610,7 +612,7 @@ fn valid_id(id: &str) -> bool {
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
+pub(crate) fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
     if !valid_id(id) {
         report.push(
             Diagnostic::error(file, pos, format!("{what} id `{id}` has characters that cannot be used in links"))
@@ -653,6 +655,12 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let faqs = load_faqs(tree, &config, report);
     let (pages, sections) = load_pages(tree, &config, report);
     let assessments = load_assessments(tree, report);
+    let records = {
+        let verdicts: Vec<&str> =
+            assessments.iter().flat_map(|a| a.def.verdicts.iter().map(|v| v.id.as_str())).collect();
+        let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+        crate::records::load(tree, &verdicts, &source_ids, report)
+    };
     let unparsed: Vec<String> = tree
         .files
         .keys()
@@ -690,6 +698,7 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
         pages,
         sections,
         assessments,
+        records,
         statics,
         templates,
         unparsed,
@@ -699,10 +708,17 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
 }
 
 fn known_file(path: &str) -> bool {
-    matches!(path, "handbook.yaml" | "contacts.yaml" | "sources/sources.yaml" | "faq/faq.yaml" | "README.md")
-        || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+    matches!(
+        path,
+        "handbook.yaml"
+            | "contacts.yaml"
+            | "sources/sources.yaml"
+            | "faq/faq.yaml"
+            | "README.md"
+            | crate::records::FOLLOW_UPS_FILE
+    ) || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/"]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 /// One layer's handbook.yaml, parsed, with what is needed to point into it.
@@ -939,6 +955,7 @@ pub fn schemas() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         ("sources", "sources/sources.yaml", s::<SourcesFile>()),
         ("assessment", "assessments/*.yaml", s::<AssessmentDef>()),
         ("faq", "faq/faq.yaml", s::<FaqYaml>()),
+        ("follow-ups", "records/follow-ups.yaml", s::<crate::records::FollowUpsFile>()),
         ("phase-front-matter", "phases/*.md (front matter)", s::<PhaseFront>()),
         ("faq-front-matter", "faq/*.md (front matter)", s::<FaqFront>()),
         ("page-front-matter", "pages/**/*.md (front matter)", s::<PageFront>()),

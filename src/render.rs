@@ -518,7 +518,14 @@ pub fn render_site(
         // A registry keyed by language and id, so that one page can hold several
         // questionnaires (the single file holds them all). `<` is escaped so the
         // script can also stand inline in HTML without ending early.
-        let data = format!("{{\"def\":{},\"ui\":{ui}}}", c.to_json()).replace('<', "\\u003c");
+        // A triage is also the incident record: what follows from a
+        // notification comes from content (`records/follow-ups.yaml`).
+        let record = if c.kind == assessment_wasm::model::Kind::Triage {
+            format!(",\"record\":{}", record_json(hb, lang))
+        } else {
+            String::new()
+        };
+        let data = format!("{{\"def\":{},\"ui\":{ui}{record}}}", c.to_json()).replace('<', "\\u003c");
         let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
         let js = format!(
             "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
@@ -731,6 +738,36 @@ fn bounded_range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Valu
 /// alone, which needs no escaping and would make every URL unreadable.
 pub fn escape_html(s: &str) -> String {
     crate::web::html::escape(s)
+}
+
+/// The incident record's content for the page, in `lang`: notification
+/// stages and follow-ups with their sources.
+pub fn record_json(hb: &Handbook, lang: &str) -> String {
+    let d = hb.config.default_language.as_str();
+    let stages: Vec<serde_json::Value> = hb
+        .records
+        .stages
+        .iter()
+        .map(|s| serde_json::json!({"id": s.id, "verdict": s.verdict, "title": text(&s.title, lang, d)}))
+        .collect();
+    let follow_ups: Vec<serde_json::Value> = hb
+        .records
+        .follow_ups
+        .iter()
+        .map(|f| {
+            let sources: Vec<serde_json::Value> = f
+                .sources
+                .iter()
+                .filter_map(|id| hb.source(id))
+                .map(|src| serde_json::json!({"title": text(&src.title, lang, d), "url": src.url}))
+                .collect();
+            serde_json::json!({
+                "id": f.id, "after": f.after, "stage": f.stage, "due": f.due,
+                "title": text(&f.title, lang, d), "text": text(&f.text, lang, d), "sources": sources,
+            })
+        })
+        .collect();
+    serde_json::json!({"stages": stages, "follow_ups": follow_ups}).to_string()
 }
 
 fn text(t: &Text, lang: &str, default: &str) -> String {
