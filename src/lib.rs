@@ -24,6 +24,7 @@ pub mod branding;
 pub mod cmd;
 pub mod condition;
 pub mod diag;
+pub mod incident;
 pub mod layers;
 pub mod load;
 pub mod markdown;
