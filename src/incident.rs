@@ -368,7 +368,7 @@ mod tests {
         v["format"] = "something-else".into();
         assert!(parse(&v.to_string()).unwrap_err().1.starts_with("not an incident file"));
         let (at, msg, _) = parse("{\"format\": \"irbook-incident\",\n  \"version\": 1,,}").unwrap_err();
-        assert_eq!(at, ":2:15");
+        assert_eq!(at, ":2:16");
         assert!(msg.starts_with("not valid JSON"), "{msg}");
     }
 

@@ -1357,7 +1357,9 @@
         var same = null;
         store.incidents.forEach(function (x) { if (x.id === inc.id) { same = x; } });
         if (same && !window.confirm(t('js_file_replace', { name: same.name }))) { return; }
-        store.incidents = store.incidents.filter(function (x) { return x !== same; });
+        // An incident nothing was recorded in yet makes way for the one opened.
+        var untouched = state.discovered === null && !Object.keys(state.answers).length && !state.timeline.length ? state : null;
+        store.incidents = store.incidents.filter(function (x) { return x !== same && x !== untouched; });
         store.incidents.push(inc);
         state = inc;
         log('opened', t('js_file_opened_log', { name: file.name }));
