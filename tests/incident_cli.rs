@@ -28,7 +28,8 @@ fn schema_incident_describes_the_sample_files() {
     // every required key is in every sample.
     for name in ["misdirected-mail.json", "ransomware.json", "lost-laptop.json"] {
         let f = sample(name);
-        for (obj, props) in [(&f, &schema["properties"]), (&f["incident"], &schema["$defs"]["Incident"]["properties"])] {
+        for (obj, props) in [(&f, &schema["properties"]), (&f["incident"], &schema["$defs"]["Incident"]["properties"])]
+        {
             for key in obj.as_object().unwrap().keys() {
                 assert!(props.get(key).is_some(), "{name}: the schema lacks `{key}`");
             }

@@ -50,8 +50,8 @@ pub fn run(
         }
     };
     // An incident file brings its answers and its moment of discovery.
-    let incident = match std::fs::read_to_string(answers) {
-        Ok(text) if crate::incident::looks_like(&text) => match crate::incident::read(answers) {
+    let incident = match sniff(answers) {
+        Some(text) if crate::incident::looks_like(&text) => match crate::incident::read(answers) {
             Ok(f) => Some(f),
             Err(msg) => {
                 eprintln!("{msg}");
@@ -138,6 +138,19 @@ pub fn run(
     }
     crate::out!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
     0
+}
+
+/// The start of a file, read with a limit (it may be `/dev/zero`), to see
+/// whether it is an incident file; `None` when unreadable or too big, and the
+/// answers-file reader then says what is wrong.
+fn sniff(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).ok()?.take(crate::incident::MAX_FILE + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > crate::incident::MAX_FILE {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// What follows from the incident file's notifications (records/follow-ups.yaml),
