@@ -114,6 +114,10 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
     assert.strictEqual(await finalReport.count(), 1, 'one final report, after the incident notification only');
     assert.strictEqual(await finalReport.locator('time').getAttribute('datetime'), '2026-12-30T09:00:00.000Z');
     assert.match(await finalReport.innerText(), /CCB-42/);
+    // The drafts follow the country: the GBA's form here, not the AP's; and the letter.
+    assert.strictEqual(await page.locator('#draft-box-gba').count(), 1);
+    assert.strictEqual(await page.locator('#draft-box-ap').count(), 0);
+    assert.strictEqual(await page.locator('#draft-box-letter').count(), 1);
     const rows = page.locator('#incidents tbody tr');
     assert.strictEqual(await rows.count(), 2, 'two incidents in the list');
     assert.deepStrictEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['notified', 'notified']);
@@ -186,6 +190,25 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
     // Once printed, the page is the page again.
     await page.waitForFunction(() => !document.documentElement.classList.contains('print-part'));
     assert.strictEqual(await page.locator('.print-only').count(), 0);
+
+    // The AP draft of incident 1, filled from the record, printed on its own.
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.click('#incidents button[data-incident]');
+    await page.click('#draft-box-ap > summary');
+    const draft = await page.locator('#draft-ap').innerText();
+    assert.match(draft, /A spreadsheet with 300 clients went to a wrong address\./);
+    assert.match(draft, /M-2026-000777/, 'the report number, for an addition');
+    assert.match(draft, /300/);
+    assert.match(draft, /\[name, function, phone number, e-mail\]/, 'what only the team can write is marked');
+    await page.click('#draft-print-ap');
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.screenshot({ path: path.join(OUT, 'ap-draft-print.png'), fullPage: true });
+    const apPdf = await page.pdf({ format: 'A4', printBackground: true });
+    fs.writeFileSync(path.join(OUT, 'ap-draft.pdf'), apPdf);
+    t.diagnostic(`AP draft: ${pdfPages(apPdf)} A4 page(s)`);
+    assert.ok(pdfPages(apPdf) >= 1 && pdfPages(apPdf) <= 3, `the AP draft prints on ${pdfPages(apPdf)} pages`);
 
     for (const p of problems) { t.diagnostic(p); }
     assert.deepStrictEqual(problems, []);

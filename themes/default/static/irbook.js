@@ -1051,6 +1051,7 @@
       renderTimeline();
       renderDecisions(plan);
       renderNotifications(plan);
+      renderDrafts(plan);
       renderRegister();
       renderFile();
     }
@@ -1195,6 +1196,98 @@
         } }),
         message
       ]));
+    }
+
+    // ---------- drafts for the official channels ----------
+    // What each form asks and the letter's parts are content
+    // (records/forms/*.yaml); the page only fills in what the record knows.
+    function formApplies(form, plan) {
+      var yes = plan.verdicts.some(function (v) { return v.id === form['for'] && v.decision === 'yes'; });
+      return yes && Object.keys(form.when || {}).every(function (q) {
+        var a = state.answers[q];
+        return Array.isArray(a) ? a.indexOf(form.when[q]) >= 0 : a === form.when[q] || (a === true && form.when[q] === 'yes') || (a === false && form.when[q] === 'no');
+      });
+    }
+
+    function notificationLine(n) {
+      return n.party_title + (n.stage_title ? ' — ' + n.stage_title : '') + ': ' + fmtTime(Date.parse(n.sent_at)) + (n.channel ? ', ' + n.channel : '') + (n.reference ? ', ' + t('js_ref_no') + ' ' + n.reference : '');
+    }
+
+    function fillPart(p, form, plan) {
+      if (!p) { return ''; }
+      if (p.text !== undefined) { return p.text; }
+      if (p.ask !== undefined) { return '[' + p.ask + ']'; }
+      if (p.register) { return state.register[p.register] || '[' + t('js_reg_' + p.register) + ']'; }
+      if (p.answer) {
+        var q = questionById(p.answer);
+        var a = state.answers[p.answer];
+        return a === undefined || a === 'unknown' ? '[' + (q ? q.text : p.answer) + ' — ' + t('js_not_yet_known') + ']' : answerLabel(q, a);
+      }
+      if (p.incident === 'discovered') { return state.discovered === null ? '[' + t('js_discovered') + ']' : fmtTime(state.discovered); }
+      if (p.incident === 'name') { return state.name; }
+      if (p.incident === 'reference') {
+        var refs = state.notifications.filter(function (n) { return n.party === form['for'] && n.reference; });
+        return refs.length ? t('js_ref_no') + ' ' + refs[refs.length - 1].reference : '';
+      }
+      if (p.incident === 'notifications') { return state.notifications.length ? state.notifications.map(notificationLine).join('\n') : '—'; }
+      if (p.verdict) {
+        var found = null;
+        plan.verdicts.forEach(function (v) { if (v.id === p.verdict) { found = v; } });
+        return found ? found.title + ': ' + (found.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + (found.explanation ? ' — ' + found.explanation : '') : '';
+      }
+      return '';
+    }
+
+    // The draft as (section title, [label or null, text]) — the page, print and text file share it.
+    function draftSections(form, plan) {
+      return form.sections.map(function (sec) {
+        return { title: sec.title, fields: sec.fields.map(function (f) {
+          return { label: f.label, text: f.fill.map(function (p) { return fillPart(p, form, plan); }).filter(Boolean).join('\n') };
+        }) };
+      });
+    }
+
+    function draftText(form, plan) {
+      var out = [form.title, ''];
+      draftSections(form, plan).forEach(function (sec) {
+        out.push(sec.title.toUpperCase(), '');
+        sec.fields.forEach(function (f) { if (f.label) { out.push(f.label + ':'); } out.push(f.text, ''); });
+      });
+      return out.join('\n');
+    }
+
+    function renderDrafts(plan) {
+      var forms = (RECORD.forms || []).filter(function (f) { return formApplies(f, plan); });
+      if (!forms.length) { return; }
+      recordPane.appendChild(el('h3', { id: pid('drafts-title'), text: t('js_drafts') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_drafts_help') }));
+      forms.forEach(function (form) {
+        var article = el('article', { class: 'draft draft-' + form.kind, id: pid('draft-' + form.id), 'aria-labelledby': pid('draft-' + form.id + '-title') });
+        article.appendChild(el('h4', { id: pid('draft-' + form.id + '-title'), text: form.title }));
+        article.appendChild(el('p', { class: 'draft-intro', text: form.intro }));
+        draftSections(form, plan).forEach(function (sec) {
+          article.appendChild(el('h5', { text: sec.title }));
+          if (form.kind === 'letter') {
+            sec.fields.forEach(function (f) { article.appendChild(el('p', { class: 'draft-text', text: f.text })); });
+            return;
+          }
+          var dl = el('dl', { class: 'draft-fields' });
+          sec.fields.forEach(function (f) {
+            dl.appendChild(el('dt', { text: f.label }));
+            dl.appendChild(el('dd', { class: 'draft-text' + (/\[/.test(f.text) ? ' to-fill' : ''), text: f.text }));
+          });
+          article.appendChild(dl);
+        });
+        var links = [];
+        (form.sources || []).forEach(function (src, i) { if (i) { links.push(' · '); } links.push(el('a', { href: link(src.url), rel: 'noopener noreferrer', text: src.title })); });
+        if (links.length) { article.appendChild(el('p', { class: 'step-sources' }, links)); }
+        var details = el('details', { class: 'draft-box', id: pid('draft-box-' + form.id) }, [el('summary', { text: form.title }), article,
+          el('div', { class: 'toolbar' }, [
+            el('button', { type: 'button', class: 'button', id: pid('draft-print-' + form.id), text: t('js_draft_print'), onclick: function () { printOnly(article); } }),
+            el('button', { type: 'button', class: 'button', id: pid('draft-txt-' + form.id), text: t('js_draft_text'), onclick: function () { download(recordName(form.id, 'txt'), 'text/plain', draftText(form, lastPlan)); } })
+          ])]);
+        recordPane.appendChild(details);
+      });
     }
 
     // ---------- the register entry (GDPR art. 33(5)) ----------
