@@ -156,3 +156,16 @@ fn register_labels_follow_the_language_asked_for() {
     assert!(md.starts_with("# Datalekregister"), "{md}");
     assert!(md.contains("### Niet gemeld, en waarom"), "{md}");
 }
+
+#[test]
+fn the_example_register_in_the_docs_is_what_irbook_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["register", samples().to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = fs::read_to_string(repo().join("docs/examples/register-three-incidents.md")).unwrap();
+    assert_eq!(
+        stdout(&o).trim_end(),
+        doc.trim_end(),
+        "regenerate with: irbook register tests/fixtures/incidents > docs/examples/register-three-incidents.md"
+    );
+}
