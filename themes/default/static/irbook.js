@@ -493,8 +493,10 @@
       var used = null;
       presets.forEach(function (p) { if (p.id === state.preset) { used = p; } });
       if (used) { line.appendChild(el('span', { class: 'preset-used', text: ' · ' + t('js_preset_used') + ': ' + used.label })); }
-      // Which incident this is; the record below holds the others.
-      line.appendChild(el('span', { class: 'incident-current' }, [' · ', el('a', { href: '#' + pid('incidents-title'), id: pid('incident-link'), text: state.name })]));
+      // Which incident this is, once there are several; the record below lists them.
+      if (store.incidents.length > 1) {
+        line.appendChild(el('span', { class: 'incident-current' }, [' · ', el('a', { href: '#' + pid('incidents-title'), id: pid('incident-link'), text: state.name })]));
+      }
       topPane.appendChild(line);
       if (!presets.length || Object.keys(state.answers).length || state.preset) { return; }
       var box = el('fieldset', { class: 'question presets', id: pid('presets') }, [
