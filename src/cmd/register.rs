@@ -292,7 +292,11 @@ fn html(list: &[IncidentFile], w: &Words, lang: &str) -> String {
         let _ = writeln!(out, "<h2>{}: {}</h2>\n<dl>", esc(w.t("js_register_entry")), esc(&f.incident.name));
         for (key, label, value) in rows(f, w) {
             let lines: Vec<String> = value.lines().filter(|l| !l.trim().is_empty()).map(esc).collect();
-            let body = if lines.is_empty() { "—".to_string() } else { lines.join("<br>") };
+            let body = match lines.len() {
+                0 => "—".to_string(),
+                1 => lines[0].clone(),
+                _ => format!("<ul>{}</ul>", lines.iter().map(|l| format!("<li>{l}</li>")).collect::<String>()),
+            };
             let _ = writeln!(out, "<dt>{}</dt><dd data-field=\"{key}\">{body}</dd>", esc(&label));
         }
         out.push_str("</dl>\n</article>\n");
@@ -303,8 +307,8 @@ fn html(list: &[IncidentFile], w: &Words, lang: &str) -> String {
 
 const REGISTER_CSS: &str = "body { font: 11pt/1.4 system-ui, sans-serif; color: #000; max-width: 48rem; margin: 1rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #999; }
-dt { font-weight: 700; margin-top: 0.5rem; } dd { margin: 0.1rem 0 0; overflow-wrap: break-word; }
-@media print { @page { size: A4; margin: 15mm; } body { margin: 0; max-width: none; } .entry + .entry { break-before: page; } dt { break-after: avoid; } dd { break-inside: avoid; } }";
+dt { font-weight: 700; margin-top: 0.5rem; } dd { margin: 0.1rem 0 0; overflow-wrap: break-word; } dd ul { margin: 0; padding-left: 1.2rem; }
+@media print { @page { size: A4; margin: 15mm; } body { margin: 0; max-width: none; font-size: 10pt; } .entry + .entry { break-before: page; } dt { break-after: avoid; } dd { break-inside: avoid; } }";
 
 #[cfg(test)]
 mod tests {
