@@ -242,3 +242,34 @@ test('incident record: a browser that cannot store is told to keep the file', as
     await context.close();
   }
 });
+
+test('incident record: answers saved by the previous version become the first incident', async () => {
+  const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    await page.goto(fileUrl('en/assessments/triage.html'));
+    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const key = await page.evaluate(() => Object.keys(localStorage).find((k) => /:triage$/.test(k)) || null);
+    const storageKey = key || await page.evaluate(() => {
+      const app = document.getElementById('irbook-app');
+      return 'irbook:' + app.getAttribute('data-handbook') + ':' + app.getAttribute('data-assessment');
+    });
+    await page.evaluate((k) => {
+      const hash = window.IRBOOK_ASSESSMENTS['en/triage'].def.hash;
+      localStorage.setItem(k, JSON.stringify({ version: 1, hash, answers: { jurisdiction: 'nl', personal_data: 'yes' }, discovered: Date.parse('2026-11-30T09:00:00Z'), ticks: { 'start-incident-log': Date.parse('2026-11-30T09:10:00Z') }, mode: 'all', index: 0, preset: null }));
+    }, storageKey);
+    await page.reload();
+    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    assert.ok(await page.isChecked('#q-jurisdiction-nl'));
+    assert.ok(await page.isChecked('#tick-start-incident-log'));
+    assert.strictEqual(await page.locator('#discovered-time').getAttribute('datetime'), '2026-11-30T09:00:00.000Z');
+    assert.strictEqual(await page.locator('#incidents tbody tr').count(), 1);
+    assert.strictEqual(await page.inputValue('#incident-name'), 'Incident 1');
+    const saved = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), storageKey);
+    assert.strictEqual(saved.version, 2, 'stored again in the new shape');
+    assert.deepStrictEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -203,6 +203,7 @@
         store.current = first.id;
         store.mode = data.mode === 'all' ? 'all' : 'single';
         store.index = typeof data.index === 'number' ? data.index : 0;
+        save(); // kept in the new shape from now on
         return;
       }
       var valid = data && typeof data === 'object' && data.version === STORAGE_VERSION && Array.isArray(data.incidents);
