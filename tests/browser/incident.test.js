@@ -173,6 +173,16 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
       assert.deepStrictEqual(await snapshot(page), before, `${name} changes nothing`);
     }
 
+    // The register entry as a CSV row: the same columns as `irbook register` writes.
+    const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('#register-csv')]);
+    const csv = fs.readFileSync(await csvDl.path(), 'utf8');
+    assert.ok(csv.startsWith('id,name,discovered,state,description,data,consequences,measures,steps,decisions,not_notified,notifications\r\n'), csv.slice(0, 200));
+    assert.match(csv, /CCB-42/);
+    const { execFileSync } = require('node:child_process');
+    const cli = execFileSync(process.env.IRBOOK_BIN, ['register', file2, '-o', path.join(OUT, 'register-2.csv')], { stdio: 'pipe' });
+    assert.ok(cli !== null);
+    assert.strictEqual(fs.readFileSync(path.join(OUT, 'register-2.csv'), 'utf8').split('\r\n')[0], csv.split('\r\n')[0]);
+
     // The register entry of incident 2, printed on its own.
     await page.evaluate(() => { window.print = () => {}; });
     await page.click('#register-print');
