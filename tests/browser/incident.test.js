@@ -122,7 +122,8 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
     assert.strictEqual(await rows.count(), 2, 'two incidents in the list');
     assert.deepStrictEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['notified', 'notified']);
     assert.match(await rows.nth(1).locator('.incident-next').innerText(), /\S/, 'each incident shows its next deadline');
-    await page.screenshot({ path: path.join(OUT, 'incident-record.png'), fullPage: true, clip: await page.locator('#record').boundingBox() });
+    const record = await page.evaluate(() => { const r = document.getElementById('record').getBoundingClientRect(); return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height }; });
+    await page.screenshot({ path: path.join(OUT, 'incident-record.png'), fullPage: true, clip: record });
     const file2 = await saveFile(page, 'incident-2.json');
     const timeline2 = await page.locator('#timeline li').count();
 
