@@ -284,3 +284,28 @@ test('incident record: answers saved by the previous version become the first in
     await context.close();
   }
 });
+
+test('incident record: a month after a notification keeps the local clock time across summer time', async () => {
+  const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    await page.goto(fileUrl('en/assessments/triage.html'));
+    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const file = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'incidents', 'ransomware.json'), 'utf8'));
+    for (const n of file.incident.notifications) {
+      // 15 March 09:30 in Amsterdam (winter time, UTC+1).
+      if (n.stage === 'csirt-incident-notification') { n.sent_at = '2026-03-15T08:30:00.000Z'; }
+    }
+    const f = path.join(OUT, 'incident-march.json');
+    fs.writeFileSync(f, JSON.stringify(file));
+    await page.setInputFiles('#file-open', f);
+    await page.waitForSelector('#file-message:has-text("Opened")');
+    // 15 April 09:30 in Amsterdam is summer time (UTC+2): 07:30 UTC.
+    const finalReport = page.locator('#follow-ups .action').filter({ hasText: 'Final report to the CSIRT' });
+    assert.strictEqual(await finalReport.locator('time').getAttribute('datetime'), '2026-04-15T07:30:00.000Z');
+    assert.deepStrictEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -917,7 +917,14 @@
           var sent = Date.parse(n.sent_at);
           var due = null;
           if (f.due) {
-            try { due = engine.after(f.due, sent, -new Date(sent).getTimezoneOffset()); } catch (e) { due = null; }
+            try {
+              var offset = -new Date(sent).getTimezoneOffset();
+              due = engine.after(f.due, sent, offset);
+              // Months keep the local clock time: across a change to or from
+              // summer time the offset at the deadline is the one that counts.
+              var shift = -new Date(due).getTimezoneOffset() - offset;
+              if (shift && !/^\d+[mhdw]$/.test(f.due)) { due -= shift * 60000; }
+            } catch (e) { due = null; }
           }
           out.push({ key: 'follow-' + (i + 1) + '-' + f.id, f: f, n: n, due: due });
         });
