@@ -17,6 +17,12 @@ pub struct AnswersFile {
 }
 
 impl AnswersFile {
+    /// Answers that come from JSON already read (an incident file's), with
+    /// no positions to point at.
+    pub fn from_json(json: serde_json::Value) -> AnswersFile {
+        AnswersFile { json, spans: crate::spans::SpanIndex::build("", 0), nested: false }
+    }
+
     /// `:line:column` of a question's answer, or "" when unknown.
     pub fn position(&self, question: &str) -> String {
         if question.is_empty() {

@@ -8,14 +8,21 @@ use std::path::Path;
 
 /// Every schema with a readable title, by kind.
 pub fn all() -> Vec<(&'static str, &'static str, serde_json::Value)> {
-    model::schemas()
+    let mut all: Vec<_> = model::schemas()
         .into_iter()
         .map(|(kind, files, mut schema)| {
             schema["title"] = format!("irbook {files}").into();
             (kind, files, schema)
         })
-        .collect()
+        .collect();
+    // Not content: the file the triage page saves (docs/INCIDENT-FILE.md).
+    let mut incident = crate::incident::schema();
+    incident["title"] = "irbook incident file".into();
+    all.push(("incident", INCIDENT_FILES, incident));
+    all
 }
+
+const INCIDENT_FILES: &str = "incident files (JSON, saved by the triage page)";
 
 /// Prints one kind, writes every kind into `out`, or lists the kinds.
 pub fn run(kind: Option<&str>, out: Option<&Path>) -> i32 {
@@ -37,7 +44,7 @@ pub fn run(kind: Option<&str>, out: Option<&Path>) -> i32 {
                 eprintln!("error: cannot write `{}`: {e}", path.display());
                 return 1;
             }
-            if !files.contains("front matter") {
+            if !files.contains("front matter") && *files != INCIDENT_FILES {
                 settings.push(format!("    \"{}\": \"{}\"", path.display(), files));
             }
         }

@@ -27,7 +27,7 @@ fn writes_every_kind_and_rejects_unknown_ones() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"yaml.schemas\""));
     let n = std::fs::read_dir(dir.path().join("schemas")).unwrap().count();
-    assert_eq!(n, 9);
+    assert_eq!(n, 12, "every content kind, the follow-ups and forms of the incident record, and the incident file");
     let a: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("schemas/assessment.schema.json")).unwrap())
             .unwrap();

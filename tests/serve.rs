@@ -363,9 +363,11 @@ fn takes_the_next_port_when_the_asked_one_is_taken() {
 #[test]
 fn serves_the_built_in_handbook_without_watching() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(&["--port", "0"], tmp.path());
+    let mut server = Server::start(&["--port", "0"], tmp.path());
     assert!(server.stdout().contains("Serving the built-in handbook at"), "{}", server.stdout());
-    assert!(server.stdout().contains("no files to watch"), "{}", server.stdout());
+    // Printed just after the address line: wait for it rather than race it.
+    let out = server.wait_for_output("no files to watch", Duration::from_secs(20));
+    assert!(out.contains("no files to watch"), "{out}");
     assert_eq!(server.get("/en/index.html").status, 200);
 }
 

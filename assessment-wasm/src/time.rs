@@ -322,6 +322,65 @@ pub fn parse_due(s: &str) -> Result<Due, String> {
     n.checked_mul(unit_ms).map(Due::After).ok_or_else(malformed)
 }
 
+/// How long after an event something follows: a duration (`72h`, `3d`, `2w`)
+/// or whole calendar months (`1mo`), counted on the local calendar, so that
+/// "one month after 31 January 10:00" is 28 or 29 February 10:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    After(i64),
+    Months(u32),
+}
+
+/// Reads a period: a duration as [`parse_due`] reads it (not `asap` or
+/// `window`: a follow-up comes after something), or `Nmo` for calendar months.
+pub fn parse_period(s: &str) -> Result<Period, String> {
+    let t = s.trim();
+    if let Some(digits) = t.strip_suffix("mo") {
+        if !digits.is_empty() && digits.len() <= 4 && digits.bytes().all(|d| d.is_ascii_digit()) {
+            let n = digits.bytes().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            return Ok(Period::Months(n));
+        }
+    }
+    match parse_due(t) {
+        Ok(Due::After(ms)) => Ok(Period::After(ms)),
+        _ => Err(format!(
+            "malformed period `{s}`: write a whole number and a unit (m, h, d, w, or mo for calendar months), such as `72h` or `1mo`"
+        )),
+    }
+}
+
+impl Period {
+    /// The instant this period after `from_ms`; months move the local date
+    /// and keep the local time of day (the last day of a shorter month when
+    /// the day does not exist in it).
+    pub fn after(&self, from_ms: i64, tz: &TimeZone) -> i64 {
+        match *self {
+            Period::After(ms) => from_ms.saturating_add(ms),
+            Period::Months(n) => {
+                let offset = i64::from(tz.offset_at(from_ms)) * MINUTE_MS;
+                let local = from_ms.saturating_add(offset);
+                let days = local.div_euclid(DAY_MS);
+                let time_of_day = local.rem_euclid(DAY_MS);
+                let (year, month, day) = civil_from_days(days);
+                let index = year.saturating_mul(12).saturating_add(i64::from(month) - 1).saturating_add(i64::from(n));
+                let (y, m) = (index.div_euclid(12), (index.rem_euclid(12) + 1) as u32);
+                let d = day.min(days_in_month(y, m));
+                let target = days_from_civil(y, m, d).saturating_mul(DAY_MS).saturating_add(time_of_day);
+                tz.local_to_utc(target)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Period::After(ms) => Due::After(ms).fmt(f),
+            Period::Months(n) => write!(f, "{n}mo"),
+        }
+    }
+}
+
 impl fmt::Display for Due {
     /// Canonical form: weeks when whole weeks, else hours when whole hours
     /// (so `72h` stays `72h`, the way deadlines are spoken of), else minutes.
@@ -360,6 +419,28 @@ mod tests {
     use super::*;
 
     const AMSTERDAM: TimeZone = TimeZone::Eu { standard_offset_min: 60 };
+
+    #[test]
+    fn periods_count_calendar_months_in_local_time() {
+        assert_eq!(parse_period("1mo"), Ok(Period::Months(1)));
+        assert_eq!(parse_period("72h"), Ok(Period::After(72 * HOUR_MS)));
+        for bad in ["", "mo", "asap", "window", "1.5mo", "12345mo", "-1mo", "1y"] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+        let at = |s: &str| parse_datetime(s, &AMSTERDAM).unwrap();
+        let one = Period::Months(1);
+        // 31 January + a month is the last day of February, same local time.
+        assert_eq!(one.after(at("2027-01-31T10:00"), &AMSTERDAM), at("2027-02-28T10:00"));
+        assert_eq!(one.after(at("2028-01-31T10:00"), &AMSTERDAM), at("2028-02-29T10:00"));
+        // Across the change to summer time the local clock time stays.
+        assert_eq!(one.after(at("2027-03-15T09:30"), &AMSTERDAM), at("2027-04-15T09:30"));
+        assert_eq!(Period::Months(12).after(at("2026-12-02T23:30"), &AMSTERDAM), at("2027-12-02T23:30"));
+        assert_eq!(Period::After(HOUR_MS).after(5, &AMSTERDAM), 5 + HOUR_MS);
+        // Saturates rather than overflows (times come from a browser as any f64).
+        assert!(Period::Months(9999).after(i64::MAX, &AMSTERDAM) > 0);
+        assert!(Period::Months(9999).after(i64::MIN, &AMSTERDAM) < 0);
+        assert_eq!(one.to_string(), "1mo");
+    }
 
     fn local(s: &str) -> String {
         let ms = parse_rfc3339(s).unwrap();

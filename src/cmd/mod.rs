@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod new;
 mod plan;
+mod register;
 mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -99,10 +100,12 @@ enum Command {
         /// Questionnaire id, e.g. `triage`.
         #[arg(long)]
         assessment: String,
-        /// YAML or JSON file mapping question ids to answers (or with an `answers:` key).
+        /// YAML or JSON file mapping question ids to answers (or with an `answers:` key),
+        /// or an incident file saved by the triage page (its answers and moment of discovery).
         #[arg(long)]
         answers: PathBuf,
-        /// When the incident was discovered (RFC 3339, e.g. 2026-11-23T09:30:00+01:00); default now.
+        /// When the incident was discovered (RFC 3339, e.g. 2026-11-23T09:30:00+01:00); default: the
+        /// incident file's, else now.
         #[arg(long)]
         discovered: Option<String>,
         /// The moment the plan is for (RFC 3339); default now.
@@ -112,6 +115,22 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
         root: Option<PathBuf>,
+    },
+    /// Merge incident files (or folders of them) into one breach register (GDPR art. 33(5)).
+    ///
+    /// A file that cannot be read is named with its problem and left out; the
+    /// others are still merged, and the exit code is 1.
+    Register {
+        /// Incident files, or folders whose .json files are incident files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the register here; the extension chooses CSV (.csv), a printable page
+        /// (.html) or Markdown (.md). Default: Markdown on standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of the labels; default: the first file's.
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -168,6 +187,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
         Command::Plan { assessment, answers, discovered, now, lang, root } => {
             plan::run(root, &assessment, &answers, discovered.as_deref(), now.as_deref(), lang.as_deref())
         }
+        Command::Register { files, output, lang } => register::run(&files, output.as_deref(), lang.as_deref()),
     }
 }
 

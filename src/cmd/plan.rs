@@ -49,7 +49,42 @@ pub fn run(
             return 1;
         }
     };
-    let value = match read_answers_file(answers, &compiled) {
+    // An incident file brings its answers and its moment of discovery.
+    let incident = match sniff(answers) {
+        Some(text) if crate::incident::looks_like(&text) => match crate::incident::read(answers) {
+            Ok(f) => Some(f),
+            Err(msg) => {
+                eprintln!("{msg}");
+                return 1;
+            }
+        },
+        _ => None,
+    };
+    if let Some(f) = &incident {
+        if f.handbook != hb.config.id {
+            eprintln!(
+                "error: {}: this incident file belongs to the handbook `{}`, not `{}`\n  hint: run irbook plan with the handbook it was saved from",
+                answers.display(),
+                f.handbook,
+                hb.config.id
+            );
+            return 1;
+        }
+        if f.assessment != assessment {
+            eprintln!(
+                "error: {}: this incident file is for the questionnaire `{}`, not `{assessment}`\n  hint: use --assessment {}",
+                answers.display(),
+                f.assessment,
+                f.assessment
+            );
+            return 1;
+        }
+    }
+    let value = match &incident {
+        Some(f) => Ok(crate::answers::AnswersFile::from_json(serde_json::Value::Object(f.incident.answers.clone()))),
+        None => read_answers_file(answers, &compiled),
+    };
+    let value = match value {
         Ok(v) => v,
         Err(problems) => {
             for p in &problems {
@@ -84,10 +119,11 @@ pub fn run(
         Some(Err(e)) => return time_error("--now", &e),
         None => clock_ms(),
     };
+    let from_file = incident.as_ref().and_then(|f| f.incident.discovered_at.as_deref()).map(crate::incident::ms);
     let discovered_ms = match discovered.map(|s| parse_datetime(s, &tz)) {
         Some(Ok(ms)) => ms,
         Some(Err(e)) => return time_error("--discovered", &e),
-        None => now_ms,
+        None => from_file.unwrap_or(now_ms),
     };
     if discovered_ms > now_ms {
         eprintln!(
@@ -96,8 +132,17 @@ pub fn run(
         );
     }
     let p = plan(&compiled, &PlanInput { answers: parsed, discovered_ms, now_ms, tz });
-    // The engine's own writer (the one the browser uses), indented for reading.
-    crate::out!("{}", indent_json(&p.to_json()));
+    // The engine's own writer (the one the browser uses), indented for reading;
+    // an incident file's follow-ups are added as a last field.
+    let mut json = p.to_json();
+    if let Some(f) = &incident {
+        let extra = serde_json::to_string(&serde_json::Value::from(follow_ups(&hb, f, &lang, &tz))).unwrap_or_default();
+        if json.ends_with('}') {
+            json.pop();
+            json.push_str(&format!(",\"follow_ups\":{extra}}}"));
+        }
+    }
+    crate::out!("{}", indent_json(&json));
     0
 }
 
@@ -153,6 +198,62 @@ fn indent_json(compact: &str) -> String {
         }
     }
     out
+
+}
+
+/// The start of a file, read with a limit (it may be `/dev/zero`), to see
+/// whether it is an incident file; `None` when unreadable or too big, and the
+/// answers-file reader then says what is wrong.
+fn sniff(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).ok()?.take(crate::incident::MAX_FILE + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > crate::incident::MAX_FILE {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// What follows from the incident file's notifications (records/follow-ups.yaml),
+/// by deadline; those without a fixed deadline last.
+fn follow_ups(
+    hb: &model::Handbook,
+    f: &crate::incident::IncidentFile,
+    lang: &str,
+    tz: &assessment_wasm::time::TimeZone,
+) -> Vec<serde_json::Value> {
+    let d = hb.config.default_language.as_str();
+    let mut out = Vec::new();
+    for (i, n) in f.incident.notifications.iter().enumerate() {
+        for fu in hb.records.follow_ups.iter().filter(|fu| fu.after == n.party) {
+            if fu.stage.as_ref().is_some_and(|s| Some(s) != n.stage.as_ref()) {
+                continue;
+            }
+            let sent = crate::incident::ms(&n.sent_at);
+            let due =
+                fu.due.as_deref().and_then(|p| assessment_wasm::time::parse_period(p).ok()).map(|p| p.after(sent, tz));
+            // The same key the page ticks it under.
+            let key = format!("follow-{}-{}", i + 1, fu.id);
+            out.push((
+                due.unwrap_or(i64::MAX),
+                serde_json::json!({
+                    "id": key,
+                    "follow_up": fu.id,
+                    "title": fu.title.get(lang, d),
+                    "text": fu.text.get(lang, d),
+                    "after": n.party,
+                    "stage": n.stage,
+                    "reference": n.reference,
+                    "sent": n.sent_at,
+                    "due": due.map(|ms| assessment_wasm::time::format_rfc3339(ms, tz.offset_at(ms))),
+                    "due_ms": due,
+                    "done": f.incident.done.contains_key(&key),
+                }),
+            ));
+        }
+    }
+    out.sort_by_key(|(due, _)| *due);
+    out.into_iter().map(|(_, v)| v).collect()
 }
 
 fn time_error(flag: &str, e: &str) -> i32 {

@@ -27,6 +27,26 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let faqs = load_faqs(tree, &config, report);
     let (pages, sections) = load_pages(tree, &config, report);
     let assessments = load_assessments(tree, report);
+    let records = {
+        let verdicts: Vec<&str> =
+            assessments.iter().flat_map(|a| a.def.verdicts.iter().map(|v| v.id.as_str())).collect();
+        let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+        let mut records = crate::records::load(tree, &verdicts, &source_ids, report);
+        let contact_ids: Vec<&str> = contacts.iter().map(|c| c.role.as_str()).collect();
+        let questions: BTreeMap<String, Vec<String>> = assessments
+            .iter()
+            .flat_map(|a| a.def.questions.iter())
+            .map(|q| (q.id.clone(), q.options.iter().map(|o| o.value.clone()).collect()))
+            .collect();
+        let cx = crate::records::FormContext {
+            verdicts: &verdicts,
+            sources: &source_ids,
+            contacts: &contact_ids,
+            questions: &questions,
+        };
+        records.forms = crate::records::load_forms(tree, &cx, report);
+        records
+    };
     let unparsed: Vec<String> = tree
         .files
         .keys()
@@ -64,6 +84,7 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
         pages,
         sections,
         assessments,
+        records,
         statics,
         templates,
         unparsed,
@@ -73,10 +94,17 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
 }
 
 pub(super) fn known_file(path: &str) -> bool {
-    matches!(path, "handbook.yaml" | "contacts.yaml" | "sources/sources.yaml" | "faq/faq.yaml" | "README.md")
-        || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+    matches!(
+        path,
+        "handbook.yaml"
+            | "contacts.yaml"
+            | "sources/sources.yaml"
+            | "faq/faq.yaml"
+            | "README.md"
+            | crate::records::FOLLOW_UPS_FILE
+    ) || ["phases/", "playbooks/", "faq/", "assessments/", "pages/", "static/", "templates/", crate::records::FORMS_DIR]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 /// One layer's handbook.yaml, parsed, with what is needed to point into it.
@@ -314,6 +342,8 @@ pub fn schemas() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         ("sources", "sources/sources.yaml", s::<SourcesFile>()),
         ("assessment", "assessments/*.yaml", s::<AssessmentDef>()),
         ("faq", "faq/faq.yaml", s::<FaqYaml>()),
+        ("follow-ups", "records/follow-ups.yaml", s::<crate::records::FollowUpsFile>()),
+        ("form", "records/forms/*.yaml", s::<crate::records::FormDef>()),
         ("phase-front-matter", "phases/*.md (front matter)", s::<PhaseFront>()),
         ("faq-front-matter", "faq/*.md (front matter)", s::<FaqFront>()),
         ("page-front-matter", "pages/**/*.md (front matter)", s::<PageFront>()),

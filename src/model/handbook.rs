@@ -198,6 +198,8 @@ pub struct Handbook {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub assessments: Vec<Assessment>,
+    /// The incident record's content: notification stages and follow-ups.
+    pub records: crate::records::FollowUpsFile,
     pub statics: Vec<String>,
     /// Template overrides from `templates/`, by file name.
     pub templates: BTreeMap<String, String>,

@@ -186,7 +186,7 @@ pub(super) fn valid_id(id: &str) -> bool {
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-pub(super) fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
+pub(crate) fn check_id(report: &mut Report, file: &str, pos: Pos, what: &str, id: &str) {
     if !valid_id(id) {
         report.push(
             Diagnostic::error(file, pos, format!("{what} id `{id}` has characters that cannot be used in links"))

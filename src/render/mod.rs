@@ -8,6 +8,7 @@ mod engine;
 mod lang;
 pub mod markdown;
 mod pages;
+mod record;
 mod sink;
 mod templates;
 mod views;
@@ -15,6 +16,7 @@ mod views;
 use self::engine::compile_assessments;
 use self::lang::{lang_data, load_i18n, LangData};
 use self::markdown::{DocContext, Rendered};
+use self::record::record_json;
 use self::pages::{page_jobs, prefixes, search_group, Fill, Job};
 use self::templates::{load_templates, template_file, tera_error};
 use self::views::{context, FaqItem, LanguageLink, Link, RootPage, SectionNav};
@@ -481,7 +483,14 @@ pub fn render_site(
         // A registry keyed by language and id, so that one page can hold several
         // questionnaires (the single file holds them all). `<` is escaped so the
         // script can also stand inline in HTML without ending early.
-        let data = format!("{{\"def\":{},\"ui\":{ui}}}", c.to_json()).replace('<', "\\u003c");
+        // A triage is also the incident record: what follows from a
+        // notification comes from content (`records/follow-ups.yaml`).
+        let record = if c.kind == assessment_wasm::definition::Kind::Triage {
+            format!(",\"record\":{}", record_json(hb, lang))
+        } else {
+            String::new()
+        };
+        let data = format!("{{\"def\":{},\"ui\":{ui}{record}}}", c.to_json()).replace('<', "\\u003c");
         let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
         let js = format!(
             "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"

@@ -34,6 +34,8 @@ function kindOf(rel) {
   if (rel === 'faq/faq.yaml') return 'faq';
   if (/^playbooks\/.*\.yaml$/.test(rel)) return 'playbook';
   if (/^assessments\/.*\.yaml$/.test(rel)) return 'assessment';
+  if (rel === 'records/follow-ups.yaml') return 'follow-ups';
+  if (/^records\/forms\/[^/]*\.yaml$/.test(rel)) return 'form';
   if (/^phases\/.*\.md$/.test(rel)) return 'phase-front-matter';
   if (/^faq\/.*\.md$/.test(rel)) return 'faq-front-matter';
   if (/^pages\/.*\.md$/.test(rel)) return 'page-front-matter';
@@ -61,7 +63,7 @@ test('every file of the default handbook validates against its schema', () => {
     checked++;
   }
   assert.ok(checked > 60, `checked ${checked} files`);
-  for (const kind of ['handbook', 'contacts', 'playbook', 'sources', 'assessment', 'phase-front-matter', 'page-front-matter']) {
+  for (const kind of ['handbook', 'contacts', 'playbook', 'sources', 'assessment', 'follow-ups', 'form', 'phase-front-matter', 'page-front-matter']) {
     assert.ok(validators[kind], `no file of kind ${kind} was checked`);
   }
 });

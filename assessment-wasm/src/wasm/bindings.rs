@@ -40,6 +40,14 @@ impl Engine {
         api::plan_json(&self.compiled, answers_json, discovered_ms, now_ms, tz).map_err(|e| JsError::new(&e))
     }
 
+    /// The instant a content period (`72h`, `1mo`) after `from_ms`, months
+    /// counted on the calendar at the fixed offset `tz_offset_min`: the
+    /// follow-up deadlines of a recorded notification.
+    pub fn after(&self, period: &str, from_ms: f64, tz_offset_min: i32) -> Result<f64, JsError> {
+        let p = crate::time::parse_period(period).map_err(|e| JsError::new(&e))?;
+        Ok(p.after(from_ms as i64, &TimeZone::Fixed { offset_min: tz_offset_min }) as f64)
+    }
+
     /// The problems with some answers as a JSON array of
     /// `{"question","message"}`; `[]` when there are none.
     pub fn check_answers(&self, answers_json: &str) -> String {

@@ -12,7 +12,11 @@
 (function () {
   'use strict';
 
-  var STORAGE_VERSION = 1;
+  var STORAGE_VERSION = 2;
+  // The incident file (docs/INCIDENT-FILE.md): its format name and the
+  // newest version this script reads and writes.
+  var FILE_FORMAT = 'irbook-incident';
+  var FILE_VERSION = 1;
 
   function base64ToBytes(b64) {
     var bin = window.atob(b64);
@@ -78,37 +82,177 @@
     }
 
     // ---------- state and storage ----------
-    var state = { answers: {}, discovered: null, ticks: {}, mode: 'single', index: 0, preset: null };
+    // One store per questionnaire and handbook: the incidents (a triage is
+    // the incident record; the other kinds keep one, unnamed), which one is
+    // shown, and how the questions are shown. Incidents are stored in the
+    // incident file's own shape (docs/INCIDENT-FILE.md), so one check reads
+    // both; in memory their times are milliseconds.
+    var store = { incidents: [], current: null, mode: 'single', index: 0, who: '' };
+    var state = null; // the incident on screen
     var notice = null;
+    var storageProblem = null; // null, 'unavailable' or 'full'
+    var RECORD = entry.record || { stages: [], follow_ups: [] };
+
+    function newIncident(name) {
+      var now = Date.now();
+      return {
+        id: 'inc-' + now.toString(36) + '-' + Math.floor(Math.random() * 2176782336).toString(36),
+        name: name, created: now, discovered: null, closed: null, preset: null,
+        answers: {}, ticks: {}, skipped: {},
+        register: { description: '', data: '', consequences: '', measures: '' },
+        timeline: [], decisions: [], notifications: []
+      };
+    }
+
+    function iso(ms) { return ms === null || ms === undefined ? null : new Date(ms).toISOString(); }
+    function mapValues(obj, f) { var out = {}; Object.keys(obj).forEach(function (k) { out[k] = f(obj[k]); }); return out; }
+
+    function toFileIncident(inc) {
+      return {
+        id: inc.id, name: inc.name, created_at: iso(inc.created), discovered_at: iso(inc.discovered), closed_at: iso(inc.closed),
+        preset: inc.preset, answers: inc.answers, done: mapValues(inc.ticks, iso), not_applicable: mapValues(inc.skipped, iso),
+        register: inc.register, timeline: inc.timeline, decisions: inc.decisions, notifications: inc.notifications
+      };
+    }
+
+    function fromFileIncident(f) {
+      return {
+        id: f.id, name: f.name, created: Date.parse(f.created_at), discovered: f.discovered_at === null ? null : Date.parse(f.discovered_at),
+        closed: f.closed_at === null ? null : Date.parse(f.closed_at), preset: f.preset, answers: f.answers,
+        ticks: mapValues(f.done, Date.parse), skipped: mapValues(f.not_applicable, Date.parse),
+        register: { description: f.register.description || '', data: f.register.data || '', consequences: f.register.consequences || '', measures: f.register.measures || '' },
+        timeline: f.timeline, decisions: f.decisions, notifications: f.notifications
+      };
+    }
+
+    // The first thing wrong with an incident in file shape, in words, or null.
+    // Every field is checked, so that nothing half-read ever reaches the page.
+    function incidentProblem(f) {
+      function isObj(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+      function isTime(v) { return typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) && !isNaN(Date.parse(v)); }
+      function isStr(v) { return typeof v === 'string'; }
+      function each(list, name, check) {
+        if (!Array.isArray(list)) { return name + ' is not a list'; }
+        for (var i = 0; i < list.length; i++) {
+          if (!isObj(list[i])) { return name + ' ' + (i + 1) + ' is not an object'; }
+          var p = check(list[i]);
+          if (p) { return name + ' ' + (i + 1) + ': ' + p; }
+        }
+        return null;
+      }
+      function fields(o, spec) {
+        var keys = Object.keys(spec);
+        for (var i = 0; i < keys.length; i++) { if (!spec[keys[i]](o[keys[i]])) { return '`' + keys[i] + '` is missing or malformed'; } }
+        return null;
+      }
+      function orNull(check) { return function (v) { return v === null || check(v); }; }
+      function timesIn(v) { return isObj(v) && Object.keys(v).every(function (k) { return isTime(v[k]); }); }
+      if (!isObj(f)) { return '`incident` is not an object'; }
+      var top = fields(f, {
+        id: function (v) { return isStr(v) && v.length > 0 && v.length <= 100; }, name: isStr, created_at: isTime,
+        discovered_at: orNull(isTime), closed_at: orNull(isTime), preset: orNull(isStr), answers: isObj,
+        done: timesIn, not_applicable: timesIn,
+        register: function (v) { return isObj(v) && ['description', 'data', 'consequences', 'measures'].every(function (k) { return v[k] === undefined || isStr(v[k]); }); }
+      });
+      if (top) { return top; }
+      return each(f.timeline, 'timeline entry', function (e) {
+        return fields(e, { n: function (v) { return typeof v === 'number' && v % 1 === 0; }, at: isTime, who: isStr, kind: isStr, text: isStr, note: isStr });
+      }) || each(f.decisions, 'decision', function (d) {
+        return fields(d, { at: isTime, who: isStr, reason: isStr, verdicts: Array.isArray, answers: Array.isArray }) ||
+          each(d.verdicts, 'verdict', function (v) {
+            return fields(v, { id: isStr, title: isStr, decision: function (x) { return x === 'yes' || x === 'no'; }, due_at: orNull(isTime), explanation: isStr, reasons: Array.isArray });
+          }) ||
+          each(d.answers, 'answer', function (a) { return fields(a, { question: isStr, text: isStr, answer: isStr }); });
+      }) || each(f.notifications, 'notification', function (n) {
+        return fields(n, { at: isTime, who: isStr, party: isStr, party_title: isStr, stage: orNull(isStr), stage_title: orNull(isStr), sent_at: isTime, channel: isStr, reference: isStr, note: isStr });
+      });
+    }
+
+    // Answers the questionnaire no longer knows are taken out (and counted),
+    // so that a changed questionnaire never loses the rest of the record.
+    function dropBadAnswers(inc) {
+      var problems = [];
+      try { problems = JSON.parse(engine.check_answers(JSON.stringify(inc.answers))); } catch (e) { problems = [{ question: '' }]; }
+      var dropped = 0;
+      problems.forEach(function (p) {
+        if (p.question && inc.answers[p.question] !== undefined) { delete inc.answers[p.question]; dropped++; }
+        if (!p.question) { dropped += Object.keys(inc.answers).length; inc.answers = {}; }
+      });
+      return dropped;
+    }
 
     function load() {
       var raw;
-      try { raw = window.localStorage.getItem(storageKey); } catch (e) { return; }
+      try { raw = window.localStorage.getItem(storageKey); } catch (e) { storageProblem = 'unavailable'; return; }
       if (raw === null) { return; }
       var data;
       try { data = JSON.parse(raw); } catch (e) { data = null; }
-      var valid = data && typeof data === 'object' && data.version === STORAGE_VERSION && data.answers && typeof data.answers === 'object' && !Array.isArray(data.answers);
-      if (!valid) {
-        notice = t('js_storage_corrupt');
+      function discard(message) {
+        notice = message;
         try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
+      }
+      // The one plan of version 1 becomes the first incident.
+      if (data && typeof data === 'object' && data.version === 1 && data.answers && typeof data.answers === 'object' && !Array.isArray(data.answers)) {
+        if (data.hash !== DEF.hash) { discard(t('js_storage_old')); return; }
+        var first = newIncident(t('js_incident_n', { n: 1 }));
+        first.answers = data.answers;
+        first.discovered = typeof data.discovered === 'number' ? data.discovered : null;
+        first.ticks = data.ticks && typeof data.ticks === 'object' ? data.ticks : {};
+        first.preset = typeof data.preset === 'string' ? data.preset : null;
+        store.incidents = [first];
+        store.current = first.id;
+        store.mode = data.mode === 'all' ? 'all' : 'single';
+        store.index = typeof data.index === 'number' ? data.index : 0;
+        save(); // kept in the new shape from now on
         return;
       }
+      var valid = data && typeof data === 'object' && data.version === STORAGE_VERSION && Array.isArray(data.incidents);
+      if (!valid) { discard(t('js_storage_corrupt')); return; }
+      var bad = 0;
+      data.incidents.forEach(function (f) {
+        if (incidentProblem(f)) { bad++; } else { store.incidents.push(fromFileIncident(f)); }
+      });
+      if (bad) { notice = t('js_storage_corrupt'); }
       if (data.hash !== DEF.hash) {
-        notice = t('js_storage_old');
-        try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-        return;
+        var dropped = 0;
+        store.incidents.forEach(function (inc) { dropped += dropBadAnswers(inc); });
+        if (dropped) { notice = t('js_storage_changed', { n: dropped }); }
       }
-      state.answers = data.answers;
-      state.discovered = typeof data.discovered === 'number' ? data.discovered : null;
-      state.ticks = data.ticks && typeof data.ticks === 'object' ? data.ticks : {};
-      state.mode = data.mode === 'all' ? 'all' : 'single';
-      state.index = typeof data.index === 'number' ? data.index : 0;
-      state.preset = typeof data.preset === 'string' ? data.preset : null;
+      store.current = typeof data.current === 'string' ? data.current : null;
+      store.mode = data.mode === 'all' ? 'all' : 'single';
+      store.index = typeof data.index === 'number' ? data.index : 0;
+      store.who = typeof data.who === 'string' ? data.who : '';
+    }
+
+    // The incident on screen; a first one is made when there is none.
+    function pickCurrent() {
+      state = null;
+      store.incidents.forEach(function (inc) { if (inc.id === store.current) { state = inc; } });
+      if (!state && store.incidents.length) { state = store.incidents[store.incidents.length - 1]; }
+      if (!state) {
+        state = newIncident(DEF.kind === 'triage' ? t('js_incident_n', { n: 1 }) : DEF.title);
+        store.incidents.push(state);
+      }
+      store.current = state.id;
     }
 
     function save() {
-      var data = { version: STORAGE_VERSION, hash: DEF.hash, answers: state.answers, discovered: state.discovered, ticks: state.ticks, mode: state.mode, index: state.index, preset: state.preset };
-      try { window.localStorage.setItem(storageKey, JSON.stringify(data)); } catch (e) { /* private mode or full: the page still works */ }
+      var data = { version: STORAGE_VERSION, hash: DEF.hash, current: store.current, mode: store.mode, index: store.index, who: store.who, incidents: store.incidents.map(toFileIncident) };
+      var was = storageProblem;
+      try {
+        window.localStorage.setItem(storageKey, JSON.stringify(data));
+        storageProblem = null;
+      } catch (e) {
+        // Private mode, blocked or full: the page still works, and says so.
+        storageProblem = e && (e.name === 'QuotaExceededError' || e.code === 22) ? 'full' : 'unavailable';
+      }
+      if (was !== storageProblem && storageBox) { renderStorageWarning(); }
+    }
+
+    // A timeline entry: never rewritten, a correction is a new entry.
+    function log(kind, text, note) {
+      if (!state || DEF.kind !== 'triage') { return; }
+      state.timeline.push({ n: state.timeline.length + 1, at: new Date().toISOString(), who: store.who || '', kind: kind, text: text, note: note || '' });
     }
 
     // ---------- engine ----------
@@ -162,8 +306,10 @@
 
     function setAnswer(id, value, later, advance) {
       if (value === undefined || value === null || value === '') { delete state.answers[id]; } else { state.answers[id] = value; }
+      var q = questionById(id);
+      log('answer', (q ? q.text : id) + ' — ' + answerLabel(q, state.answers[id]));
       save();
-      if (advance && state.mode === 'single') {
+      if (advance && store.mode === 'single') {
         // One click answers the question: go on to the next one still open.
         update();
         nextOpen(id);
@@ -186,12 +332,12 @@
       var visible = lastPlan ? lastPlan.visible_questions : [];
       var from = visible.indexOf(id);
       for (var i = from + 1; i < visible.length; i++) {
-        if (state.answers[visible[i]] === undefined) { state.index = i; save(); return; }
+        if (state.answers[visible[i]] === undefined) { store.index = i; save(); return; }
       }
       for (var j = 0; j < visible.length; j++) {
-        if (state.answers[visible[j]] === undefined) { state.index = j; save(); return; }
+        if (state.answers[visible[j]] === undefined) { store.index = j; save(); return; }
       }
-      if (from >= 0 && from + 1 < visible.length) { state.index = from + 1; save(); }
+      if (from >= 0 && from + 1 < visible.length) { store.index = from + 1; save(); }
     }
 
     // A text field's change event fires as focus leaves it (Tab), before focus
@@ -281,9 +427,12 @@
     function build() {
       clear(app);
       if (notice) { app.appendChild(el('p', { class: 'notice', role: 'alert', id: pid('storage-notice'), text: notice })); }
+      storageBox = el('div', { class: 'storage-warning-box', id: pid('storage-warning-box') });
+      app.appendChild(storageBox);
+      renderStorageWarning();
       var toolbar = el('div', { class: 'toolbar' }, [
-        el('button', { type: 'button', class: 'button', id: pid('mode-toggle'), onclick: function () { state.mode = state.mode === 'single' ? 'all' : 'single'; save(); update(); } }),
-        el('button', { type: 'button', class: 'button', id: pid('reset'), text: t('js_reset'), onclick: function () { if (window.confirm(t('js_reset_confirm'))) { reset(); } } })
+        el('button', { type: 'button', class: 'button', id: pid('mode-toggle'), onclick: function () { store.mode = store.mode === 'single' ? 'all' : 'single'; save(); update(); } }),
+        el('button', { type: 'button', class: 'button', id: pid('reset'), text: t(DEF.kind === 'triage' ? 'js_incident_delete' : 'js_reset'), onclick: function () { if (window.confirm(t(DEF.kind === 'triage' ? 'js_incident_delete_confirm' : 'js_reset_confirm'))) { reset(); } } })
       ]);
       // A triage starts with the moment of discovery and the kind of
       // incident; the verdicts with their times come right under them.
@@ -297,11 +446,17 @@
         app.appendChild(summaryPane);
       }
       app.appendChild(el('div', { class: 'app-grid' }, [el('div', { class: 'app-questions' }, [questionsPane, toolbar]), planPane]));
+      recordPane = null;
+      if (DEF.kind === 'triage') {
+        recordPane = el('section', { class: 'record', id: pid('record'), 'aria-labelledby': pid('record-title') });
+        app.appendChild(recordPane);
+      }
       app.appendChild(liveRegion);
     }
 
     function setDiscovered(ms) {
       state.discovered = ms;
+      log('discovered', t('js_discovered_at') + ' ' + fmtTime(ms));
       save();
       update();
       var next = topPane.querySelector('button, input');
@@ -333,12 +488,16 @@
       var line = el('p', { class: 'discovered-line' }, [
         el('span', { class: 'step-label', text: t('js_discovered_at') }),
         el('time', { id: pid('discovered-time'), datetime: new Date(state.discovered).toISOString(), text: fmtShort(state.discovered) }), ' ',
-        el('button', { type: 'button', class: 'link-button', id: pid('discovered-change'), text: t('js_change'), onclick: function () { state.discovered = null; save(); update(); var f = document.getElementById(pid('discovered-now')); if (f) { f.focus(); } } })
+        el('button', { type: 'button', class: 'link-button', id: pid('discovered-change'), text: t('js_change'), onclick: function () { state.discovered = null; log('discovered', t('js_discovered_cleared')); save(); update(); var f = document.getElementById(pid('discovered-now')); if (f) { f.focus(); } } })
       ]);
       var presets = DEF.presets || [];
       var used = null;
       presets.forEach(function (p) { if (p.id === state.preset) { used = p; } });
       if (used) { line.appendChild(el('span', { class: 'preset-used', text: ' · ' + t('js_preset_used') + ': ' + used.label })); }
+      // Which incident this is, once there are several; the record below lists them.
+      if (store.incidents.length > 1) {
+        line.appendChild(el('span', { class: 'incident-current' }, [' · ', el('a', { href: '#' + pid('incidents-title'), id: pid('incident-link'), text: state.name })]));
+      }
       topPane.appendChild(line);
       if (!presets.length || Object.keys(state.answers).length || state.preset) { return; }
       var box = el('fieldset', { class: 'question presets', id: pid('presets') }, [
@@ -358,18 +517,23 @@
     function applyPreset(p) {
       p.answers.forEach(function (a) { state.answers[a.question] = a.value; });
       state.preset = p.id;
-      state.index = 0;
+      log('preset', t('js_preset_used') + ': ' + p.label);
+      store.index = 0;
       save();
       update();
       var first = lastPlan.visible_questions.filter(function (id) { return state.answers[id] === undefined; })[0];
-      if (first) { state.index = lastPlan.visible_questions.indexOf(first); save(); update(); }
+      if (first) { store.index = lastPlan.visible_questions.indexOf(first); save(); update(); }
       focusQuestion();
     }
 
+    // A triage deletes the incident on screen (the others are kept); the
+    // other questionnaires simply start again.
     function reset() {
-      try { window.localStorage.removeItem(storageKey); } catch (e) { /* storage unavailable */ }
-      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0, preset: null };
+      store.incidents = DEF.kind === 'triage' ? store.incidents.filter(function (inc) { return inc !== state; }) : [];
+      store.current = null;
+      store.index = 0;
       notice = null;
+      pickCurrent();
       save();
       build();
       update();
@@ -380,32 +544,33 @@
       try { plan = computePlan(); } catch (e) { fail(String(e && e.message ? e.message : e)); return; }
       lastPlan = plan;
       var toggle = document.getElementById(pid('mode-toggle'));
-      if (toggle) { toggle.textContent = state.mode === 'single' ? t('js_show_all') : t('js_one_at_a_time'); }
+      if (toggle) { toggle.textContent = store.mode === 'single' ? t('js_show_all') : t('js_one_at_a_time'); }
       var focusId = document.activeElement && document.activeElement.id;
       if (DEF.kind === 'triage') { renderTop(); renderSummary(plan); }
       renderQuestions(plan);
       renderPlan(plan);
+      if (recordPane) { renderRecord(plan); }
       if (focusId) { var f = document.getElementById(focusId); if (f) { f.focus(); } }
     }
 
     function renderQuestions(plan) {
       clear(questionsPane);
       var visible = plan.visible_questions.map(questionById).filter(Boolean);
-      if (state.mode === 'all') {
+      if (store.mode === 'all') {
         visible.forEach(function (q) { questionsPane.appendChild(renderQuestion(q, plan)); });
         return;
       }
-      if (state.index >= visible.length) { state.index = Math.max(0, visible.length - 1); }
-      var q = visible[state.index];
+      if (store.index >= visible.length) { store.index = Math.max(0, visible.length - 1); }
+      var q = visible[store.index];
       var answered = visible.filter(function (v) { return state.answers[v.id] !== undefined; }).length;
-      questionsPane.appendChild(el('p', { class: 'progress-label', id: pid('progress-label'), text: t('js_question_of', { n: state.index + 1, total: visible.length }) }));
+      questionsPane.appendChild(el('p', { class: 'progress-label', id: pid('progress-label'), text: t('js_question_of', { n: store.index + 1, total: visible.length }) }));
       var bar = el('div', { class: 'progress-bar' });
       bar.style.width = (visible.length ? Math.round(100 * answered / visible.length) : 0) + '%';
       questionsPane.appendChild(el('div', { class: 'progress', role: 'progressbar', 'aria-labelledby': pid('progress-label'), 'aria-valuemin': '0', 'aria-valuemax': String(visible.length), 'aria-valuenow': String(answered) }, [bar]));
       if (q) { questionsPane.appendChild(renderQuestion(q, plan)); }
       var nav = el('div', { class: 'toolbar' }, [
-        el('button', { type: 'button', class: 'button', id: pid('prev'), text: '← ' + t('js_back'), disabled: state.index === 0, onclick: function () { state.index -= 1; save(); update(); focusQuestion(); } }),
-        el('button', { type: 'button', class: 'button button-primary', id: pid('next'), text: t('js_next') + ' →', disabled: state.index >= visible.length - 1, onclick: function () { state.index += 1; save(); update(); focusQuestion(); } })
+        el('button', { type: 'button', class: 'button', id: pid('prev'), text: '← ' + t('js_back'), disabled: store.index === 0, onclick: function () { store.index -= 1; save(); update(); focusQuestion(); } }),
+        el('button', { type: 'button', class: 'button button-primary', id: pid('next'), text: t('js_next') + ' →', disabled: store.index >= visible.length - 1, onclick: function () { store.index += 1; save(); update(); focusQuestion(); } })
       ]);
       questionsPane.appendChild(nav);
       if (answered === visible.length && visible.length > 0) { questionsPane.appendChild(el('p', { class: 'muted', text: t('js_all_done') })); }
@@ -472,8 +637,9 @@
         if (!plan.actions.length) { planPane.appendChild(el('p', { class: 'muted', text: t('js_no_actions') })); }
         // By deadline, as the engine ordered them (overdue first); phase and
         // track are labels. Done actions fold away at the end.
-        var open = plan.actions.filter(function (a) { return !state.ticks[a.id]; });
+        var open = plan.actions.filter(function (a) { return !state.ticks[a.id] && !state.skipped[a.id]; });
         var done = plan.actions.filter(function (a) { return !!state.ticks[a.id]; });
+        var skippedList = plan.actions.filter(function (a) { return !state.ticks[a.id] && !!state.skipped[a.id]; });
         var list = el('ol', { class: 'actions', id: pid('actions') });
         open.forEach(function (a, i) { list.appendChild(el('li', null, [renderAction(a, now, i < 3)])); });
         planPane.appendChild(list);
@@ -482,6 +648,12 @@
           done.forEach(function (a) { doneList.appendChild(el('li', null, [renderAction(a, now, false)])); });
           planPane.appendChild(el('details', { class: 'done-actions', id: pid('done-actions') }, [el('summary', { text: t('js_done_count', { n: done.length }) }), doneList]));
         }
+        if (skippedList.length) {
+          var skipList = el('ol', { class: 'actions skipped-list' });
+          skippedList.forEach(function (a) { skipList.appendChild(el('li', null, [renderAction(a, now, false)])); });
+          planPane.appendChild(el('details', { class: 'done-actions skipped-actions', id: pid('skipped-actions') }, [el('summary', { text: t('js_skipped_count', { n: skippedList.length }) }), skipList]));
+        }
+        if (DEF.kind === 'triage') { renderFollowUps(now); }
       }
 
       if (plan.open_questions.length) {
@@ -583,7 +755,7 @@
       if (no.length) {
         who.appendChild(el('p', { class: 'summary-no', id: pid('summary-no') }, [el('span', { class: 'step-label', text: t('js_not_needed') }), no.map(function (v) { return v.title; }).join(' · ')]));
       }
-      var next = plan.actions.filter(function (a) { return !state.ticks[a.id]; }).slice(0, 3);
+      var next = plan.actions.filter(function (a) { return !state.ticks[a.id] && !state.skipped[a.id]; }).slice(0, 3);
       if (known && next.length) {
         var nextBox = el('div', { class: 'summary-next' }, [el('h3', { text: t('js_next_three') })]);
         body.appendChild(nextBox);
@@ -610,7 +782,7 @@
     function jumpTo(id) {
       var visible = lastPlan.visible_questions;
       var i = visible.indexOf(id);
-      if (state.mode === 'single' && i >= 0) { state.index = i; save(); update(); }
+      if (store.mode === 'single' && i >= 0) { store.index = i; save(); update(); }
       var target = document.getElementById(pid('question-' + id));
       if (target) { target.scrollIntoView(); focusQuestion(); }
     }
@@ -635,9 +807,11 @@
 
     function renderAction(a, now, expanded) {
       var done = !!state.ticks[a.id];
-      var box = el('div', { class: 'action' + (done ? ' done' : ''), id: pid('action-' + a.id), 'data-due': String(a.due_ms) });
+      var skipped = !!state.skipped[a.id];
+      var box = el('div', { class: 'action' + (done ? ' done' : '') + (skipped ? ' skipped' : ''), id: pid('action-' + a.id), 'data-due': String(a.due_ms) });
       var cb = el('input', { type: 'checkbox', id: pid('tick-' + a.id), checked: done, onchange: function () {
-        if (this.checked) { state.ticks[a.id] = Date.now(); } else { delete state.ticks[a.id]; }
+        if (this.checked) { state.ticks[a.id] = Date.now(); delete state.skipped[a.id]; } else { delete state.ticks[a.id]; }
+        log(this.checked ? 'done' : 'undone', a.title);
         save();
         // It stays where it is (focus with it) until the plan is drawn again,
         // then folds into the done list; the next actions update at once.
@@ -645,6 +819,15 @@
         if (DEF.kind === 'triage') { renderSummary(lastPlan); }
       } });
       box.appendChild(el('label', { for: pid('tick-' + a.id) }, [cb, el('span', { class: 'action-title', text: a.title })]));
+      if (DEF.kind === 'triage' && !done) {
+        // A step the team finds does not apply folds away with the done ones, and the timeline says so.
+        box.appendChild(el('button', { type: 'button', class: 'link-button skip', id: pid('skip-' + a.id), text: skipped ? t('js_applies_after_all') : t('js_not_applicable'), onclick: function () {
+          if (skipped) { delete state.skipped[a.id]; } else { state.skipped[a.id] = Date.now(); }
+          log(skipped ? 'applies' : 'not-applicable', a.title);
+          save();
+          update();
+        } }));
+      }
       if (state.discovered !== null || DEF.kind !== 'triage') { box.appendChild(deadline(a.due_ms, a.due_offset, now)); }
       box.appendChild(el('p', { class: 'labels' }, [
         el('span', { class: 'tag', title: t('js_phase'), text: a.phase_title }), ' ',
@@ -699,6 +882,614 @@
       var fig = el('figure', { class: 'score' }, [svg, el('figcaption', { text: t('js_score') + ': ' + score.total + ' / ' + score.max + ' (' + Math.round(score.percent) + '%)' })]);
       return fig;
     }
+
+    // ---------- the incident record ----------
+    var recordPane = null, storageBox = null;
+    // What is typed in the record's forms survives a redraw of the page.
+    var drafts = {};
+    function draftInput(tag, id, attrs) {
+      var e = el(tag, Object.assign({ id: pid(id) }, attrs || {}));
+      e.value = drafts[id] || '';
+      e.addEventListener('input', function () { drafts[id] = e.value; });
+      return e;
+    }
+    function field(id, label, input) {
+      return el('div', { class: 'record-field' }, [el('label', { for: pid(id), text: label }), input]);
+    }
+
+    function renderStorageWarning() {
+      if (!storageBox) { return; }
+      clear(storageBox);
+      if (!storageProblem || DEF.kind !== 'triage') { return; }
+      storageBox.appendChild(el('p', { class: 'notice storage-warning', role: 'alert', id: pid('storage-warning') }, [
+        t(storageProblem === 'full' ? 'js_storage_full' : 'js_storage_unavailable') + ' ',
+        el('button', { type: 'button', class: 'button', id: pid('storage-save-file'), text: t('js_file_save'), onclick: saveFile })
+      ]));
+    }
+
+    // What follows from the notifications made: content (records/follow-ups.yaml),
+    // counted by the engine from the moment each was sent.
+    function followUps(inc) {
+      var out = [];
+      inc.notifications.forEach(function (n, i) {
+        (RECORD.follow_ups || []).forEach(function (f) {
+          if (f.after !== n.party || (f.stage && f.stage !== n.stage)) { return; }
+          var sent = Date.parse(n.sent_at);
+          var due = null;
+          if (f.due) {
+            try {
+              var offset = -new Date(sent).getTimezoneOffset();
+              due = engine.after(f.due, sent, offset);
+              // Months keep the local clock time: across a change to or from
+              // summer time the offset at the deadline is the one that counts.
+              var shift = -new Date(due).getTimezoneOffset() - offset;
+              if (shift && !/^\d+[mhdw]$/.test(f.due)) { due -= shift * 60000; }
+            } catch (e) { due = null; }
+          }
+          out.push({ key: 'follow-' + (i + 1) + '-' + f.id, f: f, n: n, due: due });
+        });
+      });
+      out.sort(function (a, b) { return (a.due === null ? Infinity : a.due) - (b.due === null ? Infinity : b.due); });
+      return out;
+    }
+
+    function renderFollowUps(now) {
+      var ups = followUps(state);
+      if (!ups.length) { return; }
+      planPane.appendChild(el('h3', { id: pid('follow-ups-title'), text: t('js_follow_ups') }));
+      var list = el('ol', { class: 'actions follow-ups', id: pid('follow-ups') });
+      ups.forEach(function (u) {
+        var done = !!state.ticks[u.key];
+        var box = el('div', { class: 'action follow-up' + (done ? ' done' : ''), id: pid('action-' + u.key) });
+        var cb = el('input', { type: 'checkbox', id: pid('tick-' + u.key), checked: done, onchange: function () {
+          if (this.checked) { state.ticks[u.key] = Date.now(); } else { delete state.ticks[u.key]; }
+          log(this.checked ? 'done' : 'undone', u.f.title);
+          save();
+          update();
+        } });
+        box.appendChild(el('label', { for: pid('tick-' + u.key) }, [cb, el('span', { class: 'action-title', text: u.f.title })]));
+        if (u.due === null) {
+          box.appendChild(el('p', { class: 'deadline' }, [el('span', { class: 'step-label', text: t('js_deadline') }), el('strong', { text: t('js_no_fixed_deadline') })]));
+        } else {
+          box.appendChild(deadline(u.due, null, now));
+        }
+        box.appendChild(el('p', { class: 'labels' }, [t('js_after_notification') + ': ' + u.n.party_title + (u.n.stage_title ? ' — ' + u.n.stage_title : '') + ', ' + fmtTime(Date.parse(u.n.sent_at)) + (u.n.reference ? ' · ' + t('js_ref_no') + ' ' + u.n.reference : '')]));
+        var links = [];
+        (u.f.sources || []).forEach(function (src, i) { if (i) { links.push(' · '); } links.push(el('a', { href: link(src.url), rel: 'noopener noreferrer', text: src.title })); });
+        box.appendChild(el('details', { class: 'action-more', open: !done }, [el('summary', { text: t('js_what_to_do') }), el('p', { text: u.f.text }), links.length ? el('p', { class: 'step-sources' }, links) : null]));
+        list.appendChild(el('li', null, [box]));
+      });
+      planPane.appendChild(list);
+    }
+
+    // A plan for an incident that is not on screen (its next deadline in the list).
+    function planFor(inc) {
+      if (inc === state && lastPlan) { return lastPlan; }
+      var now = Date.now();
+      var discovered = inc.discovered === null ? now : inc.discovered;
+      try { return JSON.parse(engine.plan(JSON.stringify(inc.answers), discovered, now, -new Date(discovered).getTimezoneOffset())); } catch (e) { return null; }
+    }
+
+    function incidentState(inc) {
+      return inc.closed !== null ? 'closed' : inc.notifications.length ? 'notified' : 'open';
+    }
+
+    // The earliest open deadline of an incident: its actions and follow-ups.
+    function nextDeadline(inc) {
+      if (inc.closed !== null || inc.discovered === null) { return null; }
+      var best = null;
+      function consider(ms, title, asap) { if (best === null || ms < best.ms) { best = { ms: ms, title: title, asap: asap }; } }
+      var plan = planFor(inc);
+      (plan ? plan.actions : []).forEach(function (a) { if (!inc.ticks[a.id] && !inc.skipped[a.id]) { consider(a.due_ms, a.title, a.due_offset === 'asap'); } });
+      followUps(inc).forEach(function (u) { if (u.due !== null && !inc.ticks[u.key]) { consider(u.due, u.f.title, false); } });
+      return best;
+    }
+
+    function switchTo(inc) {
+      state = inc;
+      store.current = inc.id;
+      store.index = 0;
+      save();
+      build();
+      update();
+      var title = document.getElementById(pid('incidents-title'));
+      if (title) { title.scrollIntoView(); }
+    }
+
+    function renderRecord(plan) {
+      clear(recordPane);
+      var now = Date.now();
+      recordPane.appendChild(el('h2', { id: pid('record-title'), text: t('js_record_title') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_record_help') }));
+      recordPane.appendChild(field('record-who', t('js_who_are_you'), (function () {
+        var e = el('input', { type: 'text', id: pid('record-who'), autocomplete: 'name' });
+        e.value = store.who;
+        e.addEventListener('change', function () { store.who = e.value.trim(); save(); });
+        return e;
+      }())));
+
+      // The incidents, their state and next deadline.
+      recordPane.appendChild(el('h3', { id: pid('incidents-title'), text: t('js_incidents') }));
+      var table = el('table', { class: 'incidents', id: pid('incidents') });
+      table.appendChild(el('thead', null, [el('tr', null, [el('th', { text: t('js_incident_name') }), el('th', { text: t('js_discovered') }), el('th', { text: t('js_state') }), el('th', { text: t('js_next_deadline') })])]));
+      var tbody = el('tbody');
+      store.incidents.forEach(function (inc) {
+        var st = incidentState(inc);
+        var next = nextDeadline(inc);
+        var name = inc === state
+          ? el('strong', { 'aria-current': 'true', text: inc.name || t('js_unnamed') })
+          : el('button', { type: 'button', class: 'link-button', 'data-incident': inc.id, text: inc.name || t('js_unnamed'), onclick: function () { switchTo(inc); } });
+        tbody.appendChild(el('tr', { class: 'incident-row state-' + st, 'data-state': st, 'data-id': inc.id }, [
+          el('td', null, [name]),
+          el('td', { text: inc.discovered === null ? '—' : fmtShort(inc.discovered) }),
+          el('td', { class: 'incident-state', text: t('js_state_' + st) }),
+          el('td', { class: 'incident-next' }, next === null ? ['—'] : [next.asap ? t('js_now') : fmtShort(next.ms), ' · ', next.title])
+        ]));
+      });
+      table.appendChild(tbody);
+      recordPane.appendChild(el('div', { class: 'table-scroll' }, [table]));
+      var nameInput = el('input', { type: 'text', id: pid('incident-name') });
+      nameInput.value = state.name;
+      nameInput.addEventListener('change', function () {
+        var v = nameInput.value.trim();
+        if (!v || v === state.name) { nameInput.value = state.name; return; }
+        log('renamed', t('js_renamed', { from: state.name, to: v }));
+        state.name = v;
+        save();
+        update();
+      });
+      recordPane.appendChild(el('div', { class: 'record-row' }, [
+        field('incident-name', t('js_incident_name'), nameInput),
+        el('div', { class: 'toolbar' }, [
+          el('button', { type: 'button', class: 'button', id: pid('incident-new'), text: t('js_incident_new'), onclick: function () {
+            var inc = newIncident(t('js_incident_n', { n: store.incidents.length + 1 }));
+            store.incidents.push(inc);
+            state = inc;
+            log('created', t('js_created'));
+            switchTo(inc);
+            var d = document.getElementById(pid('discovered-now'));
+            if (d) { d.focus(); }
+          } }),
+          el('button', { type: 'button', class: 'button', id: pid('incident-close'), text: state.closed === null ? t('js_incident_close') : t('js_incident_reopen'), onclick: function () {
+            if (state.closed === null) { state.closed = Date.now(); log('closed', t('js_state_closed')); } else { state.closed = null; log('reopened', t('js_incident_reopen')); }
+            save();
+            update();
+          } })
+        ])
+      ]));
+
+      renderTimeline();
+      renderDecisions(plan);
+      renderNotifications(plan);
+      renderDrafts(plan);
+      renderRegister();
+      renderFile();
+    }
+
+    // Entries about a step keep the step's title as their text (the register
+    // lists the steps done from them); the page says what happened to it.
+    var KIND_LABELS = { done: 'js_done', undone: 'js_undone', 'not-applicable': 'js_not_applicable', applies: 'js_applies_after_all' };
+
+    function renderTimeline() {
+      recordPane.appendChild(el('h3', { id: pid('timeline-title'), text: t('js_timeline') }));
+      var ol = el('ol', { class: 'timeline', id: pid('timeline') });
+      state.timeline.forEach(function (e) {
+        ol.appendChild(el('li', { class: 'entry kind-' + e.kind, 'data-kind': e.kind, id: pid('entry-' + e.n) }, [
+          el('time', { datetime: e.at, text: fmtShort(Date.parse(e.at)) }), ' ',
+          e.who ? el('span', { class: 'who', text: e.who + ': ' }) : null,
+          KIND_LABELS[e.kind] ? el('span', { class: 'kind', text: t(KIND_LABELS[e.kind]) + ': ' }) : null,
+          el('span', { class: 'what', text: e.text }),
+          e.note ? el('span', { class: 'note', text: ' — ' + e.note }) : null,
+          e.kind === 'note' ? ' ' : null,
+          e.kind === 'note' ? el('button', { type: 'button', class: 'link-button correct', id: pid('correct-' + e.n), text: t('js_correct_entry'), onclick: function () {
+            drafts['log-text'] = t('js_correction_of', { n: e.n }) + ' ';
+            update();
+            var f = document.getElementById(pid('log-text'));
+            if (f) { f.focus(); }
+          } }) : null
+        ]));
+      });
+      if (!state.timeline.length) { ol.appendChild(el('li', { class: 'muted', text: t('js_timeline_empty') })); }
+      recordPane.appendChild(ol);
+      recordPane.appendChild(el('div', { class: 'record-form' }, [
+        field('log-text', t('js_log_what'), draftInput('input', 'log-text', { type: 'text' })),
+        field('log-note', t('js_log_note'), draftInput('input', 'log-note', { type: 'text' })),
+        el('button', { type: 'button', class: 'button', id: pid('log-add'), text: t('js_log_add'), onclick: function () {
+          var text = (drafts['log-text'] || '').trim();
+          if (!text) { var f = document.getElementById(pid('log-text')); if (f) { f.focus(); } return; }
+          log('note', text, (drafts['log-note'] || '').trim());
+          drafts['log-text'] = ''; drafts['log-note'] = '';
+          save();
+          update();
+        } })
+      ]));
+    }
+
+    function verdictSnapshot(plan) {
+      return plan.verdicts.map(function (v) {
+        var timed = v.decision === 'yes' && v.due_ms !== null && v.due_ms !== undefined && state.discovered !== null;
+        return { id: v.id, title: v.title, decision: v.decision, pending: !!v.pending, due_at: timed ? iso(v.due_ms) : null, due_offset: v.due_offset || null, explanation: v.explanation || '', reasons: v.reasons || [] };
+      });
+    }
+
+    function renderDecisions(plan) {
+      recordPane.appendChild(el('h3', { id: pid('decisions-title'), text: t('js_decisions') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_decision_help') }));
+      var ol = el('ol', { class: 'decisions', id: pid('decisions') });
+      state.decisions.forEach(function (d, i) {
+        var ul = el('ul', { class: 'decision-verdicts' });
+        d.verdicts.forEach(function (v) {
+          ul.appendChild(el('li', { 'data-verdict': v.id, 'data-decision': v.decision }, [el('strong', { text: v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) }), v.due_at ? ' — ' + t('js_deadline') + ' ' + fmtTime(Date.parse(v.due_at)) : '', v.decision === 'no' && v.explanation ? el('span', { class: 'why', text: ' — ' + v.explanation }) : null]));
+        });
+        ol.appendChild(el('li', { id: pid('decision-' + (i + 1)) }, [
+          el('p', null, [el('time', { datetime: d.at, text: fmtTime(Date.parse(d.at)) }), d.who ? ' · ' + d.who : '', d.reason ? ' — ' + d.reason : '']),
+          el('details', null, [el('summary', { text: t('js_decision_details') }), ul])
+        ]));
+      });
+      recordPane.appendChild(ol);
+      recordPane.appendChild(el('div', { class: 'record-form' }, [
+        field('decision-reason', t('js_decision_reason'), draftInput('textarea', 'decision-reason', { rows: '2' })),
+        el('button', { type: 'button', class: 'button', id: pid('decision-record'), text: t('js_decision_record'), onclick: function () {
+          var d = { at: new Date().toISOString(), who: store.who || '', reason: (drafts['decision-reason'] || '').trim(), verdicts: verdictSnapshot(lastPlan), answers: answersOut(lastPlan).map(function (a) { return { question: a.question, text: a.text, answer: a.answer }; }) };
+          state.decisions.push(d);
+          var said = d.verdicts.map(function (v) { return v.title + ': ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')); }).join('; ');
+          log('decision', t('js_decision_logged') + ' ' + said, d.reason);
+          drafts['decision-reason'] = '';
+          save();
+          update();
+        } })
+      ]));
+    }
+
+    function stagesOf(party) { return (RECORD.stages || []).filter(function (s) { return s.verdict === party; }); }
+
+    function renderNotifications(plan) {
+      recordPane.appendChild(el('h3', { id: pid('notifications-title'), text: t('js_notifications') }));
+      var ol = el('ol', { class: 'notifications', id: pid('notifications') });
+      state.notifications.forEach(function (n, i) {
+        ol.appendChild(el('li', { id: pid('notification-' + (i + 1)), 'data-party': n.party }, [
+          el('strong', { text: n.party_title + (n.stage_title ? ' — ' + n.stage_title : '') }), ' · ',
+          el('time', { datetime: n.sent_at, text: fmtTime(Date.parse(n.sent_at)) }),
+          n.channel ? ' · ' + n.channel : '',
+          n.reference ? el('span', { class: 'reference' }, [' · ' + t('js_ref_no') + ' ', el('code', { text: n.reference })]) : null,
+          n.note ? ' — ' + n.note : ''
+        ]));
+      });
+      recordPane.appendChild(ol);
+      var parties = plan.verdicts.filter(function (v) { return v.decision === 'yes' && v.id !== 'document_internally'; });
+      if (!parties.length) { return; }
+      var party = el('select', { id: pid('notify-party') });
+      parties.forEach(function (v) { party.appendChild(el('option', { value: v.id, text: v.title, selected: drafts['notify-party'] === v.id })); });
+      if (!drafts['notify-party'] || !parties.some(function (v) { return v.id === drafts['notify-party']; })) { drafts['notify-party'] = parties[0].id; }
+      var stage = el('select', { id: pid('notify-stage') });
+      var stageField = field('notify-stage', t('js_notify_stage'), stage);
+      function fillStages() {
+        clear(stage);
+        var list = stagesOf(party.value);
+        list.forEach(function (s) { stage.appendChild(el('option', { value: s.id, text: s.title, selected: drafts['notify-stage'] === s.id })); });
+        stageField.hidden = !list.length;
+      }
+      party.addEventListener('change', function () { drafts['notify-party'] = party.value; drafts['notify-stage'] = ''; fillStages(); });
+      stage.addEventListener('change', function () { drafts['notify-stage'] = stage.value; });
+      fillStages();
+      var sent = draftInput('input', 'notify-sent', { type: 'datetime-local' });
+      var message = el('p', { class: 'form-message', id: pid('notify-message'), role: 'status' });
+      recordPane.appendChild(el('div', { class: 'record-form' }, [
+        field('notify-party', t('js_notify_party'), party),
+        stageField,
+        el('div', { class: 'record-field' }, [el('label', { for: pid('notify-sent'), text: t('js_notify_sent') }), sent, ' ',
+          el('button', { type: 'button', class: 'link-button', id: pid('notify-sent-now'), text: t('js_just_now'), onclick: function () { sent.value = toLocalInput(Date.now()); drafts['notify-sent'] = sent.value; } })]),
+        field('notify-channel', t('js_notify_channel'), draftInput('input', 'notify-channel', { type: 'text' })),
+        field('notify-reference', t('js_notify_reference'), draftInput('input', 'notify-reference', { type: 'text' })),
+        field('notify-note', t('js_log_note'), draftInput('input', 'notify-note', { type: 'text' })),
+        el('button', { type: 'button', class: 'button', id: pid('notify-record'), text: t('js_notify_record'), onclick: function () {
+          var when = new Date(sent.value).getTime();
+          if (!sent.value || isNaN(when)) { message.textContent = t('js_notify_need_time'); sent.focus(); return; }
+          if (when > Date.now() + 5 * 60000) { message.textContent = t('js_notify_future'); sent.focus(); return; }
+          var v = null;
+          parties.forEach(function (x) { if (x.id === party.value) { v = x; } });
+          var stages = stagesOf(party.value);
+          var st = null;
+          stages.forEach(function (x) { if (x.id === stage.value) { st = x; } });
+          var n = { at: new Date().toISOString(), who: store.who || '', party: v.id, party_title: v.title, stage: st ? st.id : null, stage_title: st ? st.title : null, sent_at: new Date(when).toISOString(), channel: (drafts['notify-channel'] || '').trim(), reference: (drafts['notify-reference'] || '').trim(), note: (drafts['notify-note'] || '').trim() };
+          state.notifications.push(n);
+          log('notification', t('js_notification_logged', { party: n.party_title + (n.stage_title ? ' — ' + n.stage_title : '') }) + (n.reference ? ' (' + t('js_ref_no') + ' ' + n.reference + ')' : ''), n.note);
+          // The step that carries out this duty is done with the (first) notification.
+          if (!st || st.id === stages[0].id) {
+            lastPlan.actions.forEach(function (a) {
+              if (a.serves === v.id && !state.ticks[a.id]) { state.ticks[a.id] = when; log('done', a.title); }
+            });
+          }
+          ['notify-sent', 'notify-channel', 'notify-reference', 'notify-note', 'notify-stage'].forEach(function (k) { drafts[k] = ''; });
+          save();
+          update();
+        } }),
+        message
+      ]));
+    }
+
+    // ---------- drafts for the official channels ----------
+    // What each form asks and the letter's parts are content
+    // (records/forms/*.yaml); the page only fills in what the record knows.
+    function formApplies(form, plan) {
+      var yes = plan.verdicts.some(function (v) { return v.id === form['for'] && v.decision === 'yes'; });
+      return yes && Object.keys(form.when || {}).every(function (q) {
+        var a = state.answers[q];
+        return Array.isArray(a) ? a.indexOf(form.when[q]) >= 0 : a === form.when[q] || (a === true && form.when[q] === 'yes') || (a === false && form.when[q] === 'no');
+      });
+    }
+
+    function notificationLine(n) {
+      return n.party_title + (n.stage_title ? ' — ' + n.stage_title : '') + ': ' + fmtTime(Date.parse(n.sent_at)) + (n.channel ? ', ' + n.channel : '') + (n.reference ? ', ' + t('js_ref_no') + ' ' + n.reference : '');
+    }
+
+    function fillPart(p, form, plan) {
+      if (!p) { return ''; }
+      if (p.text !== undefined) { return p.text; }
+      if (p.ask !== undefined) { return '[' + p.ask + ']'; }
+      if (p.register) { return state.register[p.register] || '[' + t('js_reg_' + p.register) + ']'; }
+      if (p.answer) {
+        var q = questionById(p.answer);
+        var a = state.answers[p.answer];
+        return a === undefined || a === 'unknown' ? '[' + (q ? q.text : p.answer) + ' — ' + t('js_not_yet_known') + ']' : answerLabel(q, a);
+      }
+      if (p.incident === 'discovered') { return state.discovered === null ? '[' + t('js_discovered') + ']' : fmtTime(state.discovered); }
+      if (p.incident === 'name') { return state.name; }
+      if (p.incident === 'reference') {
+        var refs = state.notifications.filter(function (n) { return n.party === form['for'] && n.reference; });
+        return refs.length ? t('js_ref_no') + ' ' + refs[refs.length - 1].reference : '';
+      }
+      if (p.incident === 'notifications') { return state.notifications.length ? state.notifications.map(notificationLine).join('\n') : '—'; }
+      if (p.verdict) {
+        var found = null;
+        plan.verdicts.forEach(function (v) { if (v.id === p.verdict) { found = v; } });
+        return found ? found.title + ': ' + (found.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')) + (found.explanation ? ' — ' + found.explanation : '') : '';
+      }
+      return '';
+    }
+
+    // The draft as (section title, [label or null, text]) — the page, print and text file share it.
+    function draftSections(form, plan) {
+      return form.sections.map(function (sec) {
+        return { title: sec.title, fields: sec.fields.map(function (f) {
+          return { label: f.label, text: f.fill.map(function (p) { return fillPart(p, form, plan); }).filter(Boolean).join('\n') };
+        }) };
+      });
+    }
+
+    function draftText(form, plan) {
+      var out = [form.title, ''];
+      draftSections(form, plan).forEach(function (sec) {
+        out.push(sec.title.toUpperCase(), '');
+        sec.fields.forEach(function (f) { if (f.label) { out.push(f.label + ':'); } out.push(f.text, ''); });
+      });
+      return out.join('\n');
+    }
+
+    function renderDrafts(plan) {
+      var forms = (RECORD.forms || []).filter(function (f) { return formApplies(f, plan); });
+      if (!forms.length) { return; }
+      recordPane.appendChild(el('h3', { id: pid('drafts-title'), text: t('js_drafts') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_drafts_help') }));
+      forms.forEach(function (form) {
+        var article = el('article', { class: 'draft draft-' + form.kind, id: pid('draft-' + form.id), 'aria-labelledby': pid('draft-' + form.id + '-title') });
+        article.appendChild(el('h4', { id: pid('draft-' + form.id + '-title'), text: form.title }));
+        article.appendChild(el('p', { class: 'draft-intro', text: form.intro }));
+        draftSections(form, plan).forEach(function (sec) {
+          article.appendChild(el('h5', { text: sec.title }));
+          if (form.kind === 'letter') {
+            sec.fields.forEach(function (f) { article.appendChild(el('p', { class: 'draft-text', text: f.text })); });
+            return;
+          }
+          var dl = el('dl', { class: 'draft-fields' });
+          sec.fields.forEach(function (f) {
+            dl.appendChild(el('dt', { text: f.label }));
+            dl.appendChild(el('dd', { class: 'draft-text' + (/\[/.test(f.text) ? ' to-fill' : ''), text: f.text }));
+          });
+          article.appendChild(dl);
+        });
+        var links = [];
+        (form.sources || []).forEach(function (src, i) { if (i) { links.push(' · '); } links.push(el('a', { href: link(src.url), rel: 'noopener noreferrer', text: src.title })); });
+        if (links.length) { article.appendChild(el('p', { class: 'step-sources' }, links)); }
+        var details = el('details', { class: 'draft-box', id: pid('draft-box-' + form.id) }, [el('summary', { text: form.title }), article,
+          el('div', { class: 'toolbar' }, [
+            el('button', { type: 'button', class: 'button', id: pid('draft-print-' + form.id), text: t('js_draft_print'), onclick: function () { printOnly(article); } }),
+            el('button', { type: 'button', class: 'button', id: pid('draft-txt-' + form.id), text: t('js_draft_text'), onclick: function () { download(recordName(form.id, 'txt'), 'text/plain', draftText(form, lastPlan)); } })
+          ])]);
+        recordPane.appendChild(details);
+      });
+    }
+
+    // ---------- the register entry (GDPR art. 33(5)) ----------
+    var REGISTER_FIELDS = ['description', 'data', 'consequences', 'measures'];
+
+    function latestDecision(inc) { return inc.decisions.length ? inc.decisions[inc.decisions.length - 1] : null; }
+
+    // Steps done, from the timeline (a step undone later is left out).
+    function stepsDone(inc) {
+      var done = [];
+      inc.timeline.forEach(function (e) {
+        if (e.kind === 'done' && done.indexOf(e.text) < 0) { done.push(e.text); }
+        if (e.kind === 'undone') { done = done.filter(function (x) { return x !== e.text; }); }
+      });
+      return done;
+    }
+
+    // The register entry as label/value rows: the page, Markdown and CSV share it.
+    function registerRows(inc) {
+      var last = latestDecision(inc);
+      var notNotified = last ? last.verdicts.filter(function (v) { return v.decision === 'no'; }).map(function (v) { return v.title + ': ' + v.explanation; }) : [];
+      return [
+        ['discovered', t('js_discovered_at'), inc.discovered === null ? '—' : fmtTime(inc.discovered)],
+        ['state', t('js_state'), t('js_state_' + incidentState(inc)) + (inc.closed !== null ? ' (' + fmtTime(inc.closed) + ')' : '')],
+        ['description', t('js_reg_description'), inc.register.description],
+        ['data', t('js_reg_data'), inc.register.data],
+        ['consequences', t('js_reg_consequences'), inc.register.consequences],
+        ['measures', t('js_reg_measures'), inc.register.measures],
+        ['steps', t('js_reg_steps'), stepsDone(inc).join('\n')],
+        ['decisions', t('js_decisions'), inc.decisions.map(function (d) {
+          return fmtTime(Date.parse(d.at)) + (d.who ? ' (' + d.who + ')' : '') + ': ' + d.verdicts.map(function (v) { return v.title + ' — ' + (v.decision === 'yes' ? t('js_decision_yes') : t('js_decision_no')); }).join('; ') + (d.reason ? '. ' + t('js_decision_reason') + ': ' + d.reason : '');
+        }).join('\n')],
+        ['not_notified', t('js_reg_not_notified'), notNotified.join('\n')],
+        ['notifications', t('js_notifications'), inc.notifications.map(function (n) {
+          return n.party_title + (n.stage_title ? ' — ' + n.stage_title : '') + ': ' + fmtTime(Date.parse(n.sent_at)) + (n.channel ? ', ' + n.channel : '') + (n.reference ? ', ' + t('js_ref_no') + ' ' + n.reference : '');
+        }).join('\n')]
+      ];
+    }
+
+    function renderRegister() {
+      recordPane.appendChild(el('h3', { id: pid('register-title'), text: t('js_register') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_register_help') }));
+      var form = el('div', { class: 'record-form register-fields' });
+      REGISTER_FIELDS.forEach(function (k) {
+        var ta = el('textarea', { id: pid('reg-' + k), rows: '3' });
+        ta.value = state.register[k];
+        ta.addEventListener('change', function () {
+          if (ta.value === state.register[k]) { return; }
+          state.register[k] = ta.value;
+          log('register', t('js_reg_updated', { field: t('js_reg_' + k) }));
+          save();
+          update();
+        });
+        form.appendChild(field('reg-' + k, t('js_reg_' + k), ta));
+      });
+      recordPane.appendChild(form);
+      var entry = el('article', { class: 'register-entry', id: pid('register-entry'), 'aria-labelledby': pid('register-entry-title') });
+      entry.appendChild(el('h3', { id: pid('register-entry-title'), text: t('js_register_entry') + ': ' + state.name }));
+      entry.appendChild(el('p', { class: 'muted', text: DEF.title + ' · ' + t('js_printed_at') + ' ' + fmtTime(Date.now()) }));
+      var dl = el('dl', { class: 'register-list' });
+      registerRows(state).forEach(function (r) {
+        dl.appendChild(el('dt', { text: r[1] }));
+        var dd = el('dd', { 'data-field': r[0] });
+        var lines = (r[2] || '').split('\n').filter(Boolean);
+        if (!lines.length) { dd.appendChild(el('span', { class: 'muted', text: '—' })); }
+        lines.forEach(function (line, i) { if (i) { dd.appendChild(el('br')); } dd.appendChild(document.createTextNode(line)); });
+        dl.appendChild(dd);
+      });
+      entry.appendChild(dl);
+      recordPane.appendChild(entry);
+      recordPane.appendChild(el('div', { class: 'toolbar' }, [
+        el('button', { type: 'button', class: 'button', id: pid('register-print'), text: t('js_register_print'), onclick: function () { printOnly(entry); } }),
+        el('button', { type: 'button', class: 'button', id: pid('register-md'), text: t('js_export_md'), onclick: function () { download(recordName('register', 'md'), 'text/markdown', registerMarkdown(state)); } }),
+        el('button', { type: 'button', class: 'button', id: pid('register-csv'), text: t('js_register_csv'), onclick: function () { download(recordName('register', 'csv'), 'text/csv', registerCsv([state])); } })
+      ]));
+    }
+
+    // Prints one part of the page alone: a copy of it (without ids) stands
+    // in for the page until the print dialog closes.
+    function printOnly(part) {
+      var copy = part.cloneNode(true);
+      copy.removeAttribute('id');
+      var withIds = copy.querySelectorAll('[id]');
+      for (var i = 0; i < withIds.length; i++) { withIds[i].removeAttribute('id'); }
+      var holder = el('div', { class: 'print-only' }, [copy]);
+      document.body.appendChild(holder);
+      document.documentElement.classList.add('print-part');
+      function done() {
+        document.documentElement.classList.remove('print-part');
+        if (holder.parentNode) { holder.parentNode.removeChild(holder); }
+        window.removeEventListener('afterprint', done);
+      }
+      window.addEventListener('afterprint', done);
+      window.print();
+    }
+
+    function registerMarkdown(inc) {
+      var out = ['# ' + t('js_register_entry') + ': ' + inc.name, ''];
+      registerRows(inc).forEach(function (r) {
+        out.push('## ' + r[1], '');
+        var lines = (r[2] || '').split('\n').filter(Boolean);
+        if (!lines.length) { out.push('—'); }
+        lines.forEach(function (l) { out.push(lines.length > 1 ? '- ' + l : l); });
+        out.push('');
+      });
+      return out.join('\n');
+    }
+
+    // RFC 4180, and a cell a spreadsheet would read as a formula starts with an apostrophe.
+    function csvCell(v) {
+      var s = String(v === null || v === undefined ? '' : v);
+      if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
+      return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    }
+
+    function registerCsv(list) {
+      var head = ['id', 'name'].concat(registerRows(list[0]).map(function (r) { return r[0]; }));
+      var rows = [head.join(',')];
+      list.forEach(function (inc) {
+        rows.push([inc.id, inc.name].concat(registerRows(inc).map(function (r) { return r[2]; })).map(csvCell).join(','));
+      });
+      return rows.join('\r\n') + '\r\n';
+    }
+
+    function recordName(what, ext) {
+      var slug = (state.name || 'incident').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'incident';
+      return what + '-' + slug + '-' + new Date(state.created).toISOString().slice(0, 10) + '.' + ext;
+    }
+
+    // ---------- the incident file ----------
+    function saveFile() {
+      var file = { format: FILE_FORMAT, version: FILE_VERSION, handbook: app.getAttribute('data-handbook'), assessment: app.getAttribute('data-assessment'), lang: lang, questionnaire_hash: DEF.hash, saved_at: new Date().toISOString(), incident: toFileIncident(state) };
+      download(recordName('incident', 'json'), 'application/json', JSON.stringify(file, null, 2) + '\n');
+    }
+
+    // The file's problem in words, or the incident to open. Nothing on screen changes here.
+    function readIncidentFile(text) {
+      var data;
+      try { data = JSON.parse(text); } catch (e) { return { problem: t('js_file_corrupt', { problem: t('js_file_not_json') }) }; }
+      if (!data || typeof data !== 'object' || data.format !== FILE_FORMAT) { return { problem: t('js_file_not_incident') }; }
+      if (typeof data.version !== 'number' || data.version % 1 !== 0 || data.version < 1) { return { problem: t('js_file_corrupt', { problem: '`version`' }) }; }
+      if (data.version > FILE_VERSION) { return { problem: t('js_file_newer', { version: data.version, max: FILE_VERSION }) }; }
+      if (data.handbook !== app.getAttribute('data-handbook')) { return { problem: t('js_file_other_handbook', { theirs: String(data.handbook), ours: app.getAttribute('data-handbook') }) }; }
+      if (data.assessment !== app.getAttribute('data-assessment')) { return { problem: t('js_file_other_assessment', { theirs: String(data.assessment) }) }; }
+      var p = incidentProblem(data.incident);
+      if (p) { return { problem: t('js_file_corrupt', { problem: p }) }; }
+      var errors = [];
+      try { errors = JSON.parse(engine.check_answers(JSON.stringify(data.incident.answers))); } catch (e) { errors = [{ message: String(e) }]; }
+      if (errors.length) { return { problem: t('js_file_answers', { problem: errors.map(function (e) { return e.message; }).join('; ') }) }; }
+      return { incident: fromFileIncident(data.incident) };
+    }
+
+    function openFile(file, message) {
+      if (file.size > 5 * 1024 * 1024) { message.textContent = t('js_file_corrupt', { problem: t('js_file_too_big') }); return; }
+      var reader = new FileReader();
+      reader.onload = function () {
+        var r = readIncidentFile(String(reader.result));
+        if (r.problem) { message.textContent = r.problem; message.className = 'notice file-message problem'; return; }
+        var inc = r.incident;
+        var same = null;
+        store.incidents.forEach(function (x) { if (x.id === inc.id) { same = x; } });
+        if (same && !window.confirm(t('js_file_replace', { name: same.name }))) { return; }
+        // An incident nothing was recorded in yet makes way for the one opened.
+        var untouched = state.discovered === null && !Object.keys(state.answers).length && !state.timeline.length ? state : null;
+        store.incidents = store.incidents.filter(function (x) { return x !== same && x !== untouched; });
+        store.incidents.push(inc);
+        state = inc;
+        log('opened', t('js_file_opened_log', { name: file.name }));
+        switchTo(inc);
+        var m = document.getElementById(pid('file-message'));
+        if (m) { m.textContent = t('js_file_opened', { name: inc.name }); m.className = 'notice file-message ok'; }
+      };
+      reader.onerror = function () { message.textContent = t('js_file_corrupt', { problem: t('js_file_unreadable') }); };
+      reader.readAsText(file);
+    }
+
+    function renderFile() {
+      recordPane.appendChild(el('h3', { id: pid('file-title'), text: t('js_file') }));
+      recordPane.appendChild(el('p', { class: 'muted', text: t('js_file_help') }));
+      var message = el('p', { class: 'file-message', id: pid('file-message'), role: 'alert' });
+      var input = el('input', { type: 'file', id: pid('file-open'), accept: '.json,application/json' });
+      input.addEventListener('change', function () {
+        if (input.files && input.files[0]) { openFile(input.files[0], message); }
+        input.value = '';
+      });
+      recordPane.appendChild(el('div', { class: 'toolbar file-toolbar' }, [
+        el('button', { type: 'button', class: 'button', id: pid('file-save'), text: t('js_file_save'), onclick: saveFile }),
+        el('label', { for: pid('file-open'), class: 'file-open-label', text: t('js_file_open') }), input
+      ]));
+      recordPane.appendChild(message);
+    }
+
 
     // ---------- exports ----------
     function fileName(ext) {
@@ -756,6 +1547,14 @@
         });
         out.push('');
       }
+      var ups = DEF.kind === 'triage' ? followUps(state) : [];
+      if (ups.length) {
+        out.push('## ' + t('js_follow_ups'), '');
+        ups.forEach(function (u) {
+          out.push('- [' + (state.ticks[u.key] ? 'x' : ' ') + '] **' + u.f.title + '** — ' + t('js_deadline') + ' ' + (u.due === null ? t('js_no_fixed_deadline') : fmtTime(u.due)) + ' — ' + u.n.party_title + (u.n.reference ? ' (' + t('js_ref_no') + ' ' + u.n.reference + ')' : ''));
+        });
+        out.push('');
+      }
       if (plan.open_questions.length) {
         out.push('## ' + t('js_open_questions'), '');
         plan.open_questions.forEach(function (q) { out.push('- ' + q.text); });
@@ -807,8 +1606,12 @@
         }
       });
       plan.actions.forEach(function (a) {
-        if (state.ticks[a.id]) { return; }
+        if (state.ticks[a.id] || state.skipped[a.id]) { return; }
         event(key + '-action-' + a.id, a.due_ms, a.title, (a.text || '') + '\n' + t('js_owner') + ': ' + a.owner.name + (a.owner.phone ? ' ' + a.owner.phone : ''));
+      });
+      followUps(state).forEach(function (u) {
+        if (u.due === null || state.ticks[u.key]) { return; }
+        event(key + '-' + u.key, u.due, u.f.title, u.f.text + (u.n.reference ? '\n' + t('js_ref_no') + ': ' + u.n.reference : ''));
       });
       lines.push('END:VCALENDAR');
       return lines.join('\r\n') + '\r\n';
@@ -835,6 +1638,7 @@
       ready.then(function (bindgen) {
         engine = new bindgen.Engine(JSON.stringify(DEF));
         load();
+        pickCurrent();
         build();
         update();
         window.setInterval(tick, 30000);
@@ -845,9 +1649,10 @@
     // Shown again: another copy (the other language) may have changed the saved answers.
     function refresh() {
       if (!engine) { return; }
-      state = { answers: {}, discovered: null, ticks: {}, mode: state.mode, index: 0, preset: null };
+      store = { incidents: [], current: null, mode: store.mode, index: 0, who: store.who };
       notice = null;
       load();
+      pickCurrent();
       build();
       update();
     }
