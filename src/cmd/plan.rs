@@ -198,7 +198,6 @@ fn indent_json(compact: &str) -> String {
         }
     }
     out
-
 }
 
 /// The start of a file, read with a limit (it may be `/dev/zero`), to see
