@@ -20,12 +20,7 @@ pub(super) fn record_json(hb: &Handbook, lang: &str) -> String {
         .follow_ups
         .iter()
         .map(|f| {
-            let sources: Vec<serde_json::Value> = f
-                .sources
-                .iter()
-                .filter_map(|id| hb.source(id))
-                .map(|src| serde_json::json!({"title": text(&src.title, lang, d), "url": src.url}))
-                .collect();
+            let sources = source_links(hb, &f.sources, lang);
             serde_json::json!({
                 "id": f.id, "after": f.after, "stage": f.stage, "due": f.due,
                 "title": text(&f.title, lang, d), "text": text(&f.text, lang, d), "sources": sources,
@@ -81,15 +76,19 @@ fn form_json(hb: &Handbook, f: &crate::records::FormDef, lang: &str) -> serde_js
             serde_json::json!({"title": text(&s.title, lang, d), "fields": fields})
         })
         .collect();
-    let sources: Vec<serde_json::Value> = f
-        .sources
-        .iter()
-        .filter_map(|id| hb.source(id))
-        .map(|src| serde_json::json!({"title": text(&src.title, lang, d), "url": src.url}))
-        .collect();
+    let sources = source_links(hb, &f.sources, lang);
     serde_json::json!({
         "id": f.id, "for": f.for_verdict, "when": f.when, "kind": f.kind,
         "title": text(&f.title, lang, d), "intro": text(&f.intro, lang, d),
         "sources": sources, "sections": sections,
     })
+}
+
+/// Cited sources as `{title, url}`, in `lang`.
+fn source_links(hb: &Handbook, ids: &[String], lang: &str) -> Vec<serde_json::Value> {
+    let d = hb.config.default_language.as_str();
+    ids.iter()
+        .filter_map(|id| hb.source(id))
+        .map(|src| serde_json::json!({"title": text(&src.title, lang, d), "url": src.url}))
+        .collect()
 }
