@@ -988,13 +988,17 @@ pub(super) fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) 
     let contacts_complete = !hb.unparsed.iter().any(|f| f == "contacts.yaml");
     let phases: Vec<&str> = hb.phases.iter().map(|p| p.id.as_str()).collect();
     let sources: Vec<&str> = hb.sources.iter().map(|s| s.id.as_str()).collect();
+    // Positions need a second parse of the playbook; only for problems.
     let mut span_cache: BTreeMap<&str, SpanIndex> = BTreeMap::new();
     for step in hb.steps.values() {
-        let spans = span_cache
-            .entry(step.file.as_str())
-            .or_insert_with(|| SpanIndex::build(tree.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0));
         let i = step.index;
-        let at = |field: &str| spans.pos(&ypath!["steps", i, field]);
+        let mut pos_of = |path: &[Seg]| {
+            span_cache
+                .entry(step.file.as_str())
+                .or_insert_with(|| SpanIndex::build(tree.get(&step.file).and_then(|f| f.text()).unwrap_or(""), 0))
+                .pos(path)
+        };
+        let mut at = |field: &str| pos_of(&ypath!["steps", i, field]);
         if !phases.contains(&step.phase.as_str()) {
             report.push(
                 Diagnostic::error(&step.file, at("phase"), format!("unknown phase `{}`", step.phase)).maybe_hint(
@@ -1034,7 +1038,7 @@ pub(super) fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) 
         }
         for (j, s) in step.sources.iter().enumerate() {
             if !sources.contains(&s.as_str()) {
-                let pos = spans.pos(&ypath!["steps", i, "sources", j]);
+                let pos = pos_of(&ypath!["steps", i, "sources", j]);
                 report.push(Diagnostic::error(&step.file, pos, format!("unknown source `{s}`")).maybe_hint(
                     did_you_mean(s, sources.iter().copied()).or_else(|| Some("add it to sources/sources.yaml".into())),
                 ));
