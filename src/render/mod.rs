@@ -80,9 +80,9 @@ impl Pages {
     }
 }
 
-/// Where a page goes in the search: its language (index into the handbook's
-/// languages), its page number there, and what it belongs to.
-type SearchSlot = (usize, u32, String);
+/// Where a page goes in the search of its language: its page number there,
+/// and what it belongs to.
+type SearchSlot = (u32, String);
 
 /// Names the shared context of a language holds (see `render_site`); a page's
 /// own values never replace them, as when they were inserted after the page's.
@@ -212,15 +212,15 @@ pub fn render_site(
     // Search numbers the pages of each language in job order before rendering,
     // so that threads can collect them in any order (see `search::Collector`).
     let mut next_doc = vec![0u32; langs.len()];
-    let jobs: Vec<(Job, Option<SearchSlot>)> = jobs
+    let jobs: Vec<(Job, usize, Option<SearchSlot>)> = jobs
         .into_iter()
         .map(|job| {
             let li = langs.iter().position(|l| job.path.split('/').next() == Some(l.lang.as_str())).unwrap_or(0);
             let search = search_group(job.template, &job.fill, &job.ctx, &langs[li]).map(|group| {
                 next_doc[li] += 1;
-                (li, next_doc[li] - 1, group)
+                (next_doc[li] - 1, group)
             });
-            (job, search)
+            (job, li, search)
         })
         .collect();
     // One collection per render thread, merged at the end: per piece of work
@@ -245,10 +245,8 @@ pub fn render_site(
     };
     jobs.into_par_iter().for_each_init(
         || vec![None; langs.len()],
-        |contexts: &mut Vec<Option<tera::Context>>, (job, search)| {
-            let lang = job.path.split('/').next().unwrap_or("");
-            let ld = lang_index[lang];
-            let li = langs.iter().position(|l| l.lang == ld.lang).unwrap_or(0);
+        |contexts: &mut Vec<Option<tera::Context>>, (job, li, search)| {
+            let ld = &langs[li];
             let (to_lang, to_site) = prefixes(&job.path);
             let mut page = PageContext::new(contexts[li].get_or_insert_with(|| shared_context(ld)), job.ctx);
             let ctx = &mut page;
@@ -367,7 +365,7 @@ pub fn render_site(
             let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
             let html = html.map_err(|failed| acc.render_failures.push(failed));
             // The page's words for the search index, read from what was just rendered.
-            if let (Ok(html), Some((li, doc, group))) = (&html, search) {
+            if let (Ok(html), Some((doc, group))) = (&html, search) {
                 let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
                 acc.search[li].add_html(
                     crate::search::PageRef {
