@@ -186,7 +186,7 @@ fn merge(chain: Vec<Read>) -> Result<Tree, Report> {
     if report.has_errors() {
         return Err(report);
     }
-    Ok(Tree { files, label: top_label, root: top_root, layers, stacked })
+    Ok(Tree { files, label: top_label, root: top_root, layers, stacked, memo: Default::default() })
 }
 
 /// Drops the base files `pattern` names: an exact path, a folder (`faq/`), or a

@@ -26,6 +26,7 @@ pub mod incident;
 pub mod layers;
 pub mod lint;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod open;
 pub mod paths;

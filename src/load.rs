@@ -46,6 +46,8 @@ pub struct Tree {
     /// Every layer's version of the files that merge by key (`handbook.yaml`,
     /// `contacts.yaml`), base first; only for handbooks with `extends:`.
     pub stacked: BTreeMap<String, Vec<SourceFile>>,
+    /// What earlier builds made from these files (enabled only by `irbook serve`).
+    pub memo: std::sync::Arc<crate::memo::Memo>,
 }
 
 /// One handbook in an `extends:` chain.

@@ -7,7 +7,7 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Report};
 use crate::load::Tree;
-use crate::model::{check_id, parse_yaml};
+use crate::model::{check_id, parse_yaml_in};
 use crate::spans::SpanIndex;
 use crate::ypath;
 use assessment_wasm::text::Text;
@@ -69,8 +69,8 @@ pub struct FollowUpDef {
 pub fn load(tree: &Tree, verdicts: &[&str], sources: &[&str], report: &mut Report) -> FollowUpsFile {
     const FILE: &str = FOLLOW_UPS_FILE;
     let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return FollowUpsFile::default() };
-    let Some(file) = parse_yaml::<FollowUpsFile>(FILE, text, 0, report) else { return FollowUpsFile::default() };
-    let spans = SpanIndex::build(text, 0);
+    let Some(file) = parse_yaml_in::<FollowUpsFile>(tree, FILE, text, 0, report) else { return FollowUpsFile::default() };
+    let spans = SpanIndex::build_in(&tree.memo, text, 0);
     let mut ids = BTreeMap::new();
     let check_verdict = |report: &mut Report, v: &str, path: &[crate::spans::Seg]| {
         if !verdicts.contains(&v) {
@@ -279,8 +279,8 @@ pub fn load_forms(tree: &Tree, cx: &FormContext, report: &mut Report) -> Vec<For
             continue;
         };
         let Some(text) = tree.text(&file, report) else { continue };
-        let Some(form) = parse_yaml::<FormDef>(&file, text, 0, report) else { continue };
-        let spans = SpanIndex::build(text, 0);
+        let Some(form) = parse_yaml_in::<FormDef>(tree, &file, text, 0, report) else { continue };
+        let spans = SpanIndex::build_in(&tree.memo, text, 0);
         let f = file.as_str();
         if form.id != stem {
             report.push(

@@ -12,6 +12,7 @@ mod watch;
 
 use crate::diag::{Diagnostic, Report};
 use crate::load::{self, SourceFile, Tree};
+use crate::memo::Memo;
 use crate::render;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, TcpListener};
@@ -158,7 +159,10 @@ enum Outcome {
 fn render(tree: &Tree) -> (Outcome, usize) {
     let mut report = Report::default();
     let memory = render::Memory::default();
-    match crate::site::render(tree, &mut report, &memory) {
+    let built = crate::site::render(tree, &mut report, &memory);
+    // What this build did not use belongs to files that changed or went away.
+    tree.memo.sweep();
+    match built {
         Some(summary) => (Outcome::Built(memory.into_files(), report), summary.pages),
         None => (Outcome::Failed(report), 0),
     }
@@ -170,12 +174,15 @@ struct Source {
     root: Option<PathBuf>,
     /// The last tree read without load errors.
     tree: Option<Tree>,
+    /// What builds made, kept for the next one (each tree read shares it).
+    memo: Arc<Memo>,
 }
 
 impl Source {
     /// Reads everything again (first build, `extends:` layers, odd files).
     fn reload(&mut self) -> Result<&Tree, Report> {
-        let tree = crate::site::open(self.root.clone(), None)?;
+        let mut tree = crate::site::open(self.root.clone(), None)?;
+        tree.memo = Arc::clone(&self.memo);
         self.tree = Some(tree);
         Ok(self.tree.as_ref().expect("just set"))
     }
@@ -238,7 +245,7 @@ pub fn run(root: Option<PathBuf>, port: u16, open: Option<fn(&str)>) -> i32 {
         }
     };
     let shared = Arc::new(Shared::new());
-    let mut source = Source { root: root.clone(), tree: None };
+    let mut source = Source { root: root.clone(), tree: None, memo: Arc::new(Memo::enabled()) };
 
     let started = Instant::now();
     let first = source.reload();

@@ -24,7 +24,7 @@ pub struct Span {
     pub value: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
     map: HashMap<Vec<Seg>, Span>,
 }
@@ -43,6 +43,15 @@ impl SpanIndex {
         let mut parser = Parser::new_from_str(text);
         let _ = parser.load(&mut rx, false);
         rx.index
+    }
+
+    /// [`SpanIndex::build`] through `memo`: serve indexes only files that changed.
+    pub fn build_in(memo: &crate::memo::Memo, text: &str, line_offset: usize) -> SpanIndex {
+        if !memo.is_enabled() {
+            return SpanIndex::build(text, line_offset);
+        }
+        let key = crate::memo::Inputs::new("spans").add(text).add(&line_offset).key();
+        SpanIndex::clone(&memo.get_or(key, || SpanIndex::build(text, line_offset)))
     }
 
     /// Position of the value at `path`, or of its nearest ancestor that is known.

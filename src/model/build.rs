@@ -7,7 +7,7 @@ use super::files::{
 use super::handbook::{
     Assessment, Config, Contact, Faq, Handbook, MdDoc, Page, Phase, Playbook, Section, Source, Step, Translated,
 };
-use super::parse::{check_id, culprit_field, explain_serde, parse_yaml, split_front_matter, split_lang, valid_lang};
+use super::parse::{check_id, culprit_field, explain_serde, parse_yaml_in, split_front_matter, split_lang, valid_lang};
 use crate::diag::{did_you_mean, Diagnostic, Pos, Report, Severity};
 use crate::load::Tree;
 use crate::spans::{Seg, SpanIndex};
@@ -159,7 +159,7 @@ pub(super) fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedCon
         let layer = (f.layer != tree.label).then(|| f.layer.clone());
         let mut sub = Report::default();
         let parsed = crate::load::file_text(f, &mut sub).and_then(|text| {
-            parse_yaml::<HandbookFile>(FILE, text, 0, &mut sub).map(|h| (h, SpanIndex::build(text, 0)))
+            parse_yaml_in::<HandbookFile>(tree, FILE, text, 0, &mut sub).map(|h| (h, SpanIndex::build_in(&tree.memo, text, 0)))
         });
         report.extend(sub.sorted().into_iter().map(|mut d| {
             d.layer = layer.clone();
@@ -414,7 +414,7 @@ pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, 
         let layer = (f.layer != tree.label).then(|| f.layer.clone());
         let mut sub = Report::default();
         let text = crate::load::file_text(f, &mut sub);
-        let parsed = text.and_then(|t| parse_yaml::<ContactsFile>(FILE, t, 0, &mut sub));
+        let parsed = text.and_then(|t| parse_yaml_in::<ContactsFile>(tree, FILE, t, 0, &mut sub));
         let spans = SpanIndex::build(text.unwrap_or(""), 0);
         report.extend(sub.sorted().into_iter().map(|mut d| {
             d.layer = layer.clone();
@@ -530,8 +530,8 @@ pub(super) fn load_sources(tree: &Tree, report: &mut Report) -> Vec<Source> {
     const FILE: &str = "sources/sources.yaml";
     let mut out = Vec::new();
     let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return out };
-    let Some(sf) = parse_yaml::<SourcesFile>(FILE, text, 0, report) else { return out };
-    let spans = SpanIndex::build(text, 0);
+    let Some(sf) = parse_yaml_in::<SourcesFile>(tree, FILE, text, 0, report) else { return out };
+    let spans = SpanIndex::build_in(&tree.memo, text, 0);
     let mut seen = BTreeMap::new();
     for (i, s) in sf.sources.into_iter().enumerate() {
         let pos = spans.pos(&ypath!["sources", i, "id"]);
@@ -678,8 +678,8 @@ pub(super) fn load_phases(tree: &Tree, config: &Config, report: &mut Report) -> 
     for (base, files) in &groups {
         let mut ids = BTreeMap::new();
         let doc = translated(tree, base, files, config, report, |file, front, off, report| {
-            let f: PhaseFront = parse_yaml(file, front, off, report)?;
-            let spans = SpanIndex::build(front, off);
+            let f: PhaseFront = parse_yaml_in(tree, file, front, off, report)?;
+            let spans = SpanIndex::build_in(&tree.memo, front, off);
             check_id(report, file, spans.pos(&ypath!["id"]), "phase", &f.id);
             ids.insert(file.to_string(), (f.id.clone(), f.order, spans.pos(&ypath!["id"])));
             Some(FrontFields { title: f.title, summary: f.summary, weight: Some(f.order), keywords: f.keywords })
@@ -721,8 +721,8 @@ pub(super) fn load_playbooks(tree: &Tree, report: &mut Report) -> (Vec<Playbook>
         }
         let file = f.path.as_str();
         let Some(text) = tree.text(file, report) else { continue };
-        let Some(pf) = parse_yaml::<PlaybookFile>(file, text, 0, report) else { continue };
-        let spans = SpanIndex::build(text, 0);
+        let Some(pf) = parse_yaml_in::<PlaybookFile>(tree, file, text, 0, report) else { continue };
+        let spans = SpanIndex::build_in(&tree.memo, text, 0);
         check_id(report, file, spans.pos(&ypath!["id"]), "playbook", &pf.id);
         if let Some(other) = playbooks.iter().find(|p: &&Playbook| p.id == pf.id) {
             report.push(
@@ -841,7 +841,7 @@ pub(super) fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Ve
     let groups = markdown_groups(tree, "faq", config, report);
     for (base, files) in &groups {
         let doc = translated(tree, base, files, config, report, |file, front, off, report| {
-            let f: FaqFront = parse_yaml(file, front, off, report)?;
+            let f: FaqFront = parse_yaml_in(tree, file, front, off, report)?;
             Some(FrontFields { title: f.question, summary: None, weight: f.order, keywords: f.keywords })
         });
         let Some(doc) = doc else { continue };
@@ -851,8 +851,8 @@ pub(super) fn load_faqs(tree: &Tree, config: &Config, report: &mut Report) -> Ve
     }
     if let Some(text) = tree.get("faq/faq.yaml").and_then(|_| tree.text("faq/faq.yaml", report)) {
         const FILE: &str = "faq/faq.yaml";
-        if let Some(fy) = parse_yaml::<FaqYaml>(FILE, text, 0, report) {
-            let spans = SpanIndex::build(text, 0);
+        if let Some(fy) = parse_yaml_in::<FaqYaml>(tree, FILE, text, 0, report) {
+            let spans = SpanIndex::build_in(&tree.memo, text, 0);
             for (i, item) in fy.faq.into_iter().enumerate() {
                 check_id(report, FILE, spans.pos(&ypath!["faq", i, "id"]), "question", &item.id);
                 if out.iter().any(|f: &Faq| f.id == item.id) {
@@ -901,7 +901,7 @@ pub(super) fn load_pages(tree: &Tree, config: &Config, report: &mut Report) -> (
         .map(|(base, files)| {
             let mut r = Report::default();
             let doc = translated(tree, base, files, config, &mut r, |file, front, off, report| {
-                let f: PageFront = parse_yaml(file, front, off, report)?;
+                let f: PageFront = parse_yaml_in(tree, file, front, off, report)?;
                 Some(FrontFields { title: f.title, summary: f.description, weight: f.weight, keywords: f.keywords })
             });
             (base, doc, r)
@@ -962,9 +962,9 @@ pub(super) fn load_assessments(tree: &Tree, report: &mut Report) -> Vec<Assessme
             continue;
         }
         let Some(text) = tree.text(&f.path, report) else { continue };
-        let Some(def) = parse_yaml::<AssessmentDef>(&f.path, text, 0, report) else { continue };
+        let Some(def) = parse_yaml_in::<AssessmentDef>(tree, &f.path, text, 0, report) else { continue };
         if let Some(other) = out.iter().find(|a| a.def.id == def.id) {
-            let spans = SpanIndex::build(text, 0);
+            let spans = SpanIndex::build_in(&tree.memo, text, 0);
             report.push(
                 Diagnostic::error(&f.path, spans.pos(&ypath!["id"]), format!("duplicate assessment id `{}`", def.id))
                     .hint(format!("{} already uses it", other.file)),
@@ -1048,7 +1048,7 @@ pub(super) fn check_references(hb: &Handbook, tree: &Tree, report: &mut Report) 
     if let Some(start) = &hb.config.start {
         if tree.get(start).is_none() {
             let text = tree.get("handbook.yaml").and_then(|f| f.text()).unwrap_or("");
-            let pos = SpanIndex::build(text, 0).pos(&ypath!["start"]);
+            let pos = SpanIndex::build_in(&tree.memo, text, 0).pos(&ypath!["start"]);
             report.push(
                 Diagnostic::error("handbook.yaml", pos, format!("`start` points to `{start}`, which does not exist"))
                     .hint("give the path of a file in the handbook, such as assessments/triage.yaml"),

@@ -71,7 +71,7 @@ pub(super) struct TimezoneDef {
     pub(super) dst: Option<String>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PlaybookFile {
     pub(super) id: String,
@@ -90,7 +90,7 @@ pub(super) struct PlaybookFile {
 }
 
 /// What an entry of `steps:` may be, for the JSON Schema only.
-#[derive(JsonSchema)]
+#[derive(Clone, JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)] // describes the file; the loader reads steps as YAML values
 pub(super) enum StepEntry {
@@ -99,7 +99,7 @@ pub(super) enum StepEntry {
 }
 
 /// `- ref: step-id`: reuse a step defined in another playbook.
-#[derive(JsonSchema)]
+#[derive(Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub(super) struct StepRef {
@@ -107,7 +107,7 @@ pub(super) struct StepRef {
     pub(super) step: String,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StepDef {
     pub(super) id: String,
@@ -131,13 +131,13 @@ pub(super) struct StepDef {
     pub(super) sources: Vec<String>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SourcesFile {
     pub(super) sources: Vec<Source>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PhaseFront {
     pub(super) id: String,
@@ -150,7 +150,7 @@ pub(super) struct PhaseFront {
     pub(super) keywords: Option<String>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FaqFront {
     pub(super) question: String,
@@ -161,13 +161,13 @@ pub(super) struct FaqFront {
     pub(super) keywords: Option<String>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FaqYaml {
     pub(super) faq: Vec<FaqYamlItem>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FaqYamlItem {
     pub(super) id: String,
@@ -177,7 +177,7 @@ pub(super) struct FaqYamlItem {
     pub(super) order: Option<i64>,
 }
 
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PageFront {
     pub(super) title: String,
@@ -191,7 +191,7 @@ pub(super) struct PageFront {
 }
 
 /// contacts.yaml: people and bodies by role.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ContactsFile {
     /// One entry per role (`incident-lead`, `dpo`, `insurer` …). In a client

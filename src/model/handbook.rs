@@ -58,7 +58,7 @@ pub struct Contact {
 }
 
 /// A Markdown document in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct MdDoc {
     /// The file it was read from.
     pub file: String,
@@ -75,7 +75,7 @@ pub struct MdDoc {
 
 /// A document with its translations; `docs` always holds every language
 /// (missing ones filled from the default language and flagged).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Translated {
     /// Path without language suffix and extension, e.g. `phases/01-first-response`.
     pub base: String,

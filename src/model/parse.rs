@@ -41,6 +41,28 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usiz
     }
 }
 
+/// [`parse_yaml`] through the tree's memo: serve parses only files that
+/// changed, and repeats the problems of those it did not parse again.
+pub fn parse_yaml_in<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    tree: &crate::load::Tree,
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    report: &mut Report,
+) -> Option<T> {
+    if !tree.memo.is_enabled() {
+        return parse_yaml(file, text, line_offset, report);
+    }
+    let key = crate::memo::Inputs::new("yaml").add(std::any::type_name::<T>()).add(file).add(text).add(&line_offset).key();
+    let got = tree.memo.get_or(key, || {
+        let mut problems = Report::default();
+        let value = parse_yaml::<T>(file, text, line_offset, &mut problems);
+        (value, problems)
+    });
+    report.append(got.1.clone());
+    got.0.clone()
+}
+
 pub(super) fn yaml_error(file: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
     let pos =
         e.location().map(|l| Pos::new(l.line() + line_offset, l.column())).unwrap_or(Pos::new(1 + line_offset, 1));

@@ -6,6 +6,7 @@ use super::markdown;
 use super::views::{opt_text, text};
 use crate::diag::{Diagnostic, Report};
 use crate::load::Tree;
+use crate::memo::Inputs;
 use crate::model::Handbook;
 use crate::spans::{Seg, SpanIndex};
 use assessment_wasm::compile::{compile, Compiled, PathSeg, Severity};
@@ -88,12 +89,25 @@ pub(super) fn compile_assessments(
     content: &Tree,
     langs: &[LangData],
     report: &mut Report,
-) -> BTreeMap<(String, String), Compiled> {
+) -> (BTreeMap<(String, String), Compiled>, BTreeMap<(String, String), u64>) {
     let mut out = BTreeMap::new();
+    // Under serve: the memo key of each questionnaire's inputs, for what is made from it.
+    let mut keys = BTreeMap::new();
     for (i, ld) in langs.iter().enumerate() {
         let ctx = engine_context(hb, &ld.lang);
+        // Under serve, a questionnaire is compiled again only when it or what
+        // it refers to (steps, contacts, phases in this language) changed.
+        let ctx_key = content.memo.is_enabled().then(|| Inputs::new("engine context").add(&format!("{ctx:?}")).key());
         for a in &hb.assessments {
-            match compile(&a.def, &ctx) {
+            let compiled = match ctx_key {
+                Some(k) => {
+                    let key = Inputs::new("compile").add(&k).add(&a.text).add(&a.file).key();
+                    keys.insert((a.def.id.clone(), ld.lang.clone()), key);
+                    (*content.memo.get_or(key, || compile(&a.def, &ctx))).clone()
+                }
+                None => compile(&a.def, &ctx),
+            };
+            match compiled {
                 Ok((c, warnings)) => {
                     // Problems are the same in every language; report them once.
                     if i == 0 {
@@ -109,7 +123,7 @@ pub(super) fn compile_assessments(
             }
         }
     }
-    out
+    (out, keys)
 }
 
 /// Turns the engine's path-based diagnostics into file:line:column ones.

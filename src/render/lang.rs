@@ -28,12 +28,13 @@ pub(super) struct LangData {
     pub(super) sections: Vec<SectionData>,
 }
 
-pub(super) fn load_i18n(theme: &Tree, report: &mut Report) -> BTreeMap<String, Strings> {
+/// The theme's interface texts; `memo` is the content's (the theme has none of its own).
+pub(super) fn load_i18n(theme: &Tree, memo: &Tree, report: &mut Report) -> BTreeMap<String, Strings> {
     let Some(text) = theme.get("i18n.yaml").and_then(|f| f.text()) else {
         report.push(Diagnostic::error("i18n.yaml", Pos::FILE, "the theme has no i18n.yaml with its interface texts"));
         return BTreeMap::new();
     };
-    crate::model::parse_yaml(&format!("theme/{}", "i18n.yaml"), text, 0, report).unwrap_or_default()
+    crate::model::parse_yaml_in(memo, "theme/i18n.yaml", text, 0, report).unwrap_or_default()
 }
 
 pub(super) fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strings>) -> LangData {
@@ -148,7 +149,8 @@ mod i18n_tests {
     #[test]
     fn theme_languages_are_complete() {
         let mut report = Report::default();
-        let i18n = load_i18n(&crate::load::builtin_theme(), &mut report);
+        let theme = crate::load::builtin_theme();
+        let i18n = load_i18n(&theme, &theme, &mut report);
         assert!(report.is_empty(), "{report:?}");
         let en: BTreeSet<&String> = i18n["en"].keys().collect();
         for lang in ["nl", "fr"] {

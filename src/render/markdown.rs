@@ -26,6 +26,18 @@ pub struct Targets {
     pub contacts_incomplete: bool,
 }
 
+impl Targets {
+    /// Adds everything a link may resolve to into a memo key, in a stable order.
+    pub(crate) fn key(&self, key: &mut crate::memo::Inputs) {
+        fn sorted(m: &HashMap<String, String>) -> std::collections::BTreeMap<&String, &String> {
+            m.iter().collect()
+        }
+        key.add(&sorted(&self.files)).add(&sorted(&self.steps));
+        key.add(&self.sources).add(&self.contacts).add(&self.statics);
+        key.add(&self.steps_incomplete).add(&self.contacts_incomplete);
+    }
+}
+
 /// Where the document being rendered lives.
 pub struct DocContext<'a> {
     /// Content file path (for resolving relative links and for messages).

@@ -22,6 +22,7 @@ use self::templates::{load_templates, template_file, tera_error};
 use self::views::{context, FaqItem, LanguageLink, Link, RootPage, SectionNav};
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::Tree;
+use crate::memo::Inputs;
 use crate::model::{Handbook, Translated};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -96,9 +97,9 @@ struct PageContext<'c> {
 }
 
 impl<'c> PageContext<'c> {
-    fn new(shared: &'c mut tera::Context, page: tera::Context) -> Self {
+    fn new(shared: &'c mut tera::Context, page: serde_json::Value) -> Self {
         let mut keys = Vec::new();
-        if let serde_json::Value::Object(mut map) = page.into_json() {
+        if let serde_json::Value::Object(mut map) = page {
             map.retain(|k, _| !SHARED_KEYS.contains(&k.as_str()));
             keys.extend(map.keys().cloned());
             if let Ok(own) = tera::Context::from_value(serde_json::Value::Object(map)) {
@@ -127,6 +128,175 @@ impl Drop for PageContext<'_> {
     }
 }
 
+/// What rendering one page gave: kept between builds under serve.
+struct PageOut {
+    /// The page, or why its template failed.
+    html: Result<String, String>,
+    /// Problems in its Markdown.
+    problems: Vec<Diagnostic>,
+    /// The site rules it breaks (web::policy).
+    breaches: Vec<String>,
+    /// Its text for the search index, when search lists it.
+    search_text: Option<String>,
+    title: String,
+}
+
+/// A page to render with its own values taken out of the job, and the
+/// memo key of everything it shows (under serve).
+struct Prepared<'a> {
+    job: Job<'a>,
+    /// Its language, as an index into the handbook's languages.
+    li: usize,
+    search: Option<SearchSlot>,
+    own: serde_json::Value,
+    keywords: String,
+    key: Option<u64>,
+}
+
+/// Renders single pages; what every page needs, borrowed.
+struct PageRenderer<'a> {
+    hb: &'a Handbook,
+    langs: &'a [LangData],
+    tera: &'a tera::Tera,
+    policy: &'a crate::web::policy::Policy<'a>,
+}
+
+impl PageRenderer<'_> {
+    /// The values every page of a language shares.
+    fn shared_context(&self, ld: &LangData) -> tera::Context {
+        let cfg = &self.hb.config;
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &ld.lang);
+        ctx.insert("t", &ld.page_t);
+        ctx.insert("csp", CSP);
+        ctx.insert("site_title", &ld.site_title);
+        ctx.insert("organisation", &ld.organisation);
+        ctx.insert("handbook_id", &cfg.id);
+        ctx.insert("brand_css", &cfg.branding.css.is_some());
+        ctx.insert("logo", &cfg.branding.logo);
+        ctx
+    }
+
+    /// Renders `job` with its own values `own` on top of `shared`; `searched`
+    /// says whether its text goes into the search index.
+    fn render(
+        &self,
+        shared: &mut tera::Context,
+        own: serde_json::Value,
+        job: &Job,
+        ld: &LangData,
+        searched: bool,
+    ) -> PageOut {
+        let (hb, cfg) = (self.hb, &self.hb.config);
+        let (to_lang, to_site) = prefixes(&job.path);
+        let mut page = PageContext::new(shared, own);
+        let ctx = &mut page;
+        let mut problems = Vec::new();
+        let mut render_md = |doc: &Translated| -> Rendered {
+            let d = doc.doc(&ld.lang);
+            let dctx = DocContext {
+                file: &d.file,
+                first_line: d.body_line,
+                to_lang_root: &to_lang,
+                to_site_root: &to_site,
+                languages: &cfg.languages,
+                allow_html: cfg.allow_html,
+            };
+            let mut p = Vec::new();
+            let r = markdown::render(&d.body, &dctx, &ld.targets, &mut p);
+            // A fallback text is rendered for several languages; report its problems once.
+            if !doc.fallback.contains(&ld.lang) {
+                problems.extend(p);
+            }
+            r
+        };
+        match &job.fill {
+            Fill::None => {}
+            Fill::Doc(doc) => {
+                let r = render_md(doc);
+                ctx.insert("content", &r.html);
+                ctx.insert("toc", &r.toc);
+            }
+            Fill::SectionPage(page, sec) => {
+                let doc = page.doc.doc(&ld.lang);
+                ctx.insert("page_title", &doc.title);
+                ctx.insert("summary", doc.summary.as_deref().unwrap_or(""));
+                ctx.insert("fallback", &page.doc.fallback.contains(&ld.lang));
+                ctx.insert("section_title", &sec.title);
+                ctx.insert("section_url", &sec.index_rel);
+                ctx.insert("sidebar_title", &sec.title);
+                ctx.insert("sidebar", &SectionNav { links: &sec.links, current: &job.rel });
+                let r = render_md(&page.doc);
+                ctx.insert("content", &r.html);
+                ctx.insert("toc", &r.toc);
+            }
+            Fill::Intro { text, file } => {
+                let dctx = DocContext {
+                    file,
+                    first_line: 1,
+                    to_lang_root: &to_lang,
+                    to_site_root: &to_site,
+                    languages: &cfg.languages,
+                    allow_html: cfg.allow_html,
+                };
+                let r = markdown::render(text, &dctx, &ld.targets, &mut problems);
+                ctx.insert("intro_html", &r.html);
+            }
+            Fill::Faq => {
+                let items: Vec<FaqItem> = hb
+                    .faqs
+                    .iter()
+                    .map(|f| FaqItem {
+                        id: &f.id,
+                        question: &f.doc.doc(&ld.lang).title,
+                        html: render_md(&f.doc).html,
+                        fallback: f.doc.fallback.contains(&ld.lang),
+                    })
+                    .collect();
+                ctx.insert("items", &items);
+            }
+        }
+        ctx.insert("root", &to_site);
+        ctx.insert("lroot", &to_lang);
+        let nav: Vec<Link> = ld
+            .nav
+            .iter()
+            .map(|l| Link {
+                title: l.title.clone(),
+                url: format!("{to_lang}{}", l.url),
+                current: l.url == job.nav_key || l.url == job.rel,
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        let switch: Vec<LanguageLink> = self
+            .langs
+            .iter()
+            .map(|o| LanguageLink {
+                title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
+                url: format!("{to_site}{}/{}", o.lang, job.rel),
+                current: o.lang == ld.lang,
+                code: &o.lang,
+            })
+            .collect();
+        ctx.insert("languages", &switch);
+        let html = self.tera.render(job.template, page.context()).map_err(|e| {
+            // Tera says which page template failed, then why; the why is what pages share.
+            let full = tera_error(&e);
+            full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string()
+        });
+        let breaches = match &html {
+            Ok(h) => crate::web::policy::check_page(h, self.policy).into_iter().map(|b| b.message).collect(),
+            Err(_) => Vec::new(),
+        };
+        let search_text = match &html {
+            Ok(h) if searched => Some(crate::search::main_text(h)),
+            _ => None,
+        };
+        let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        PageOut { html, problems, breaches, search_text, title }
+    }
+}
+
 /// Renders every page and asset into `sink`; returns `None` when the content
 /// has errors (the sink may then hold a partial site, which the caller discards).
 pub fn render_site(
@@ -137,8 +307,23 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Option<Summary> {
     let begun = std::time::Instant::now();
-    let i18n = load_i18n(theme, report);
-    let tera = load_templates(theme, hb, report)?;
+    let i18n = load_i18n(theme, content, report);
+    // Under serve, templates are parsed again only when one of them changed.
+    let templates_key;
+    let templates = {
+        let mut key = Inputs::new("templates");
+        for f in theme.under("templates") {
+            key.add(&f.path).add(&f.bytes);
+        }
+        key.add(&hb.templates);
+        templates_key = key.key();
+        content.memo.get_or(templates_key, || {
+            let mut problems = Report::default();
+            (load_templates(theme, hb, &mut problems), problems)
+        })
+    };
+    report.append(templates.1.clone());
+    let tera = templates.0.as_ref()?;
     let cfg = &hb.config;
     for l in cfg.languages.iter().filter(|l| !i18n.contains_key(*l)) {
         report.push(
@@ -189,7 +374,7 @@ pub fn render_site(
     }
 
     // Questionnaires: compile for every language (validates them, too).
-    let compiled = compile_assessments(hb, content, &langs, report);
+    let (compiled, compile_keys) = compile_assessments(hb, content, &langs, report);
 
     let mut jobs: Vec<Job> = Vec::new();
     for ld in &langs {
@@ -231,26 +416,30 @@ pub fn render_site(
     // put into a context once per render thread and language; each page adds
     // its own values and takes them out again after rendering. Converting the
     // shared values for each page was the largest part of the per-page cost.
-    let shared_context = |ld: &LangData| {
-        let mut ctx = tera::Context::new();
-        ctx.insert("lang", &ld.lang);
-        ctx.insert("t", &ld.page_t);
-        ctx.insert("csp", CSP);
-        ctx.insert("site_title", &ld.site_title);
-        ctx.insert("organisation", &ld.organisation);
-        ctx.insert("handbook_id", &cfg.id);
-        ctx.insert("brand_css", &cfg.branding.css.is_some());
-        ctx.insert("logo", &cfg.branding.logo);
-        ctx
-    };
-    jobs.into_par_iter().for_each_init(
-        || vec![None; langs.len()],
-        |contexts: &mut Vec<Option<tera::Context>>, (job, li, search)| {
+    let pager = PageRenderer { hb, langs: &langs, tera, policy: &policy };
+    // Under serve, a page is rendered again only when something it shows
+    // changed: its own values, its Markdown, or what its language shares.
+    let lang_keys: Vec<Option<u64>> = langs
+        .iter()
+        .map(|ld| {
+            content.memo.is_enabled().then(|| {
+                let mut key = Inputs::new("language");
+                key.add(&templates_key).add(&pager.shared_context(ld).into_json().to_string());
+                key.add(&ld.nav).add(&ld.sections).add(&cfg.languages).add(&cfg.allow_html);
+                ld.targets.key(&mut key);
+                for o in &langs {
+                    key.add(&o.lang).add(&o.t.get("language_name"));
+                }
+                key.key()
+            })
+        })
+        .collect();
+    // A page's own values and, under serve, the key of everything it shows.
+    let jobs: Vec<Prepared> = jobs
+        .into_par_iter()
+        .map(|(mut job, li, search)| {
             let ld = &langs[li];
-            let (to_lang, to_site) = prefixes(&job.path);
-            let mut page = PageContext::new(contexts[li].get_or_insert_with(|| shared_context(ld)), job.ctx);
-            let ctx = &mut page;
-            let mut problems = Vec::new();
+            let own = std::mem::take(&mut job.ctx).into_json();
             let keywords = match &job.fill {
                 Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
                 Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
@@ -259,137 +448,97 @@ pub fn render_site(
                 }
                 _ => job.keywords.clone(),
             };
-            let mut render_md = |doc: &Translated| -> Rendered {
-                let d = doc.doc(&ld.lang);
-                let dctx = DocContext {
-                    file: &d.file,
-                    first_line: d.body_line,
-                    to_lang_root: &to_lang,
-                    to_site_root: &to_site,
-                    languages: &cfg.languages,
-                    allow_html: cfg.allow_html,
+            let key = lang_keys[li].map(|lang_key| {
+                let mut key = Inputs::new("page");
+                key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key);
+                key.add_json(&own).add(&keywords).add(&search);
+                // Of a document, only this language's text counts (and whether it is a fallback).
+                let doc_key = |key: &mut Inputs, doc: &Translated| {
+                    key.add(doc.doc(&ld.lang)).add(&doc.fallback.contains(&ld.lang));
                 };
-                let mut p = Vec::new();
-                let r = markdown::render(&d.body, &dctx, &ld.targets, &mut p);
-                // A fallback text is rendered for several languages; report its problems once.
-                if !doc.fallback.contains(&ld.lang) {
-                    problems.extend(p);
+                match &job.fill {
+                    Fill::None => {}
+                    Fill::Doc(doc) => doc_key(&mut key, doc),
+                    Fill::SectionPage(page, sec) => {
+                        key.add(&page.path).add(sec);
+                        doc_key(&mut key, &page.doc);
+                    }
+                    Fill::Intro { text, file } => {
+                        key.add(text).add(file);
+                    }
+                    Fill::Faq => {
+                        for f in &hb.faqs {
+                            key.add(&f.id);
+                            doc_key(&mut key, &f.doc);
+                        }
+                    }
                 }
-                r
-            };
-            match job.fill {
-                Fill::None => {}
-                Fill::Doc(doc) => {
-                    let r = render_md(doc);
-                    ctx.insert("content", &r.html);
-                    ctx.insert("toc", &r.toc);
-                }
-                Fill::SectionPage(page, sec) => {
-                    let doc = page.doc.doc(&ld.lang);
-                    ctx.insert("page_title", &doc.title);
-                    ctx.insert("summary", doc.summary.as_deref().unwrap_or(""));
-                    ctx.insert("fallback", &page.doc.fallback.contains(&ld.lang));
-                    ctx.insert("section_title", &sec.title);
-                    ctx.insert("section_url", &sec.index_rel);
-                    ctx.insert("sidebar_title", &sec.title);
-                    ctx.insert("sidebar", &SectionNav { links: &sec.links, current: &job.rel });
-                    let r = render_md(&page.doc);
-                    ctx.insert("content", &r.html);
-                    ctx.insert("toc", &r.toc);
-                }
-                Fill::Intro { text, file } => {
-                    let dctx = DocContext {
-                        file,
-                        first_line: 1,
-                        to_lang_root: &to_lang,
-                        to_site_root: &to_site,
-                        languages: &cfg.languages,
-                        allow_html: cfg.allow_html,
-                    };
-                    let r = markdown::render(&text, &dctx, &ld.targets, &mut problems);
-                    ctx.insert("intro_html", &r.html);
-                }
-                Fill::Faq => {
-                    let items: Vec<FaqItem> = hb
-                        .faqs
-                        .iter()
-                        .map(|f| FaqItem {
-                            id: &f.id,
-                            question: &f.doc.doc(&ld.lang).title,
-                            html: render_md(&f.doc).html,
-                            fallback: f.doc.fallback.contains(&ld.lang),
-                        })
-                        .collect();
-                    ctx.insert("items", &items);
-                }
-            }
-            ctx.insert("root", &to_site);
-            ctx.insert("lroot", &to_lang);
-            let nav: Vec<Link> = ld
-                .nav
-                .iter()
-                .map(|l| Link {
-                    title: l.title.clone(),
-                    url: format!("{to_lang}{}", l.url),
-                    current: l.url == job.nav_key || l.url == job.rel,
-                })
-                .collect();
-            ctx.insert("nav", &nav);
-            let switch: Vec<LanguageLink> = langs
-                .iter()
-                .map(|o| LanguageLink {
-                    title: o.t.get("language_name").cloned().unwrap_or_else(|| o.lang.clone()),
-                    url: format!("{to_site}{}/{}", o.lang, job.rel),
-                    current: o.lang == ld.lang,
-                    code: &o.lang,
-                })
-                .collect();
-            ctx.insert("languages", &switch);
-            let html = tera.render(job.template, page.context()).map_err(|e| {
-                // Tera says which page template failed, then why; the why is what pages share.
-                let full = tera_error(&e);
-                let why = full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string();
-                (template_file(job.template, hb), why, job.path.clone())
+                key.key()
             });
-            let breaches = html.as_ref().map(|h| crate::web::policy::check_page(h, &policy)).unwrap_or_default();
-            let written = html.as_ref().map_err(|_| None).and_then(|html| {
+            Prepared { job, li, search, own, keywords, key }
+        })
+        .collect();
+    // Under serve, a language whose searchable pages are all as before keeps its index.
+    let search_keys: Vec<Option<u64>> = (0..langs.len())
+        .map(|li| {
+            let mut key = Inputs::new("search index");
+            for p in jobs.iter().filter(|p| p.li == li && p.search.is_some()) {
+                key.add(&p.key?);
+            }
+            lang_keys[li].map(|_| key.key())
+        })
+        .collect();
+    let kept_indexes: Vec<Option<std::sync::Arc<crate::search::Index>>> =
+        search_keys.iter().map(|k| k.and_then(|k| content.memo.get(k))).collect();
+    jobs.into_par_iter().for_each_init(
+        || vec![None; langs.len()],
+        |contexts: &mut Vec<Option<tera::Context>>, Prepared { job, li, search, own, keywords, key }| {
+            let ld = &langs[li];
+            let make = || {
+                let shared = contexts[li].get_or_insert_with(|| pager.shared_context(ld));
+                pager.render(shared, own, &job, ld, search.is_some())
+            };
+            let out = match key {
+                Some(key) => content.memo.get_or(key, make),
+                None => std::sync::Arc::new(make()),
+            };
+            let written = out.html.as_ref().ok().map(|html| {
                 sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
-                    Some(
-                        Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
-                            .hint("check that the output folder is writable and the disk is not full"),
-                    )
+                    Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                        .hint("check that the output folder is writable and the disk is not full")
                 })
             });
             // Each thread has its own collection; the lock is only ever taken by it.
             let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
             let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
-            let html = html.map_err(|failed| acc.render_failures.push(failed));
-            // The page's words for the search index, read from what was just rendered.
-            if let (Ok(html), Some((doc, group))) = (&html, search) {
-                let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("");
-                acc.search[li].add_html(
-                    crate::search::PageRef {
-                        doc,
-                        url: &job.rel,
-                        title,
-                        group: &group,
-                        keywords: &keywords,
-                        boost: job.template == "playbook.html",
-                    },
-                    html,
-                );
-            }
-            acc.problems.extend(problems);
-            for b in breaches {
-                acc.breaches.push((template_file(job.template, hb), b.message, job.path.clone()));
-            }
             match written {
-                Ok(n) => {
+                Some(Ok(n)) => {
                     acc.written += 1;
                     acc.bytes += n;
                 }
-                Err(Some(e)) => acc.failures.push(e),
-                Err(None) => {}
+                Some(Err(e)) => acc.failures.push(e),
+                None => {}
+            }
+            if let Err(why) = &out.html {
+                acc.render_failures.push((template_file(job.template, hb), why.clone(), job.path.clone()));
+            }
+            // The page's words for the search index, read from what was rendered.
+            if let (Some(text), Some((doc, group)), None) = (&out.search_text, &search, &kept_indexes[li]) {
+                acc.search[li].add_text(
+                    crate::search::PageRef {
+                        doc: *doc,
+                        url: &job.rel,
+                        title: &out.title,
+                        group,
+                        keywords: &keywords,
+                        boost: job.template == "playbook.html",
+                    },
+                    text,
+                );
+            }
+            acc.problems.extend(out.problems.iter().cloned());
+            for b in &out.breaches {
+                acc.breaches.push((template_file(job.template, hb), b.clone(), job.path.clone()));
             }
         },
     );
@@ -488,7 +637,11 @@ pub fn render_site(
         } else {
             String::new()
         };
-        let data = format!("{{\"def\":{},\"ui\":{ui}{record}}}", c.to_json()).replace('<', "\\u003c");
+        let def = match compile_keys.get(&(id.clone(), lang.clone())) {
+            Some(key) => content.memo.get_or(*key, || c.to_json()),
+            None => std::sync::Arc::new(c.to_json()),
+        };
+        let data = format!("{{\"def\":{def},\"ui\":{ui}{record}}}").replace('<', "\\u003c");
         let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
         let js = format!(
             "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
@@ -503,8 +656,22 @@ pub fn render_site(
         }
     }
     // One search index per language, built in parallel.
-    let indexes: Vec<(&str, crate::search::Index)> =
-        langs.par_iter().zip(pages.search).map(|(l, c)| (l.lang.as_str(), c.finish())).collect();
+    let indexes: Vec<(&str, std::sync::Arc<crate::search::Index>)> = langs
+        .par_iter()
+        .zip(pages.search)
+        .zip(kept_indexes)
+        .zip(&search_keys)
+        .map(|(((l, c), kept), key)| {
+            let index = kept.unwrap_or_else(|| {
+                let index = std::sync::Arc::new(c.finish());
+                if let Some(key) = key {
+                    content.memo.put(*key, std::sync::Arc::clone(&index));
+                }
+                index
+            });
+            (l.lang.as_str(), index)
+        })
+        .collect();
     summary.timings.push(("search index", started.elapsed() - rendered));
     for (lang, index) in indexes {
         put(&format!("assets/{lang}/search-index.js"), index.js.as_bytes())?;

@@ -8,7 +8,7 @@ use assessment_wasm::text::Text;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub(super) struct Link {
     pub(super) title: String,
     pub(super) url: String,
@@ -59,6 +59,7 @@ pub(super) struct PhaseLane {
     pub(super) technical: Vec<StepView>,
 }
 
+#[derive(Hash)]
 pub(super) struct SectionData {
     pub(super) title: String,
     pub(super) index_rel: String,
