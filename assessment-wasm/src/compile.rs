@@ -102,15 +102,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// An assessment ready to evaluate, in one language. Serialisable so the
-/// builder can write it into the site for the browser engine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An assessment ready to evaluate, in one language. The builder writes it
+/// into the site for the browser engine with the hand-written writer in
+/// `compile/write.rs`, and the engine reads it with `wire/read.rs`; the
+/// serde derives exist only in tests, to check those two.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct Compiled {
     pub id: String,
     pub kind: Kind,
     pub lang: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub intro: Option<String>,
     /// Hex FNV-1a of what saved answers depend on (question ids, types,
     /// options, limits); unchanged by edits to texts or rules, so answers
@@ -130,119 +133,128 @@ pub struct Compiled {
     pub phases: Vec<PhaseInfo>,
     /// Common incidents and their answers, checked against the questions.
     /// Only the page uses them; the engine never reads them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub presets: Vec<CPreset>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CPreset {
     pub id: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub help: Option<String>,
     /// In question order.
     pub answers: Vec<CPresetAnswer>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CPresetAnswer {
     pub question: String,
     pub value: PresetValue,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CArea {
     pub id: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CQuestion {
     pub id: String,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     pub qtype: QuestionType,
     pub text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub help: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub options: Vec<COption>,
     pub allow_unknown: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub max: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub area: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub scenario: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub show_if: Option<Node>,
     /// The `show_if` as written, for display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub show_if_src: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct COption {
     pub value: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub help: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub correct: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub feedback: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CLet {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     pub expr: Node,
     pub src: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CVerdict {
     pub id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub yes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub no: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub due: Option<Due>,
     /// The contact's window, for `due: window`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub window_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub contact: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub variants: Vec<CVariant>,
 }
 
 /// Another `yes`/`no` text of a verdict, for the answers that make `when` true.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CVariant {
     pub when: Node,
     pub src: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub yes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub no: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CRule {
     pub id: String,
     pub when: Node,
     pub src: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// Indices into [`Compiled::verdicts`].
     pub verdicts: Vec<u32>,
@@ -250,47 +262,41 @@ pub struct CRule {
     pub actions: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 pub struct CAction {
     pub id: String,
     pub title: String,
     pub text: String,
     /// The playbook the step comes from; `None` for an inline action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub playbook: Option<String>,
     pub phase: String,
     pub track: Track,
     pub owner: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub party: Option<String>,
     pub due: Due,
     /// The party's window, for `due: window`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub window_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub when: Option<Node>,
     /// The verdict the step carries out; the plan gives the step that
     /// verdict's deadline, so one duty has one deadline everywhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub serves: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub sources: Vec<SourceInfo>,
 }
 
 impl Compiled {
-    /// The JSON the builder writes into the page (native only: the wasm
-    /// engine reads assessments but never writes them).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// Loads what [`Compiled::to_json`] wrote, and checks that every index
+    /// Loads what `Compiled::to_json` wrote, and checks that every index
     /// in it is in range so that evaluation cannot go wrong. (Reads through
-    /// [`crate::wire::json`] by hand, which keeps the wasm small; the derived
-    /// `Deserialize` gives the same result.)
+    /// [`crate::wire::json`] by hand, which keeps the wasm small; tests hold
+    /// it to the derived `Deserialize`.)
     pub fn from_json(s: &str) -> Result<Compiled, String> {
         let v = crate::wire::json::parse(s).map_err(|e| format!("not a compiled assessment: {e}"))?;
         let c = crate::wire::read::compiled(&v).map_err(|e| format!("not a compiled assessment: {e}"))?;
@@ -633,7 +639,7 @@ impl<'a> Compiler<'a> {
             if is_choice && q.options.is_empty() {
                 self.error(
                     path!["questions", i, "type"],
-                    format!("`{}` is a `{}` question but has no `options`", q.id, type_name(q.qtype)),
+                    format!("`{}` is a `{}` question but has no `options`", q.id, q.qtype.as_str()),
                     Some("list the choices under `options:`, each with a `value` and a `label`".into()),
                 );
             }
@@ -643,7 +649,7 @@ impl<'a> Compiler<'a> {
                     format!(
                         "`options` only apply to `single`, `multi` and yes/no questions, but `{}` is a `{}` question",
                         q.id,
-                        type_name(q.qtype)
+                        q.qtype.as_str()
                     ),
                     None,
                 );
@@ -683,7 +689,7 @@ impl<'a> Compiler<'a> {
                     format!(
                         "`min` and `max` only apply to number questions, but `{}` is a `{}` question",
                         q.id,
-                        type_name(q.qtype)
+                        q.qtype.as_str()
                     ),
                     None,
                 );
@@ -1277,18 +1283,6 @@ impl<'a> Compiler<'a> {
     }
 }
 
-fn type_name(t: QuestionType) -> &'static str {
-    match t {
-        QuestionType::YesNoUnknown => "yes_no_unknown",
-        QuestionType::YesNo => "yes_no",
-        QuestionType::Single => "single",
-        QuestionType::Multi => "multi",
-        QuestionType::Number => "number",
-        QuestionType::Datetime => "datetime",
-        QuestionType::Text => "text",
-    }
-}
-
 /// Every identifier in an expression, with its span.
 fn idents<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Span)>) {
     match &e.kind {
@@ -1313,7 +1307,7 @@ fn answers_hash(def: &AssessmentDef) -> String {
         canon.push_str(&format!(
             "{}|{}|{:?}|{:?}|{:?}|{}\n",
             q.id,
-            type_name(q.qtype),
+            q.qtype.as_str(),
             q.allow_unknown,
             q.min,
             q.max,
@@ -1449,3 +1443,6 @@ impl Reach<'_, '_> {
 
 #[cfg(test)]
 mod tests;
+// Native only: the wasm engine reads compiled assessments but never writes them.
+#[cfg(not(target_arch = "wasm32"))]
+mod write;

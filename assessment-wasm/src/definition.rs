@@ -105,6 +105,21 @@ pub enum QuestionType {
     Text,
 }
 
+impl QuestionType {
+    /// The name serde gives it, for JSON written by hand.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::YesNoUnknown => "yes_no_unknown",
+            QuestionType::YesNo => "yes_no",
+            QuestionType::Single => "single",
+            QuestionType::Multi => "multi",
+            QuestionType::Number => "number",
+            QuestionType::Datetime => "datetime",
+            QuestionType::Text => "text",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -267,8 +282,14 @@ impl Track {
     }
 }
 
+// The builder makes the context in code; tests and `examples/bench_plan.rs`
+// read it from JSON. Contacts, phases and sources also travel inside a
+// compiled assessment, which only `compile/write.rs` writes: `Serialize`
+// exists only in tests, to check that writer.
+
 /// A playbook step as the builder hands it over, texts already in one language.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct StepInfo {
     pub id: String,
     pub playbook: String,
@@ -294,7 +315,8 @@ pub struct StepInfo {
     pub sources: Vec<SourceInfo>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SourceInfo {
     pub id: String,
     pub title: String,
@@ -302,28 +324,37 @@ pub struct SourceInfo {
 }
 
 /// A contact as the builder hands it over, texts already in one language.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ContactInfo {
     pub role: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub form_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub hours: Option<String>,
     /// Notification window from the contract or policy, e.g. `24h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub window: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PhaseInfo {
     pub id: String,
     pub title: String,
@@ -332,7 +363,8 @@ pub struct PhaseInfo {
 }
 
 /// Everything outside the assessment file that it may refer to, in one language.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Context {
     pub lang: String,
     pub default_lang: String,

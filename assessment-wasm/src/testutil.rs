@@ -112,3 +112,120 @@ pub fn def_from(v: Value) -> AssessmentDef {
 pub fn ctx_from(v: Value) -> Context {
     serde_json::from_value(v).expect("fixture is a valid context")
 }
+
+/// The repository's `content/` folder: the default handbook.
+fn content_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+fn yaml_file(path: &std::path::Path) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The files in `dir` whose names end in `suffix`, in name order.
+fn files(dir: &str, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(content_dir().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The handbook's languages, its default language first.
+pub fn content_languages() -> Vec<String> {
+    let hb = yaml_file(&content_dir().join("handbook.yaml"));
+    let default = hb["default_language"].as_str().unwrap().to_string();
+    let mut langs: Vec<String> =
+        hb["languages"].as_sequence().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    langs.retain(|l| *l != default);
+    langs.insert(0, default);
+    langs
+}
+
+/// The handbook's assessments (`content/assessments/*.yaml`), as the builder reads them.
+pub fn content_assessments() -> Vec<AssessmentDef> {
+    files("assessments", ".yaml")
+        .iter()
+        .map(|p| serde_yaml::from_value(yaml_file(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect()
+}
+
+/// The handbook's steps, contacts and phases with texts in `lang`, made the
+/// way the builder makes them (step texts keep their Markdown here: the
+/// builder's plain-text rendering is not in this crate, and any text will do
+/// for what the tests check).
+pub fn content_context(lang: &str) -> Context {
+    use crate::definition::{ContactInfo, PhaseInfo, SourceInfo, StepInfo};
+    use crate::text::Text;
+    let default = content_languages().remove(0);
+    let text = |v: &serde_yaml::Value| -> String {
+        let t: Text = serde_yaml::from_value(v.clone()).expect("a text");
+        t.get(lang, &default).to_string()
+    };
+    let opt_text = |v: &serde_yaml::Value| (!v.is_null()).then(|| text(v));
+    let opt_str = |v: &serde_yaml::Value| v.as_str().map(str::to_string);
+    let string = |v: &serde_yaml::Value| v.as_str().unwrap_or_else(|| panic!("not a string: {v:?}")).to_string();
+
+    let sources = yaml_file(&content_dir().join("sources/sources.yaml"));
+    let source = |id: &serde_yaml::Value| {
+        let s = sources["sources"].as_sequence().unwrap().iter().find(|s| s["id"] == *id).expect("a known source");
+        SourceInfo { id: string(&s["id"]), title: text(&s["title"]), url: string(&s["url"]) }
+    };
+    let mut steps = Vec::new();
+    for p in files("playbooks", ".yaml") {
+        let pb = yaml_file(&p);
+        // A `ref:` entry reuses a step of another playbook, listed there.
+        for s in pb["steps"].as_sequence().unwrap().iter().filter(|s| s["ref"].is_null()) {
+            steps.push(StepInfo {
+                id: string(&s["id"]),
+                playbook: string(&pb["id"]),
+                title: text(&s["title"]),
+                text: opt_text(&s["text"]).unwrap_or_default(),
+                phase: string(&s["phase"]),
+                track: serde_yaml::from_value(s["track"].clone()).unwrap(),
+                owner: string(&s["owner"]),
+                due: string(&s["due"]),
+                party: opt_str(&s["party"]),
+                when: opt_str(&s["when"]),
+                serves: opt_str(&s["serves"]),
+                url: format!("../playbooks/{}.html#step-{}", string(&pb["id"]), string(&s["id"])),
+                sources: s["sources"].as_sequence().map(|ids| ids.iter().map(source).collect()).unwrap_or_default(),
+            });
+        }
+    }
+    let contacts = yaml_file(&content_dir().join("contacts.yaml"));
+    let contacts = contacts["contacts"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(role, c)| ContactInfo {
+            role: string(role),
+            name: text(&c["name"]),
+            title: opt_text(&c["title"]),
+            phone: opt_str(&c["phone"]),
+            email: opt_str(&c["email"]),
+            url: opt_str(&c["url"]),
+            form_url: opt_str(&c["form_url"]),
+            hours: opt_text(&c["hours"]),
+            window: opt_str(&c["window"]),
+        })
+        .collect();
+    let phases = files("phases", &format!(".{lang}.md"))
+        .iter()
+        .map(|p| {
+            let md = std::fs::read_to_string(p).unwrap();
+            let front = md.strip_prefix("---\n").and_then(|rest| rest.split("\n---\n").next()).expect("front matter");
+            let f: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+            PhaseInfo {
+                id: string(&f["id"]),
+                title: string(&f["title"]),
+                order: f["order"].as_i64().unwrap(),
+                url: format!("../phases/{}.html", string(&f["id"])),
+            }
+        })
+        .collect();
+    Context { lang: lang.to_string(), default_lang: default, steps, contacts, phases }
+}

@@ -6,7 +6,9 @@
 //! engine from a browser as arbitrary `f64`s and the plan must never panic.
 
 use crate::wire::numfmt::{push_i64, push_u64_padded};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::{Deserializer, Serializer};
 use std::fmt;
 
 pub const MINUTE_MS: i64 = 60_000;
@@ -398,12 +400,16 @@ impl fmt::Display for Due {
     }
 }
 
+// Only tests go through serde: the builder writes a due offset with
+// `compile/write.rs` and the engine reads it with `wire/read.rs`.
+#[cfg(test)]
 impl Serialize for Due {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
+#[cfg(test)]
 impl<'de> Deserialize<'de> for Due {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

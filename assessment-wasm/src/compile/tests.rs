@@ -1,5 +1,10 @@
 use super::*;
-use crate::testutil::{context_json, ctx_from, def_from, triage_json};
+use crate::language::eval::{ArithOp, CmpOp};
+use crate::testutil::{
+    content_assessments, content_context, content_languages, context_json, ctx_from, def_from, triage_json,
+};
+use crate::time::{MINUTE_MS, WEEK_MS};
+use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn compile_json(def: Value, ctx: Value) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -570,4 +575,259 @@ fn verdict_text_variants_are_checked_and_survive_json() {
             "a text variant of verdict `notify_authority` has neither `yes` nor `no`, so it changes nothing"
         )
     );
+}
+
+/// The hand-written writer (`compile/write.rs`) against the derived
+/// `Serialize` it replaced, byte for byte.
+fn written_as_serde_writes(c: &Compiled) -> String {
+    let ours = c.to_json();
+    assert_eq!(ours, serde_json::to_string(c).unwrap());
+    ours
+}
+
+/// What was written reads back as the same assessment: through the engine's
+/// reader, which leaves out the presets (only the page uses them), and
+/// through the derived `Deserialize`, which keeps them.
+fn reads_back(c: &Compiled, json: &str) {
+    let by_hand = Compiled::from_json(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(by_hand, Compiled { presets: Vec::new(), ..c.clone() });
+    let derived: Compiled = serde_json::from_str(json).unwrap();
+    assert_eq!(&derived, c);
+}
+
+#[test]
+fn the_handbooks_assessments_are_written_as_serde_wrote_them() {
+    let defs = content_assessments();
+    let mut seen = BTreeSet::new();
+    let mut presets = 0;
+    for lang in content_languages() {
+        let ctx = content_context(&lang);
+        for def in &defs {
+            let (c, _) = compile(def, &ctx).unwrap_or_else(|e| panic!("{} in {lang}: {e:#?}", def.id));
+            let json = written_as_serde_writes(&c);
+            reads_back(&c, &json);
+            seen.insert((c.kind.as_str(), lang.clone()));
+            presets += c.presets.len();
+        }
+    }
+    // All three kinds in all three languages, and the triage's presets.
+    assert_eq!(seen.len(), 9, "{seen:?}");
+    assert!(presets > 0);
+}
+
+/// A readiness assessment with every optional field, every kind of
+/// expression node and a preset of each kind of answer.
+fn rich() -> Compiled {
+    let mut def = triage_json();
+    def["kind"] = json!("readiness");
+    def["intro"] = json!({"en": "Intro", "nl": "Inleiding"});
+    def["areas"] = json!([{"id": "people", "title": "People"}]);
+    def["questions"][4]["options"][0] = json!({"value": "phishing", "label": "Phishing",
+        "help": "Fake mail", "score": 2.5, "correct": true, "feedback": "Yes."});
+    def["questions"][4]["options"][1]["correct"] = json!(false);
+    def["questions"][4]["area"] = json!("people");
+    def["questions"][4]["scenario"] = json!("It is Monday.");
+    def["questions"][1]["help"] = json!("Count them");
+    def["questions"][1]["max"] = json!(1e9);
+    def["let"] = json!([
+        {"id": "a", "label": "A", "expr": "-subjects + 2 * 3 - 4 / 5 + count(data_categories)"},
+        {"id": "b", "expr": "max(a, 1) >= min(a, 2) and a < 1 and a <= 2 and a > 3 and a != 4"},
+        {"id": "c", "expr": "not b or if(nis2, cause, phishing) in [ransomware, lost_device]"},
+        {"id": "d", "expr": "data_categories contains health or data_categories in [contact] or notes = 'n'"},
+        {"id": "risk", "expr": "c and d and personal_data and found_at < found_at"},
+        {"id": "sensitive", "expr": "risk or -a = -1.5 or data_categories = data_categories"}
+    ]);
+    def["verdicts"][0]["variants"] = json!([{"when": "cause = lost_device", "yes": "Lost.", "no": "Not lost."}]);
+    def["presets"] = json!([
+        {"id": "mail", "label": "Wrong address", "help": "A mail went astray",
+         "answers": {"cause": "misdirected_email", "data_categories": ["contact", "health"], "subjects": 12.5}},
+        {"id": "bare", "label": "Bare", "answers": {"nis2": "no"}}
+    ]);
+    let (c, _) = compile_json(def, context_json()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(c.presets.len() == 2 && c.verdicts[0].variants.len() == 1);
+    c
+}
+
+#[test]
+fn every_field_is_written_as_serde_writes_it() {
+    for c in [compile_json(triage_json(), context_json()).unwrap().0, rich()] {
+        let json = written_as_serde_writes(&c);
+        reads_back(&c, &json);
+    }
+}
+
+/// Strings that need escaping, or that must not be escaped.
+const AWKWARD: [&str; 9] = [
+    "",
+    "say \"hi\" 'there'",
+    "back\\slash \\u0041 / slash",
+    "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \u{7f}",
+    "</script><!-- & >",
+    "café Ωmega 日本 😀",
+    "line\u{2028}separator\u{2029}paragraph",
+    "\u{feff}bom \u{200b}zero width \u{fffd}",
+    "a\\\"b\\\\\"",
+];
+
+/// `c` with an awkward string in every string field the writer writes.
+fn awkward(mut c: Compiled) -> Compiled {
+    let mut k = 0;
+    let mut next = || {
+        k += 1;
+        AWKWARD[k % AWKWARD.len()].to_string()
+    };
+    c.id = next();
+    c.lang = next();
+    c.title = next();
+    c.intro = Some(next());
+    c.hash = next();
+    for a in &mut c.areas {
+        (a.id, a.title) = (next(), next());
+    }
+    for q in &mut c.questions {
+        (q.id, q.text, q.help, q.unit, q.area, q.scenario) =
+            (next(), next(), Some(next()), Some(next()), Some(next()), Some(next()));
+        q.show_if_src = q.show_if.as_ref().map(|_| next());
+        for o in &mut q.options {
+            (o.value, o.label, o.help, o.feedback) = (next(), next(), Some(next()), Some(next()));
+        }
+    }
+    for l in &mut c.lets {
+        (l.id, l.label, l.src) = (next(), Some(next()), next());
+    }
+    for v in &mut c.verdicts {
+        (v.id, v.title, v.yes, v.no, v.contact) = (next(), next(), Some(next()), Some(next()), Some(next()));
+        for x in &mut v.variants {
+            (x.src, x.yes, x.no) = (next(), Some(next()), Some(next()));
+        }
+    }
+    for r in &mut c.rules {
+        (r.id, r.src, r.reason) = (next(), next(), Some(next()));
+        r.when = Node::Or(vec![r.when.clone(), Node::Text(next())]);
+    }
+    for a in &mut c.actions {
+        (a.id, a.title, a.text, a.playbook, a.phase, a.owner) = (next(), next(), next(), Some(next()), next(), next());
+        (a.party, a.serves, a.url) = (Some(next()), Some(next()), Some(next()));
+        a.sources = vec![SourceInfo { id: next(), title: next(), url: next() }];
+    }
+    for p in &mut c.contacts {
+        (p.role, p.name, p.title, p.phone, p.email) = (next(), next(), Some(next()), Some(next()), Some(next()));
+        (p.url, p.form_url, p.hours, p.window) = (Some(next()), Some(next()), Some(next()), Some(next()));
+    }
+    for p in &mut c.phases {
+        (p.id, p.title, p.url) = (next(), next(), next());
+    }
+    for p in &mut c.presets {
+        (p.id, p.label, p.help) = (next(), next(), Some(next()));
+        for a in &mut p.answers {
+            a.question = next();
+        }
+        p.answers.push(CPresetAnswer { question: next(), value: PresetValue::Text(next()) });
+        p.answers.push(CPresetAnswer { question: next(), value: PresetValue::List(vec![next(), next()]) });
+    }
+    c
+}
+
+#[test]
+fn awkward_strings_are_escaped_as_serde_escapes_them() {
+    let c = awkward(rich());
+    let json = written_as_serde_writes(&c);
+    reads_back(&c, &json);
+    // What JSON requires is escaped; U+2028/9 and `<` stay as they are
+    // (the builder escapes `<` in the script itself).
+    for needle in [
+        r#"say \"hi\""#,
+        r"back\\slash",
+        r"\u0000\u0001\b\t\n\u000b\f\r\u001f",
+        "\u{7f}",
+        "</script>",
+        "\u{2028}",
+        "😀",
+    ] {
+        assert!(json.contains(needle), "{needle:?} missing");
+    }
+}
+
+#[test]
+fn numbers_are_written_as_serde_writes_them() {
+    let mut c = rich();
+    let floats =
+        [0.0, -0.0, 1.0, -1.5, 0.1, 1e-7, 1e15, 1e16, 1e21, 123456789.125, f64::MAX, f64::MIN_POSITIVE, 5e-324];
+    let dues = [
+        Due::Asap,
+        Due::Window,
+        Due::After(0),
+        Due::After(2 * WEEK_MS),
+        Due::After(72 * HOUR_MS),
+        Due::After(90 * MINUTE_MS),
+        Due::After(1234),
+    ];
+    for (i, x) in floats.iter().enumerate() {
+        c.lets[0].expr = Node::Arith(ArithOp::Add, Box::new(c.lets[0].expr.clone()), Box::new(Node::Num(*x)));
+        let nq = c.questions.len();
+        let q = &mut c.questions[i % nq];
+        (q.min, q.max) = (Some(*x), Some(-x));
+        c.presets[0].answers.push(CPresetAnswer { question: format!("n{i}"), value: PresetValue::Number(*x) });
+    }
+    c.questions[4].options[0].score = Some(-0.25);
+    for (i, a) in c.actions.iter_mut().enumerate() {
+        a.due = dues[i % dues.len()];
+        a.window_ms = Some([i64::MIN, i64::MAX, -1, 0, 86_400_000][i % 5]);
+        a.when = Some(Node::AnyOf(Box::new(Node::Q(u32::MAX)), u64::MAX >> i));
+    }
+    c.verdicts[0].window_ms = Some(i64::MIN);
+    c.phases[0].order = -7;
+    c.rules[0].verdicts = vec![0, u32::MAX];
+    let json = written_as_serde_writes(&c);
+    for needle in [
+        "-0.0",
+        "1e-7",
+        "1e+16",
+        "1e+21",
+        "5e-324",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "\"90m\"",
+        "\"1234ms\"",
+    ] {
+        assert!(json.contains(needle), "{needle} missing");
+    }
+    // The derived reader agrees with the writer; the engine's reader
+    // refuses the out-of-range indices, as it should.
+    let derived: Compiled = serde_json::from_str(&json).unwrap();
+    assert_eq!(derived, c);
+    assert!(Compiled::from_json(&json).is_err());
+
+    // JSON has no NaN or infinity: `null`, as serde_json writes them.
+    c.questions[0].min = Some(f64::NAN);
+    c.questions[0].max = Some(f64::INFINITY);
+    c.lets[0].expr = Node::Num(f64::NEG_INFINITY);
+    let json = written_as_serde_writes(&c);
+    assert!(json.contains(r#""min":null,"max":null"#) && json.contains(r#"{"num":null}"#));
+}
+
+proptest! {
+    /// Any text and any number in any field: the same bytes as serde.
+    #[test]
+    fn any_text_and_number_is_written_as_serde_writes_it(
+        texts in prop::collection::vec(any::<String>(), 8),
+        x in any::<f64>(),
+        n in any::<i64>(),
+        mask in any::<u64>(),
+    ) {
+        let mut c = compile_json(triage_json(), context_json()).unwrap().0;
+        c.title = texts[0].clone();
+        c.intro = Some(texts[1].clone());
+        c.questions[1].min = Some(x);
+        c.questions[1].help = Some(texts[2].clone());
+        c.lets[0].expr = Node::Cmp(CmpOp::Ge, Box::new(Node::Num(x)), Box::new(Node::Text(texts[3].clone())));
+        c.actions[0].window_ms = Some(n);
+        c.actions[0].due = Due::After(n);
+        c.actions[0].when = Some(Node::AnyOf(Box::new(Node::Q(0)), mask));
+        c.contacts[0].hours = Some(texts[4].clone());
+        c.phases[0].order = n;
+        c.presets.push(CPreset { id: texts[5].clone(), label: texts[6].clone(), help: None,
+            answers: vec![CPresetAnswer { question: texts[7].clone(), value: PresetValue::Number(x) }] });
+        prop_assert_eq!(c.to_json(), serde_json::to_string(&c).unwrap());
+    }
 }

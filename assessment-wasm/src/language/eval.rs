@@ -11,13 +11,15 @@
 //! whose answers decided it) and, for unknown results, the unknown questions
 //! that would decide it.
 
+#[cfg(test)]
 use serde::{Deserialize, Serialize};
 
 /// A checked expression. Indices refer to the compiled assessment:
 /// `Q(i)` its i-th question, `Let(i)` its i-th `let` (in evaluation order),
 /// `Sym(i)` the i-th option of the question it is compared with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
+#[cfg_attr(test, serde(rename_all = "snake_case"))]
 pub enum Node {
     Bool(bool),
     Num(f64),
@@ -43,8 +45,9 @@ pub enum Node {
     If(Box<Node>, Box<Node>, Box<Node>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
+#[cfg_attr(test, serde(rename_all = "snake_case"))]
 pub enum ArithOp {
     Add,
     Sub,
@@ -52,8 +55,9 @@ pub enum ArithOp {
     Div,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
+#[cfg_attr(test, serde(rename_all = "snake_case"))]
 pub enum CmpOp {
     Eq,
     Ne,

@@ -14,7 +14,8 @@
 //! are worded and located in their own way ("expected `,` or `]` at line 1
 //! column 4", the column counting characters from 1). Strings are written
 //! escaped as `serde_json` escapes them, plus U+2028 and U+2029, so the
-//! output is also safe inside a script.
+//! output is also safe inside a script (`push_string_as_serde` leaves
+//! those two out, for the compiled assessment's unchanged bytes).
 //!
 //! Native code keeps serde: the conversions at the end let the builder
 //! hand a `serde_json::Value` in and serialise a [`Value`] out.
@@ -210,6 +211,21 @@ impl Value {
 /// control characters, the short forms where JSON has them) and U+2028
 /// and U+2029, which old JavaScript does not allow in string literals.
 pub fn push_string(out: &mut String, s: &str) {
+    push_escaped(out, s, true);
+}
+
+/// Appends `s` as a JSON string escaped exactly as `serde_json` escapes it,
+/// U+2028 and U+2029 left as they are: the compiled questionnaire keeps the
+/// bytes the builder has always written.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn push_string_as_serde(out: &mut String, s: &str) {
+    push_escaped(out, s, false);
+}
+
+/// `push_string` and `push_string_as_serde`; inlined so that the wasm, which
+/// only ever passes `true`, keeps a single loop.
+#[inline(always)]
+fn push_escaped(out: &mut String, s: &str, line_separators: bool) {
     out.push('"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
@@ -221,7 +237,7 @@ pub fn push_string(out: &mut String, s: &str) {
             '\t' => "\\t",
             '\u{8}' => "\\b",
             '\u{c}' => "\\f",
-            c if c < ' ' || c == '\u{2028}' || c == '\u{2029}' => "",
+            c if c < ' ' || (line_separators && (c == '\u{2028}' || c == '\u{2029}')) => "",
             _ => continue,
         };
         // `get` rather than indexing: the same bytes, without linking the

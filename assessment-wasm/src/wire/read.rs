@@ -3,9 +3,9 @@
 //! The derived `Deserialize` impls of the compiled types cost about 100 KB
 //! of WebAssembly; reading the assessment from a [`crate::wire::json::Value`],
 //! which the page needs for its answers anyway, keeps the engine small.
-//! The format is exactly what the derived `Serialize` writes (a round-trip
-//! test holds the two together); unknown keys are ignored, as the derived
-//! reader would.
+//! The format is what `compile/write.rs` writes (round-trip tests hold the
+//! two together, and hold both to the serde derives that exist only in
+//! tests); unknown keys are ignored, as the derived reader would.
 //!
 //! The reader does not stop at the first problem: it notes it, goes on with
 //! an empty value, and reports only that first problem at the end. The
