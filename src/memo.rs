@@ -211,7 +211,8 @@ mod tests {
         let a: serde_json::Value = serde_json::json!({"a": [1, "x", null], "b": true});
         let b: serde_json::Value = serde_json::json!({"a": [1, "x", null], "b": false});
         let key = |v| Inputs::new("j").add_json(v).key();
-        assert_eq!(key(&a), key(&a.clone()));
+        let same = a.clone();
+        assert_eq!(key(&a), key(&same));
         assert_ne!(key(&a), key(&b));
         assert_ne!(key(&serde_json::json!(["ab", "c"])), key(&serde_json::json!(["a", "bc"])));
     }

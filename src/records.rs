@@ -69,7 +69,9 @@ pub struct FollowUpDef {
 pub fn load(tree: &Tree, verdicts: &[&str], sources: &[&str], report: &mut Report) -> FollowUpsFile {
     const FILE: &str = FOLLOW_UPS_FILE;
     let Some(text) = tree.get(FILE).and_then(|_| tree.text(FILE, report)) else { return FollowUpsFile::default() };
-    let Some(file) = parse_yaml_in::<FollowUpsFile>(tree, FILE, text, 0, report) else { return FollowUpsFile::default() };
+    let Some(file) = parse_yaml_in::<FollowUpsFile>(tree, FILE, text, 0, report) else {
+        return FollowUpsFile::default();
+    };
     let spans = SpanIndex::build_in(&tree.memo, text, 0);
     let mut ids = BTreeMap::new();
     let check_verdict = |report: &mut Report, v: &str, path: &[crate::spans::Seg]| {

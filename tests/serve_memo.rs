@@ -45,7 +45,10 @@ fn replace(tree: &mut Tree, path: &str, from: &str, to: &str) {
 }
 
 /// Applies each edit in turn and compares the remembering build with a fresh one.
-fn check(edits: &[(&str, &dyn Fn(&mut Tree))]) {
+/// What an author does, named.
+type Edit<'a> = (&'a str, &'a dyn Fn(&mut Tree));
+
+fn check(edits: &[Edit]) {
     let mut tree = irbook::load::builtin_content();
     tree.memo = Arc::new(Memo::enabled());
     let first = build(&tree);
@@ -64,7 +67,7 @@ fn check(edits: &[(&str, &dyn Fn(&mut Tree))]) {
             (None, None) => {}
             _ => panic!("after `{what}`: one build failed and the other did not"),
         }
-        assert!(tree.memo.len() > 0, "the memo keeps values");
+        assert!(!tree.memo.is_empty(), "the memo keeps values");
     }
 }
 

@@ -159,7 +159,8 @@ pub(super) fn merge_config(tree: &Tree, report: &mut Report) -> Option<MergedCon
         let layer = (f.layer != tree.label).then(|| f.layer.clone());
         let mut sub = Report::default();
         let parsed = crate::load::file_text(f, &mut sub).and_then(|text| {
-            parse_yaml_in::<HandbookFile>(tree, FILE, text, 0, &mut sub).map(|h| (h, SpanIndex::build_in(&tree.memo, text, 0)))
+            parse_yaml_in::<HandbookFile>(tree, FILE, text, 0, &mut sub)
+                .map(|h| (h, SpanIndex::build_in(&tree.memo, text, 0)))
         });
         report.extend(sub.sorted().into_iter().map(|mut d| {
             d.layer = layer.clone();

@@ -53,7 +53,8 @@ pub fn parse_yaml_in<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     if !tree.memo.is_enabled() {
         return parse_yaml(file, text, line_offset, report);
     }
-    let key = crate::memo::Inputs::new("yaml").add(std::any::type_name::<T>()).add(file).add(text).add(&line_offset).key();
+    let key =
+        crate::memo::Inputs::new("yaml").add(std::any::type_name::<T>()).add(file).add(text).add(&line_offset).key();
     let got = tree.memo.get_or(key, || {
         let mut problems = Report::default();
         let value = parse_yaml::<T>(file, text, line_offset, &mut problems);

@@ -84,12 +84,15 @@ pub fn compile_one(hb: &Handbook, content: &Tree, id: &str, lang: &str, report: 
     }
 }
 
+/// A questionnaire's id and a language.
+pub(super) type IdLang = (String, String);
+
 pub(super) fn compile_assessments(
     hb: &Handbook,
     content: &Tree,
     langs: &[LangData],
     report: &mut Report,
-) -> (BTreeMap<(String, String), Compiled>, BTreeMap<(String, String), u64>) {
+) -> (BTreeMap<IdLang, Compiled>, BTreeMap<IdLang, u64>) {
     let mut out = BTreeMap::new();
     // Under serve: the memo key of each questionnaire's inputs, for what is made from it.
     let mut keys = BTreeMap::new();
