@@ -253,6 +253,47 @@ test('playbooks print as checklists: misdirected e-mail on at most 4 A4 pages', 
   }
 });
 
+// Reads a printed binder back: `file` is the PDF just printed from `page`.
+async function checkContents(page, file, lang, playbooks) {
+  const texts = pdfPageTexts(file);
+  const pages = texts.length;
+  // Every contents entry names the page its section starts on: the
+  // section's heading (after the playbook's eyebrow) is the first text
+  // on that page of the PDF, and the page's own number says the same.
+  const entries = await page.evaluate(() => [...document.querySelectorAll('.binder-toc li')].map((li) => {
+    const target = document.querySelector(li.querySelector('a').getAttribute('href'));
+    const lead = [];
+    for (const el of target.tagName === 'H2' ? [target] : target.children) {
+      lead.push(el.textContent);
+      if (el.tagName === 'H2') { break; }
+    }
+    return { title: li.querySelector('a').textContent, lead: lead.join(' '), page: li.querySelector('.toc-page').textContent };
+  }));
+  assert.strictEqual(entries.length, playbooks + 1, 'the contents list the contacts and every playbook');
+  let previous = 0;
+  for (const e of entries) {
+    const m = /^\D*(\d+)$/.exec(e.page.trim());
+    assert.ok(m, `${lang}: "${e.title}" has a page number in the contents (${JSON.stringify(e.page)})`);
+    const n = Number(m[1]);
+    assert.ok(n > previous && n <= pages, `${lang}: "${e.title}" on page ${n}, after page ${previous}, of ${pages}`);
+    previous = n;
+    const text = texts[n - 1];
+    assert.ok(squash(text).startsWith(squash(e.lead)), `${lang}: the contents say "${e.title}" starts on page ${n}, which begins: ${text.trim().slice(0, 120)}`);
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.strictEqual(lines[lines.length - 1], String(n), `${lang}: page ${n} is numbered ${n} at its foot`);
+  }
+  // The contents page of the PDF shows those numbers next to the titles
+  // (the word "page" before each is for screen readers, not printed).
+  const contents = await page.locator('#binder-toc').textContent();
+  const tocText = texts.find((text) => squash(text).startsWith(squash(contents)));
+  assert.ok(tocText, `${lang}: a page begins with "${contents}"`);
+  const tocFlat = squash(tocText);
+  for (const e of entries) {
+    const n = e.page.replace(/\D/g, '');
+    assert.ok(tocFlat.includes(squash(e.title) + n), `${lang}: the printed contents show "${e.title}" on page ${n}`);
+  }
+}
+
 test('the whole handbook prints as a binder: cover, contacts, contents, each playbook on its own pages', async (t) => {
   const context = await launch({ locale: 'nl-NL' });
   try {
@@ -277,43 +318,16 @@ test('the whole handbook prints as a binder: cover, contacts, contents, each pla
       t.diagnostic(`binder ${lang}: ${pages} A4 pages`);
       // Cover, contacts and contents, then each playbook on a page of its own.
       assert.ok(pages >= 3 + playbooks && pages <= 40, `${pages} pages`);
-
-      // Every contents entry names the page its section starts on: the
-      // section's heading (after the playbook's eyebrow) is the first text
-      // on that page of the PDF, and the page's own number says the same.
-      const texts = pdfPageTexts(file);
-      assert.strictEqual(texts.length, pages);
-      const entries = await page.evaluate(() => [...document.querySelectorAll('.binder-toc li')].map((li) => {
-        const target = document.querySelector(li.querySelector('a').getAttribute('href'));
-        const lead = [];
-        for (const el of target.tagName === 'H2' ? [target] : target.children) {
-          lead.push(el.textContent);
-          if (el.tagName === 'H2') { break; }
-        }
-        return { title: li.querySelector('a').textContent, lead: lead.join(' '), page: li.querySelector('.toc-page').textContent };
-      }));
-      assert.strictEqual(entries.length, playbooks + 1, 'the contents list the contacts and every playbook');
-      let previous = 0;
-      for (const e of entries) {
-        const m = /^\D*(\d+)$/.exec(e.page.trim());
-        assert.ok(m, `${lang}: "${e.title}" has a page number in the contents (${JSON.stringify(e.page)})`);
-        const n = Number(m[1]);
-        assert.ok(n > previous && n <= pages, `${lang}: "${e.title}" on page ${n}, after page ${previous}, of ${pages}`);
-        previous = n;
-        const text = texts[n - 1];
-        assert.ok(squash(text).startsWith(squash(e.lead)), `${lang}: the contents say "${e.title}" starts on page ${n}, which begins: ${text.trim().slice(0, 120)}`);
-        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-        assert.strictEqual(lines[lines.length - 1], String(n), `${lang}: page ${n} is numbered ${n} at its foot`);
-      }
-      // The contents page of the PDF shows those numbers next to the titles
-      // (the word "page" before each is for screen readers, not printed).
-      const contents = await page.locator('#binder-toc').textContent();
-      const tocText = texts.find((text) => squash(text).startsWith(squash(contents)));
-      assert.ok(tocText, `${lang}: a page begins with "${contents}"`);
-      const tocFlat = squash(tocText);
-      for (const e of entries) {
-        const n = e.page.replace(/\D/g, '');
-        assert.ok(tocFlat.includes(squash(e.title) + n), `${lang}: the printed contents show "${e.title}" on page ${n}`);
+      assert.strictEqual(pdfPageTexts(file).length, pages);
+      await checkContents(page, file, lang, playbooks);
+      // Printed smaller (the print dialog's scale), the sections move to
+      // other pages and the contents follow them.
+      if (lang === 'en') {
+        const small = path.join(OUT, 'binder-en-70.pdf');
+        fs.writeFileSync(small, await page.pdf({ format: 'A4', scale: 0.7 }));
+        const fewer = pdfPages(fs.readFileSync(small));
+        assert.ok(fewer < pages, `${fewer} pages at 70%, ${pages} at 100%`);
+        await checkContents(page, small, lang, playbooks);
       }
     }
     assert.deepStrictEqual(problems, []);

@@ -19,9 +19,9 @@
 
   function top(el) { return el.getBoundingClientRect().top; }
 
-  // The distance between the tops of two pages in the current layout: two
-  // empty probes, each forced onto a page of its own. Zero when the layout
-  // is one long screen.
+  // The distance between the tops of two pages in the current layout (the
+  // binder's pages all have one size): two empty probes, each forced onto a
+  // page of its own. Zero when the layout is one long screen.
   function pageStep() {
     var a = document.createElement('div');
     var b = document.createElement('div');
