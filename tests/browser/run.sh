@@ -5,11 +5,16 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "browser tests: installing Debian's chromium" >&2
+# Chromium, and poppler-utils for pdftotext (the binder test reads the
+# printed PDF's pages).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "browser tests: installing Debian's ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/ajv" ] || [ ! -d "$here/node_modules/yaml" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   echo "browser tests: installing playwright-core, ajv, yaml and axe-core" >&2

@@ -10,6 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const { launch, guard, fileUrl, SITE, OUT } = require('./lib');
 
 // The answers a responder following the help texts gives; the preset fills
@@ -31,6 +32,15 @@ function pdfPages(buf) {
 }
 
 function words(s) { return s.split(/\s+/).filter(Boolean).length; }
+
+// The text on each page of a PDF, as poppler's pdftotext reads it.
+function pdfPageTexts(file) {
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
+}
+
+// Letters and digits only: line breaks, hyphenation, spacing and ligatures
+// differ between a heading in the HTML and the same heading in the PDF.
+function squash(s) { return s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''); }
 
 async function inView(page, selector) {
   const box = await page.locator(selector).boundingBox();
@@ -243,6 +253,47 @@ test('playbooks print as checklists: misdirected e-mail on at most 4 A4 pages', 
   }
 });
 
+// Reads a printed binder back: `file` is the PDF just printed from `page`.
+async function checkContents(page, file, lang, playbooks) {
+  const texts = pdfPageTexts(file);
+  const pages = texts.length;
+  // Every contents entry names the page its section starts on: the
+  // section's heading (after the playbook's eyebrow) is the first text
+  // on that page of the PDF, and the page's own number says the same.
+  const entries = await page.evaluate(() => [...document.querySelectorAll('.binder-toc li')].map((li) => {
+    const target = document.querySelector(li.querySelector('a').getAttribute('href'));
+    const lead = [];
+    for (const el of target.tagName === 'H2' ? [target] : target.children) {
+      lead.push(el.textContent);
+      if (el.tagName === 'H2') { break; }
+    }
+    return { title: li.querySelector('a').textContent, lead: lead.join(' '), page: li.querySelector('.toc-page').textContent };
+  }));
+  assert.strictEqual(entries.length, playbooks + 1, 'the contents list the contacts and every playbook');
+  let previous = 0;
+  for (const e of entries) {
+    const m = /^\D*(\d+)$/.exec(e.page.trim());
+    assert.ok(m, `${lang}: "${e.title}" has a page number in the contents (${JSON.stringify(e.page)})`);
+    const n = Number(m[1]);
+    assert.ok(n > previous && n <= pages, `${lang}: "${e.title}" on page ${n}, after page ${previous}, of ${pages}`);
+    previous = n;
+    const text = texts[n - 1];
+    assert.ok(squash(text).startsWith(squash(e.lead)), `${lang}: the contents say "${e.title}" starts on page ${n}, which begins: ${text.trim().slice(0, 120)}`);
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.strictEqual(lines[lines.length - 1], String(n), `${lang}: page ${n} is numbered ${n} at its foot`);
+  }
+  // The contents page of the PDF shows those numbers next to the titles
+  // (the word "page" before each is for screen readers, not printed).
+  const contents = await page.locator('#binder-toc').textContent();
+  const tocText = texts.find((text) => squash(text).startsWith(squash(contents)));
+  assert.ok(tocText, `${lang}: a page begins with "${contents}"`);
+  const tocFlat = squash(tocText);
+  for (const e of entries) {
+    const n = e.page.replace(/\D/g, '');
+    assert.ok(tocFlat.includes(squash(e.title) + n), `${lang}: the printed contents show "${e.title}" on page ${n}`);
+  }
+}
+
 test('the whole handbook prints as a binder: cover, contacts, contents, each playbook on its own pages', async (t) => {
   const context = await launch({ locale: 'nl-NL' });
   try {
@@ -258,16 +309,55 @@ test('the whole handbook prints as a binder: cover, contacts, contents, each pla
       assert.ok(expected >= 6, `${expected} playbooks`);
       assert.strictEqual(playbooks, expected);
       assert.ok(await page.locator('.binder-playbook .tickbox').count() > 30, 'every step has a tick box');
-      await page.emulateMedia({ media: 'print' });
+      // Printed as Ctrl+P does (no print media emulated beforehand): the
+      // contents page's numbers are taken from the print layout itself.
       const pdf = await page.pdf({ format: 'A4' });
-      fs.writeFileSync(path.join(OUT, `binder-${lang}.pdf`), pdf);
+      const file = path.join(OUT, `binder-${lang}.pdf`);
+      fs.writeFileSync(file, pdf);
       const pages = pdfPages(pdf);
       t.diagnostic(`binder ${lang}: ${pages} A4 pages`);
       // Cover, contacts and contents, then each playbook on a page of its own.
       assert.ok(pages >= 3 + playbooks && pages <= 40, `${pages} pages`);
-      await page.emulateMedia({ media: 'screen' });
+      assert.strictEqual(pdfPageTexts(file).length, pages);
+      await checkContents(page, file, lang, playbooks);
+      // Printed smaller (the print dialog's scale), the sections move to
+      // other pages and the contents follow them.
+      if (lang === 'en') {
+        const small = path.join(OUT, 'binder-en-70.pdf');
+        fs.writeFileSync(small, await page.pdf({ format: 'A4', scale: 0.7 }));
+        const fewer = pdfPages(fs.readFileSync(small));
+        assert.ok(fewer < pages, `${fewer} pages at 70%, ${pages} at 100%`);
+        await checkContents(page, small, lang, playbooks);
+      }
     }
     assert.deepStrictEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('without scripts the binder prints its contents without page numbers', async () => {
+  const context = await launch({ locale: 'en-GB', javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(fileUrl('en/playbooks/binder.html'));
+    const file = path.join(OUT, 'binder-en-noscript.pdf');
+    fs.writeFileSync(file, await page.pdf({ format: 'A4' }));
+    const contents = await page.locator('#binder-toc').textContent();
+    const texts = pdfPageTexts(file);
+    const at = texts.findIndex((text) => squash(text).startsWith(squash(contents)));
+    assert.ok(at > 0, `a page begins with "${contents}"`);
+    const titles = await page.locator('.binder-toc li a').allTextContents();
+    assert.ok(titles.length > 6);
+    // The page's own number at its foot aside, no number follows a title.
+    const lines = texts[at].split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.strictEqual(lines.pop(), String(at + 1), 'the contents page is numbered at its foot');
+    const flat = squash(lines.join(' '));
+    for (const title of titles) {
+      const at = flat.indexOf(squash(title));
+      assert.ok(at >= 0, `the contents list "${title}"`);
+      assert.ok(!/^\d/.test(flat.slice(at + squash(title).length)), `no page number after "${title}"`);
+    }
   } finally {
     await context.close();
   }
