@@ -153,6 +153,55 @@ struct Prepared<'a> {
     key: Option<u64>,
 }
 
+impl<'a> Prepared<'a> {
+    /// Takes the page's own values out of `job` and, when `lang_key` is given
+    /// (serve), hashes everything the page shows into its key.
+    fn new(
+        hb: &Handbook,
+        mut job: Job<'a>,
+        ld: &LangData,
+        li: usize,
+        search: Option<SearchSlot>,
+        lang_key: Option<u64>,
+    ) -> Prepared<'a> {
+        let own = std::mem::take(&mut job.ctx).into_json();
+        let keywords = match &job.fill {
+            Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
+            Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
+            Fill::Faq => hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", "),
+            _ => job.keywords.clone(),
+        };
+        let key = lang_key.map(|lang_key| {
+            let mut key = Inputs::new("page");
+            key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key);
+            key.add_json(&own).add(&keywords).add(&search);
+            // Of a document, only this language's text counts (and whether it is a fallback).
+            let doc_key = |key: &mut Inputs, doc: &Translated| {
+                key.add(doc.doc(&ld.lang)).add(&doc.fallback.contains(&ld.lang));
+            };
+            match &job.fill {
+                Fill::None => {}
+                Fill::Doc(doc) => doc_key(&mut key, doc),
+                Fill::SectionPage(page, sec) => {
+                    key.add(&page.path).add(sec);
+                    doc_key(&mut key, &page.doc);
+                }
+                Fill::Intro { text, file } => {
+                    key.add(text).add(file);
+                }
+                Fill::Faq => {
+                    for f in &hb.faqs {
+                        key.add(&f.id);
+                        doc_key(&mut key, &f.doc);
+                    }
+                }
+            }
+            key.key()
+        });
+        Prepared { job, li, search, own, keywords, key }
+    }
+}
+
 /// Renders single pages; what every page needs, borrowed.
 struct PageRenderer<'a> {
     hb: &'a Handbook,
@@ -162,6 +211,79 @@ struct PageRenderer<'a> {
 }
 
 impl PageRenderer<'_> {
+    /// Renders every page into `sink`, in parallel; languages with a kept
+    /// search index (serve) are not collected again.
+    fn render_all(
+        &self,
+        jobs: Vec<Prepared>,
+        kept_indexes: &[Option<std::sync::Arc<crate::search::Index>>],
+        memo: &crate::memo::Memo,
+        sink: &dyn Sink,
+    ) -> Pages {
+        let (hb, langs, pager) = (self.hb, self.langs, self);
+        // One collection per render thread, merged at the end: per piece of work
+        // would mean a word cache and term table per piece.
+        let workers: Vec<Mutex<Pages>> =
+            (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(langs))).collect();
+        jobs.into_par_iter().for_each_init(
+            || vec![None; langs.len()],
+            |contexts: &mut Vec<Option<tera::Context>>, Prepared { job, li, search, own, keywords, key }| {
+                let ld = &langs[li];
+                let make = || {
+                    let shared = contexts[li].get_or_insert_with(|| pager.shared_context(ld));
+                    pager.render(shared, own, &job, ld, search.is_some())
+                };
+                let out = match key {
+                    Some(key) => memo.get_or(key, make),
+                    None => std::sync::Arc::new(make()),
+                };
+                let written = out.html.as_ref().ok().map(|html| {
+                    sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
+                        Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
+                            .hint("check that the output folder is writable and the disk is not full")
+                    })
+                });
+                // Each thread has its own collection; the lock is only ever taken by it.
+                let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
+                match written {
+                    Some(Ok(n)) => {
+                        acc.written += 1;
+                        acc.bytes += n;
+                    }
+                    Some(Err(e)) => acc.failures.push(e),
+                    None => {}
+                }
+                if let Err(why) = &out.html {
+                    acc.render_failures.push((template_file(job.template, hb), why.clone(), job.path.clone()));
+                }
+                // The page's words for the search index, read from what was rendered.
+                if let (Some(text), Some((doc, group)), None) = (&out.search_text, &search, &kept_indexes[li]) {
+                    acc.search[li].add_text(
+                        crate::search::PageRef {
+                            doc: *doc,
+                            url: &job.rel,
+                            title: &out.title,
+                            group,
+                            keywords: &keywords,
+                            boost: job.template == "playbook.html",
+                        },
+                        text,
+                    );
+                }
+                acc.problems.extend(out.problems.iter().cloned());
+                for b in &out.breaches {
+                    acc.breaches.push((template_file(job.template, hb), b.clone(), job.path.clone()));
+                }
+            },
+        );
+        workers
+            .into_iter()
+            .map(|w| w.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .reduce(Pages::merge)
+            .unwrap_or_else(|| Pages::new(langs))
+    }
+
     /// The values every page of a language shares.
     fn shared_context(&self, ld: &LangData) -> tera::Context {
         let cfg = &self.hb.config;
@@ -342,36 +464,7 @@ pub fn render_site(
     let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
 
     // Step texts are Markdown too; they are short and shared by several pages.
-    let mut step_html: HashMap<(String, String), String> = HashMap::new();
-    for step in hb.steps.values() {
-        for ld in &langs {
-            let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
-            let ctx = DocContext {
-                file: &step.file,
-                first_line: step.pos.line,
-                to_lang_root: "../",
-                to_site_root: "../../",
-                languages: &cfg.languages,
-                allow_html: cfg.allow_html,
-            };
-            let mut problems = Vec::new();
-            let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
-            // Positions inside a YAML block are approximate; point at the step.
-            if ld.lang == cfg.default_language
-                || step.text.as_ref().is_some_and(|t| {
-                    t.resolve(&ld.lang, &cfg.default_language).1 == assessment_wasm::text::Resolved::Exact
-                })
-            {
-                for mut p in problems {
-                    p.line = step.pos.line;
-                    p.column = step.pos.column;
-                    p.message = format!("in the text of step `{}`: {}", step.id, p.message);
-                    report.push(p);
-                }
-            }
-            step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
-        }
-    }
+    let step_html = step_texts(hb, &langs, report);
 
     // Questionnaires: compile for every language (validates them, too).
     let (compiled, compile_keys) = compile_assessments(hb, content, &langs, report);
@@ -380,17 +473,7 @@ pub fn render_site(
     for ld in &langs {
         page_jobs(hb, ld, &step_html, &compiled, &mut jobs);
     }
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    for j in &jobs {
-        if seen.insert(j.path.as_str(), ()).is_some() {
-            let file = match &j.fill {
-                Fill::Doc(doc) => doc.doc(j.path.split('/').next().unwrap_or("")).file.clone(),
-                _ => "pages".to_string(),
-            };
-            report.push(Diagnostic::error(file, Pos::FILE, format!("two pages would be written to `{}`", j.path)).hint("rename this page: its name is taken by a page irbook makes itself (faq, sources, contacts, index, …) or by another page"));
-        }
-    }
-    drop(seen);
+    check_unique_paths(&jobs, report);
     let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
     let policy = crate::web::policy::Policy { csp: CSP, allow_html: cfg.allow_html };
     let started = std::time::Instant::now();
@@ -408,10 +491,6 @@ pub fn render_site(
             (job, li, search)
         })
         .collect();
-    // One collection per render thread, merged at the end: per piece of work
-    // would mean a word cache and term table per piece.
-    let workers: Vec<Mutex<Pages>> =
-        (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(&langs))).collect();
     // What every page of a language shares (the interface texts above all) is
     // put into a context once per render thread and language; each page adds
     // its own values and takes them out again after rendering. Converting the
@@ -437,46 +516,7 @@ pub fn render_site(
     // A page's own values and, under serve, the key of everything it shows.
     let jobs: Vec<Prepared> = jobs
         .into_par_iter()
-        .map(|(mut job, li, search)| {
-            let ld = &langs[li];
-            let own = std::mem::take(&mut job.ctx).into_json();
-            let keywords = match &job.fill {
-                Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
-                Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
-                Fill::Faq => {
-                    hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", ")
-                }
-                _ => job.keywords.clone(),
-            };
-            let key = lang_keys[li].map(|lang_key| {
-                let mut key = Inputs::new("page");
-                key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key);
-                key.add_json(&own).add(&keywords).add(&search);
-                // Of a document, only this language's text counts (and whether it is a fallback).
-                let doc_key = |key: &mut Inputs, doc: &Translated| {
-                    key.add(doc.doc(&ld.lang)).add(&doc.fallback.contains(&ld.lang));
-                };
-                match &job.fill {
-                    Fill::None => {}
-                    Fill::Doc(doc) => doc_key(&mut key, doc),
-                    Fill::SectionPage(page, sec) => {
-                        key.add(&page.path).add(sec);
-                        doc_key(&mut key, &page.doc);
-                    }
-                    Fill::Intro { text, file } => {
-                        key.add(text).add(file);
-                    }
-                    Fill::Faq => {
-                        for f in &hb.faqs {
-                            key.add(&f.id);
-                            doc_key(&mut key, &f.doc);
-                        }
-                    }
-                }
-                key.key()
-            });
-            Prepared { job, li, search, own, keywords, key }
-        })
+        .map(|(job, li, search)| Prepared::new(hb, job, &langs[li], li, search, lang_keys[li]))
         .collect();
     // Under serve, a language whose searchable pages are all as before keeps its index.
     let search_keys: Vec<Option<u64>> = (0..langs.len())
@@ -490,63 +530,7 @@ pub fn render_site(
         .collect();
     let kept_indexes: Vec<Option<std::sync::Arc<crate::search::Index>>> =
         search_keys.iter().map(|k| k.and_then(|k| content.memo.get(k))).collect();
-    jobs.into_par_iter().for_each_init(
-        || vec![None; langs.len()],
-        |contexts: &mut Vec<Option<tera::Context>>, Prepared { job, li, search, own, keywords, key }| {
-            let ld = &langs[li];
-            let make = || {
-                let shared = contexts[li].get_or_insert_with(|| pager.shared_context(ld));
-                pager.render(shared, own, &job, ld, search.is_some())
-            };
-            let out = match key {
-                Some(key) => content.memo.get_or(key, make),
-                None => std::sync::Arc::new(make()),
-            };
-            let written = out.html.as_ref().ok().map(|html| {
-                sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
-                    Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
-                        .hint("check that the output folder is writable and the disk is not full")
-                })
-            });
-            // Each thread has its own collection; the lock is only ever taken by it.
-            let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
-            let mut acc = workers[worker].lock().unwrap_or_else(|e| e.into_inner());
-            match written {
-                Some(Ok(n)) => {
-                    acc.written += 1;
-                    acc.bytes += n;
-                }
-                Some(Err(e)) => acc.failures.push(e),
-                None => {}
-            }
-            if let Err(why) = &out.html {
-                acc.render_failures.push((template_file(job.template, hb), why.clone(), job.path.clone()));
-            }
-            // The page's words for the search index, read from what was rendered.
-            if let (Some(text), Some((doc, group)), None) = (&out.search_text, &search, &kept_indexes[li]) {
-                acc.search[li].add_text(
-                    crate::search::PageRef {
-                        doc: *doc,
-                        url: &job.rel,
-                        title: &out.title,
-                        group,
-                        keywords: &keywords,
-                        boost: job.template == "playbook.html",
-                    },
-                    text,
-                );
-            }
-            acc.problems.extend(out.problems.iter().cloned());
-            for b in &out.breaches {
-                acc.breaches.push((template_file(job.template, hb), b.clone(), job.path.clone()));
-            }
-        },
-    );
-    let pages = workers
-        .into_iter()
-        .map(|w| w.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .reduce(Pages::merge)
-        .unwrap_or_else(|| Pages::new(&langs));
+    let pages = pager.render_all(jobs, &kept_indexes, &content.memo, sink);
     let mut summary = Summary { pages: pages.written, files: pages.written, bytes: pages.bytes, ..Summary::default() };
     summary.timings.push(("templates, navigation, questionnaires", started - begun));
     let rendered = started.elapsed();
@@ -623,29 +607,11 @@ pub fn render_site(
         put("assets/engine.js", ENGINE_JS.as_bytes())?;
     }
     for ((id, lang), c) in &compiled {
-        // The questionnaire script's own words travel with the questionnaire data.
-        let ui: BTreeMap<&String, &String> =
-            lang_index[lang.as_str()].t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
-        let ui = serde_json::to_string(&ui).unwrap_or_default();
-        // A registry keyed by language and id, so that one page can hold several
-        // questionnaires (the single file holds them all). `<` is escaped so the
-        // script can also stand inline in HTML without ending early.
-        // A triage is also the incident record: what follows from a
-        // notification comes from content (`records/follow-ups.yaml`).
-        let record = if c.kind == assessment_wasm::definition::Kind::Triage {
-            format!(",\"record\":{}", record_json(hb, lang))
-        } else {
-            String::new()
-        };
         let def = match compile_keys.get(&(id.clone(), lang.clone())) {
             Some(key) => content.memo.get_or(*key, || c.to_json()),
             None => std::sync::Arc::new(c.to_json()),
         };
-        let data = format!("{{\"def\":{def},\"ui\":{ui}{record}}}").replace('<', "\\u003c");
-        let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
-        let js = format!(
-            "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
-        );
+        let js = questionnaire_script(hb, id, lang_index[lang.as_str()], c, &def);
         put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
     }
     let mut static_warnings = Report::default();
@@ -680,6 +646,86 @@ pub fn render_site(
     report.append(static_warnings);
     summary.pages += 1;
     Some(summary)
+}
+
+/// Every step's text as HTML, per (step id, language).
+fn step_texts(hb: &Handbook, langs: &[LangData], report: &mut Report) -> HashMap<(String, String), String> {
+    let cfg = &hb.config;
+    let mut step_html: HashMap<(String, String), String> = HashMap::new();
+    for step in hb.steps.values() {
+        for ld in langs {
+            let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
+            let ctx = DocContext {
+                file: &step.file,
+                first_line: step.pos.line,
+                to_lang_root: "../",
+                to_site_root: "../../",
+                languages: &cfg.languages,
+                allow_html: cfg.allow_html,
+            };
+            let mut problems = Vec::new();
+            let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
+            // Positions inside a YAML block are approximate; point at the step.
+            if ld.lang == cfg.default_language
+                || step.text.as_ref().is_some_and(|t| {
+                    t.resolve(&ld.lang, &cfg.default_language).1 == assessment_wasm::text::Resolved::Exact
+                })
+            {
+                for mut p in problems {
+                    p.line = step.pos.line;
+                    p.column = step.pos.column;
+                    p.message = format!("in the text of step `{}`: {}", step.id, p.message);
+                    report.push(p);
+                }
+            }
+            step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
+        }
+    }
+    step_html
+}
+
+/// Two pages may not be written to the same path.
+fn check_unique_paths(jobs: &[Job], report: &mut Report) {
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for j in jobs {
+        if seen.insert(j.path.as_str(), ()).is_some() {
+            let file = match &j.fill {
+                Fill::Doc(doc) => doc.doc(j.path.split('/').next().unwrap_or("")).file.clone(),
+                _ => "pages".to_string(),
+            };
+            report.push(Diagnostic::error(file, Pos::FILE, format!("two pages would be written to `{}`", j.path)).hint("rename this page: its name is taken by a page irbook makes itself (faq, sources, contacts, index, …) or by another page"));
+        }
+    }
+}
+
+/// The script of one compiled questionnaire in one language; `def` is its
+/// JSON (`Compiled::to_json`).
+fn questionnaire_script(
+    hb: &Handbook,
+    id: &str,
+    ld: &LangData,
+    c: &assessment_wasm::compile::Compiled,
+    def: &str,
+) -> String {
+    let lang = ld.lang.as_str();
+    // The questionnaire script's own words travel with the questionnaire data.
+    let ui: BTreeMap<&String, &String> = ld.t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
+    let ui = serde_json::to_string(&ui).unwrap_or_default();
+    // A registry keyed by language and id, so that one page can hold several
+    // questionnaires (the single file holds them all). `<` is escaped so the
+    // script can also stand inline in HTML without ending early.
+    // A triage is also the incident record: what follows from a
+    // notification comes from content (`records/follow-ups.yaml`).
+    let record = if c.kind == assessment_wasm::definition::Kind::Triage {
+        format!(",\"record\":{}", record_json(hb, lang))
+    } else {
+        String::new()
+    };
+    let data = format!("{{\"def\":{def},\"ui\":{ui}{record}}}").replace('<', "\\u003c");
+    let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
+    format!(
+        "/* irbook questionnaire `{id}` ({lang}) */\n(window.IRBOOK_ASSESSMENTS = window.IRBOOK_ASSESSMENTS || {{}})[{key}] = {data};\n"
+    )
 }
 
 /// Files in static/ are published as they are, so they escape the page
