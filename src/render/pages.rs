@@ -84,6 +84,24 @@ pub(super) fn job<'a>(
     Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new() }
 }
 
+/// What the page makers of one language share.
+pub(super) struct Lang<'a> {
+    hb: &'a Handbook,
+    ld: &'a LangData,
+}
+
+impl<'a> Lang<'a> {
+    /// An interface text of this language.
+    fn t(&self, key: &str) -> Option<&'a String> {
+        self.ld.t.get(key)
+    }
+
+    /// Whether `doc` is shown in the default language for want of a translation.
+    fn fallback(&self, doc: &Translated) -> bool {
+        doc.fallback.contains(&self.ld.lang)
+    }
+}
+
 pub(super) fn page_jobs<'a>(
     hb: &'a Handbook,
     ld: &'a LangData,
@@ -91,11 +109,8 @@ pub(super) fn page_jobs<'a>(
     compiled: &BTreeMap<(String, String), Compiled>,
     jobs: &mut Vec<Job<'a>>,
 ) {
-    let cfg = &hb.config;
-    let d = cfg.default_language.as_str();
-    let lang = ld.lang.as_str();
-    let fallback_note = |t: &Translated| t.fallback.contains(lang);
-
+    let l = Lang { hb, ld };
+    let (lang, d) = (ld.lang.as_str(), hb.config.default_language.as_str());
     let phases: Vec<Link> = hb
         .phases
         .iter()
@@ -137,24 +152,43 @@ pub(super) fn page_jobs<'a>(
             url: format!("assessments/{}.html", a.def.id),
         })
         .collect();
+
+    home_job(&l, &phase_cards, &playbooks, &assessments, jobs);
+    phase_jobs(&l, &phases, jobs);
+    let binder = playbook_jobs(&l, step_html, &playbooks, jobs);
+    assessment_jobs(&l, compiled, &assessments, jobs);
+    reference_jobs(&l, &binder, jobs);
+    free_page_jobs(&l, jobs);
+}
+
+fn home_job<'a>(
+    l: &Lang<'a>,
+    phase_cards: &[PhaseCard],
+    playbooks: &[PlaybookCard],
+    assessments: &[AssessmentCard],
+    jobs: &mut Vec<Job<'a>>,
+) {
+    let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
+    let cfg = &hb.config;
     let emergency: Vec<&ContactView> =
         hb.contacts.iter().filter(|c| c.emergency).filter_map(|c| ld.contacts.get(&c.role)).collect();
     let start_url =
         cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
-    let t = |key: &str| ld.t.get(key);
-
     // Home.
     let ctx = context(&HomePage {
         page_title: &ld.site_title,
         description: opt_text(&cfg.description, lang, d),
-        phases: &phase_cards,
-        playbooks: &playbooks,
-        assessments: &assessments,
+        phases: phase_cards,
+        playbooks,
+        assessments,
         emergency,
         start_url,
     });
     jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
+}
 
+fn phase_jobs<'a>(l: &Lang<'a>, phases: &[Link], jobs: &mut Vec<Job<'a>>) {
+    let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
     // Phases, with previous/next.
     for (i, p) in hb.phases.iter().enumerate() {
         let doc = p.doc.doc(lang);
@@ -184,10 +218,10 @@ pub(super) fn page_jobs<'a>(
         let ctx = context(&PhasePage {
             page_title: &doc.title,
             summary: doc.summary.as_deref().unwrap_or(""),
-            fallback: fallback_note(&p.doc),
+            fallback: l.fallback(&p.doc),
             order: p.order,
             sidebar: phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
-            sidebar_title: t("phases"),
+            sidebar_title: l.t("phases"),
             prev: i.checked_sub(1).map(|j| &phases[j]),
             next: phases.get(i + 1),
             admin_steps,
@@ -195,7 +229,16 @@ pub(super) fn page_jobs<'a>(
         });
         jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc)));
     }
+}
 
+/// The playbook pages; returns the playbooks as the binder shows them.
+fn playbook_jobs<'a>(
+    l: &Lang<'a>,
+    step_html: &HashMap<(String, String), String>,
+    playbooks: &[PlaybookCard],
+    jobs: &mut Vec<Job<'a>>,
+) -> Vec<BinderPlaybook<'a>> {
+    let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
     // Playbooks: both tracks side by side, per phase.
     let pb_links: Vec<Link> = hb
         .playbooks
@@ -235,7 +278,7 @@ pub(super) fn page_jobs<'a>(
             summary: &summary,
             lanes: &lanes,
             sidebar: pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
-            sidebar_title: t("playbooks"),
+            sidebar_title: l.t("playbooks"),
         });
         binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
         let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
@@ -243,7 +286,7 @@ pub(super) fn page_jobs<'a>(
         jobs.push(j);
     }
     if !hb.playbooks.is_empty() {
-        let ctx = context(&PlaybooksPage { page_title: t("playbooks"), playbooks: &playbooks });
+        let ctx = context(&PlaybooksPage { page_title: l.t("playbooks"), playbooks });
         jobs.push(job(
             format!("{lang}/playbooks/index.html"),
             "playbooks/index.html",
@@ -254,9 +297,19 @@ pub(super) fn page_jobs<'a>(
         ));
     }
 
+    binder
+}
+
+fn assessment_jobs<'a>(
+    l: &Lang<'a>,
+    compiled: &BTreeMap<(String, String), Compiled>,
+    assessments: &[AssessmentCard],
+    jobs: &mut Vec<Job<'a>>,
+) {
+    let (hb, lang, d) = (l.hb, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
     // Questionnaires.
     if !hb.assessments.is_empty() {
-        let ctx = context(&AssessmentsPage { page_title: t("questionnaires"), assessments: &assessments });
+        let ctx = context(&AssessmentsPage { page_title: l.t("questionnaires"), assessments });
         jobs.push(job(
             format!("{lang}/assessments/index.html"),
             "assessments/index.html",
@@ -287,10 +340,15 @@ pub(super) fn page_jobs<'a>(
             Fill::Intro { text: intro, file: &a.file },
         ));
     }
+}
 
+/// The FAQ, sources, contacts and the paper binder.
+fn reference_jobs<'a>(l: &Lang<'a>, binder: &[BinderPlaybook], jobs: &mut Vec<Job<'a>>) {
+    let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
+    let cfg = &hb.config;
     // FAQ on one page, each question an anchor.
     if !hb.faqs.is_empty() {
-        let ctx = context(&TitledPage { page_title: t("faq") });
+        let ctx = context(&TitledPage { page_title: l.t("faq") });
         jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx, Fill::Faq));
     }
 
@@ -309,7 +367,7 @@ pub(super) fn page_jobs<'a>(
             note: opt_text(&s.note, lang, d),
         })
         .collect();
-    let ctx = context(&SourcesPage { page_title: t("sources"), sources });
+    let ctx = context(&SourcesPage { page_title: l.t("sources"), sources });
     jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx, Fill::None));
 
     // Contacts, grouped: our own people first, then bodies per jurisdiction.
@@ -330,7 +388,7 @@ pub(super) fn page_jobs<'a>(
         })
         .collect();
     let ctx = context(&ContactsPage {
-        page_title: t("contacts"),
+        page_title: l.t("contacts"),
         groups: &groups,
         has_examples: hb.contacts.iter().any(|c| c.example),
     });
@@ -340,9 +398,9 @@ pub(super) fn page_jobs<'a>(
     // each playbook as a checklist on its own page.
     if !binder.is_empty() {
         let ctx = context(&BinderPage {
-            page_title: t("binder_title"),
+            page_title: l.t("binder_title"),
             groups: &groups,
-            playbooks: &binder,
+            playbooks: binder,
             checked: hb.sources.iter().map(|s| &s.last_checked).max(),
             version: &cfg.version,
         });
@@ -355,7 +413,11 @@ pub(super) fn page_jobs<'a>(
             Fill::None,
         ));
     }
+}
 
+/// Pages under pages/, their sections and the list of all sections.
+fn free_page_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
+    let (hb, ld, lang) = (l.hb, l.ld, l.ld.lang.as_str());
     // Free pages and their sections. The section list is built once and shared.
     for (s, sec) in hb.sections.iter().zip(&ld.sections) {
         for &i in &s.pages {
@@ -371,7 +433,7 @@ pub(super) fn page_jobs<'a>(
             ));
         }
         let (fill, fallback) = match &s.index {
-            Some(doc) => (Fill::Doc(doc), fallback_note(doc)),
+            Some(doc) => (Fill::Doc(doc), l.fallback(doc)),
             None => (Fill::None, false),
         };
         let ctx = context(&SectionPage {
@@ -391,7 +453,7 @@ pub(super) fn page_jobs<'a>(
         let ctx = context(&DocPage {
             page_title: &doc.title,
             summary: doc.summary.as_deref().unwrap_or(""),
-            fallback: fallback_note(&p.doc),
+            fallback: l.fallback(&p.doc),
         });
         jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx, Fill::Doc(&p.doc)));
     }
@@ -405,7 +467,7 @@ pub(super) fn page_jobs<'a>(
                 count: s.pages.len(),
             })
             .collect();
-        let ctx = context(&AllPagesPage { page_title: t("all_pages"), sections });
+        let ctx = context(&AllPagesPage { page_title: l.t("all_pages"), sections });
         jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx, Fill::None));
     }
 }
