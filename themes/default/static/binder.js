@@ -41,9 +41,12 @@
     if (!(step > 100)) { return null; }
     var origin = top(document.documentElement);
     return entries.map(function (span) {
-      // A section missing or not shown (the single-file handbook renames
-      // ids and hides other pages) gets no number.
-      var target = document.getElementById(span.getAttribute('data-target'));
+      // The entry's link names the section; the single-file handbook
+      // rewrites links and ids together, so the link finds it there too.
+      // A section missing or not shown gets no number.
+      var link = span.parentNode.querySelector('a[href^="#"]');
+      var id = link ? decodeURIComponent(link.getAttribute('href').slice(1)) : span.getAttribute('data-target');
+      var target = document.getElementById(id);
       if (!target || target.getClientRects().length === 0) { return null; }
       // Layout units are 1/64 px: a section at the top of a page sits on an
       // exact multiple of the step; the small margin absorbs rounding.
