@@ -20,13 +20,47 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     let config = load_config(tree, report)?;
-    let (contacts, contacts_complete) = load_contacts(tree, report);
-    let sources = load_sources(tree, report);
-    let phases = load_phases(tree, &config, report);
-    let (playbooks, steps) = load_playbooks(tree, report);
-    let faqs = load_faqs(tree, &config, report);
-    let (pages, sections) = load_pages(tree, &config, report);
-    let assessments = load_assessments(tree, report);
+    // The kinds of files are independent of each other: read them in
+    // parallel, each into a report of its own, appended in a fixed order.
+    let side = || Report::default();
+    let (
+        (((contacts, contacts_complete), r_contacts), (sources, r_sources)),
+        (
+            ((phases, r_phases), ((playbooks, steps), r_playbooks)),
+            (((faqs, r_faqs), ((pages, sections), r_pages)), (assessments, r_assessments)),
+        ),
+    ) = rayon::join(
+        || {
+            rayon::join(
+                || with_report(side(), |r| load_contacts(tree, r)),
+                || with_report(side(), |r| load_sources(tree, r)),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || with_report(side(), |r| load_phases(tree, &config, r)),
+                        || with_report(side(), |r| load_playbooks(tree, r)),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || with_report(side(), |r| load_faqs(tree, &config, r)),
+                                || with_report(side(), |r| load_pages(tree, &config, r)),
+                            )
+                        },
+                        || with_report(side(), |r| load_assessments(tree, r)),
+                    )
+                },
+            )
+        },
+    );
+    for r in [r_contacts, r_sources, r_phases, r_playbooks, r_faqs, r_pages, r_assessments] {
+        report.append(r);
+    }
     let records = {
         let verdicts: Vec<&str> =
             assessments.iter().flat_map(|a| a.def.verdicts.iter().map(|v| v.id.as_str())).collect();
@@ -91,6 +125,12 @@ pub fn build(tree: &Tree, report: &mut Report) -> Option<Handbook> {
     };
     check_references(&hb, tree, report);
     Some(hb)
+}
+
+/// Runs `f` with `report` and returns both (for loaders run in parallel).
+fn with_report<T>(mut report: Report, f: impl FnOnce(&mut Report) -> T) -> (T, Report) {
+    let value = f(&mut report);
+    (value, report)
 }
 
 pub(super) fn known_file(path: &str) -> bool {
