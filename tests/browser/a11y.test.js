@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launch, guard, fileUrl, answer, SITE, OUT } = require('./lib');
+const { launch, guard, fileUrl, answer, ready, openAssessment, assertNoProblems, SITE, OUT } = require('./lib');
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -68,7 +68,7 @@ const TRIAGE = {
 };
 
 async function showAll(page) {
-  await page.waitForSelector('#irbook-app[data-ready="true"]');
+  await ready(page);
   if (await page.locator('#prev').count() > 0) { await page.click('#mode-toggle'); } // one at a time → all
 }
 
@@ -159,8 +159,7 @@ test('axe: no serious or critical WCAG violations on any page type, light and da
       await page.keyboard.press('Shift+Tab');
       await page.screenshot({ path: path.join(OUT, `a11y-triage-${scheme}-focus.png`) });
     }
-    for (const p of problems) { t.diagnostic(p); }
-    assert.deepStrictEqual(problems, [], 'no console errors or CSP violations, with axe injected');
+    assertNoProblems(t, problems, 'no console errors or CSP violations, with axe injected');
   } finally {
     await context.close();
   }
@@ -205,8 +204,7 @@ test('axe: a branded client variant, light and dark', async (t) => {
     }
     failures.push(...await auditBothModes(t, page, 'variant en/assessments/triage.html',
       'file://' + path.join(site, 'en/assessments/triage.html'), answerTriage));
-    for (const p of problems) { t.diagnostic(p); }
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -253,10 +251,7 @@ async function tabUntil(page, want, why, back) {
 test('keyboard only: through the triage questionnaire to an exported plan', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('en/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'en', 'triage');
 
     // The skip link is the first stop and moves focus into the main content.
     await page.keyboard.press('Tab');
@@ -345,8 +340,7 @@ test('keyboard only: through the triage questionnaire to an exported plan', asyn
     assert.strictEqual(ticked.id, tick.id);
     assert.ok(ticked.checked);
 
-    for (const p of problems) { t.diagnostic(p); }
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }

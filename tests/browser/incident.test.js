@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launch, guard, fileUrl, answer, OUT } = require('./lib');
+const { launch, openAssessment, reloadReady, assertNoProblems, answer, OUT } = require('./lib');
 
 function pdfPages(buf) {
   return (buf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
@@ -61,10 +61,7 @@ async function snapshot(page) {
 test('incident record: two incidents, saved, storage cleared, opened again; bad files change nothing', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB', viewport: { width: 1366, height: 900 } });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('en/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'en', 'triage');
 
     // Incident 1: a misdirected e-mail, notified to the AP.
     await page.click('#discovered-now');
@@ -129,8 +126,7 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
 
     // The browser profile is wiped.
     await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    await reloadReady(page);
     assert.strictEqual(await page.locator('#incidents tbody tr').count(), 1, 'a fresh, empty incident');
     assert.strictEqual(await page.locator('#discovered-time').count(), 0);
 
@@ -221,23 +217,20 @@ test('incident record: two incidents, saved, storage cleared, opened again; bad 
     t.diagnostic(`AP draft: ${pdfPages(apPdf)} A4 page(s)`);
     assert.ok(pdfPages(apPdf) >= 1 && pdfPages(apPdf) <= 3, `the AP draft prints on ${pdfPages(apPdf)} pages`);
 
-    for (const p of problems) { t.diagnostic(p); }
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
 });
 
-test('incident record: a browser that cannot store is told to keep the file', async () => {
+test('incident record: a browser that cannot store is told to keep the file', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'nl-NL' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.addInitScript(() => {
-      Storage.prototype.setItem = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+    const { page, problems } = await openAssessment(context, 'nl', 'triage', {
+      before: (p) => p.addInitScript(() => {
+        Storage.prototype.setItem = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+      }),
     });
-    await page.goto(fileUrl('nl/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
     await page.click('#discovered-now');
     const warning = page.locator('#storage-warning');
     assert.ok(await warning.isVisible());
@@ -248,19 +241,16 @@ test('incident record: a browser that cannot store is told to keep the file', as
     assert.strictEqual(saved.format, 'irbook-incident');
     assert.strictEqual(saved.lang, 'nl');
     assert.ok(saved.incident.discovered_at);
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
 });
 
-test('incident record: answers saved by the previous version become the first incident', async () => {
+test('incident record: answers saved by the previous version become the first incident', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('en/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'en', 'triage');
     const key = await page.evaluate(() => Object.keys(localStorage).find((k) => /:triage$/.test(k)) || null);
     const storageKey = key || await page.evaluate(() => {
       const app = document.getElementById('irbook-app');
@@ -270,8 +260,7 @@ test('incident record: answers saved by the previous version become the first in
       const hash = window.IRBOOK_ASSESSMENTS['en/triage'].def.hash;
       localStorage.setItem(k, JSON.stringify({ version: 1, hash, answers: { jurisdiction: 'nl', personal_data: 'yes' }, discovered: Date.parse('2026-11-30T09:00:00Z'), ticks: { 'start-incident-log': Date.parse('2026-11-30T09:10:00Z') }, mode: 'all', index: 0, preset: null }));
     }, storageKey);
-    await page.reload();
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    await reloadReady(page);
     assert.ok(await page.isChecked('#q-jurisdiction-nl'));
     assert.ok(await page.isChecked('#tick-start-incident-log'));
     assert.strictEqual(await page.locator('#discovered-time').getAttribute('datetime'), '2026-11-30T09:00:00.000Z');
@@ -279,19 +268,16 @@ test('incident record: answers saved by the previous version become the first in
     assert.strictEqual(await page.inputValue('#incident-name'), 'Incident 1');
     const saved = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), storageKey);
     assert.strictEqual(saved.version, 2, 'stored again in the new shape');
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
 });
 
-test('incident record: a month after a notification keeps the local clock time across summer time', async () => {
+test('incident record: a month after a notification keeps the local clock time across summer time', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('en/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'en', 'triage');
     const file = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'incidents', 'ransomware.json'), 'utf8'));
     for (const n of file.incident.notifications) {
       // 15 March 09:30 in Amsterdam (winter time, UTC+1).
@@ -304,7 +290,7 @@ test('incident record: a month after a notification keeps the local clock time a
     // 15 April 09:30 in Amsterdam is summer time (UTC+2): 07:30 UTC.
     const finalReport = page.locator('#follow-ups .action').filter({ hasText: 'Final report to the CSIRT' });
     assert.strictEqual(await finalReport.locator('time').getAttribute('datetime'), '2026-04-15T07:30:00.000Z');
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }

@@ -2,6 +2,7 @@
 // playwright-core, a loopback static server, and a guard that fails a page on
 // console errors, CSP violations and requests to any other host.
 'use strict';
+const assert = require('node:assert');
 const { chromium } = require('playwright-core');
 const http = require('node:http');
 const fs = require('node:fs');
@@ -81,6 +82,40 @@ function htmlFiles(root) {
 
 function fileUrl(rel) { return 'file://' + path.join(SITE, rel); }
 
+// What a questionnaire page shows once its app has started.
+const READY = '#irbook-app[data-ready="true"]';
+
+// Waits until the page's questionnaire has started.
+async function ready(page) { await page.waitForSelector(READY); }
+
+// Reloads the page and waits until its questionnaire has started again.
+async function reloadReady(page) { await page.reload(); await ready(page); }
+
+// Goes to questionnaire `<lang>/assessments/<id>.html` (of the built site from
+// file://, or under `base`, a served site's URL ending in /) and waits until it is ready.
+async function gotoAssessment(page, lang, id, { base } = {}) {
+  const rel = `${lang}/assessments/${id}.html`;
+  await page.goto(base ? base + rel : fileUrl(rel));
+  await ready(page);
+}
+
+// A new guarded page of `context` on a ready questionnaire: { page, problems }.
+// `base` as for gotoAssessment (the guard then allows that origin instead of
+// file://); `before(page)` runs before the page loads (e.g. an init script).
+async function openAssessment(context, lang, id, { base, before } = {}) {
+  const page = await context.newPage();
+  const problems = guard(page, base || 'file://');
+  if (before) { await before(page); }
+  await gotoAssessment(page, lang, id, { base });
+  return { page, problems };
+}
+
+// Fails the test if the guard saw anything, listing each problem first.
+function assertNoProblems(t, problems, message) {
+  for (const p of problems) { t.diagnostic(p); }
+  assert.deepStrictEqual(problems, [], message);
+}
+
 // Answers one questionnaire question the way a reader does: ticks each choice
 // of a list, types a number and leaves the field, or picks the one choice.
 // `prefix` is the questionnaire's id prefix (the single file has one per page).
@@ -96,4 +131,7 @@ async function answer(page, id, value, prefix = '') {
   }
 }
 
-module.exports = { launch, serve, guard, htmlFiles, fileUrl, answer, SITE, OUT };
+module.exports = {
+  launch, serve, guard, htmlFiles, fileUrl, answer, READY, ready, reloadReady, gotoAssessment, openAssessment,
+  assertNoProblems, SITE, OUT,
+};

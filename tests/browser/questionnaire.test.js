@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launch, guard, fileUrl, answer, OUT } = require('./lib');
+const { launch, openAssessment, reloadReady, assertNoProblems, answer, OUT } = require('./lib');
 
 // EDPB 01/2021 case 04 (ransomware with exfiltration), answered for a Dutch organisation.
 const ANSWERS = {
@@ -30,10 +30,7 @@ const ANSWERS = {
 test('triage questionnaire: plan, persistence, corrupt storage, exports', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('en/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'en', 'triage');
     await page.click('#mode-toggle'); // all questions on one page
     await page.fill('#discovered', '2026-11-23T09:30');
     await page.waitForSelector('#discovered-time'); // asked first, then shown as one line
@@ -52,8 +49,7 @@ test('triage questionnaire: plan, persistence, corrupt storage, exports', async 
     await page.check('#tick-notify-ap');
 
     // Reload: answers and ticks are kept.
-    await page.reload();
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    await reloadReady(page);
     assert.ok(await page.isChecked('#q-cause-ransomware'));
     assert.ok(await page.isChecked('#tick-notify-ap'));
 
@@ -71,32 +67,27 @@ test('triage questionnaire: plan, persistence, corrupt storage, exports', async 
 
     // Corrupt saved data: a visible notice, a working page.
     await page.evaluate(() => { for (let i = 0; i < localStorage.length; i++) { localStorage.setItem(localStorage.key(i), '{not json'); } });
-    await page.reload();
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    await reloadReady(page);
     assert.ok(await page.isVisible('#storage-notice'));
     assert.strictEqual(await page.isChecked('#q-cause-ransomware').catch(() => false), false);
 
-    for (const p of problems) { t.diagnostic(p); }
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
 });
 
-test('triage in Dutch: a plan screenshot', async () => {
+test('triage in Dutch: a plan screenshot', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'nl-NL' });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('nl/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'nl', 'triage');
     await page.click('#mode-toggle');
     for (const [id, value] of Object.entries(ANSWERS)) {
       if (await page.locator(`#question-${id}`).count() === 0) { continue; }
       await answer(page, id, value);
     }
     await page.screenshot({ path: path.join(OUT, 'triage-plan-nl.png'), fullPage: true });
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }

@@ -11,7 +11,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launch, guard, fileUrl, SITE, OUT } = require('./lib');
+const { launch, guard, fileUrl, ready, gotoAssessment, openAssessment, assertNoProblems, SITE, OUT } = require('./lib');
 
 // The answers a responder following the help texts gives; the preset fills
 // in the rest (a mistake, seen by someone else, not encrypted, over).
@@ -103,10 +103,7 @@ test('misdirected e-mail: verdict after 3 interactions, full plan within 15, fir
   for (const [label, viewport] of [['desktop', { width: 1366, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
     const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'en-GB', viewport });
     try {
-      const page = await context.newPage();
-      const problems = guard(page, 'file://');
-      await page.goto(fileUrl('en/assessments/triage.html'));
-      await page.waitForSelector('#irbook-app[data-ready="true"]');
+      const { page, problems } = await openAssessment(context, 'en', 'triage');
       // Nothing is assumed about the moment of discovery.
       assert.strictEqual(await page.locator('#discovered-time').count(), 0);
       assert.ok(await inView(page, '#discovered-now'), `${label}: the first question is on the first screen`);
@@ -135,20 +132,17 @@ test('misdirected e-mail: verdict after 3 interactions, full plan within 15, fir
       const dues = await page.locator('ol.actions > li > .action').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-due'))));
       assert.deepStrictEqual(dues, [...dues].sort((a, b) => a - b), 'actions are listed by deadline');
       await page.screenshot({ path: path.join(OUT, `worst-hour-plan-${label}.png`), fullPage: true });
-      assert.deepStrictEqual(problems, []);
+      assertNoProblems(t, problems);
     } finally {
       await context.close();
     }
   }
 });
 
-test('one deadline per duty on the page, in Markdown, JSON and .ics; the plan prints on at most 3 A4 pages', async () => {
+test('one deadline per duty on the page, in Markdown, JSON and .ics; the plan prints on at most 3 A4 pages', async (t) => {
   const context = await launch({ timezoneId: 'Europe/Amsterdam', locale: 'nl-NL', viewport: { width: 1366, height: 900 } });
   try {
-    const page = await context.newPage();
-    const problems = guard(page, 'file://');
-    await page.goto(fileUrl('nl/assessments/triage.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    const { page, problems } = await openAssessment(context, 'nl', 'triage');
     // Found two hours ago: "as soon as possible" is now, not then.
     const found = await page.evaluate(() => {
       const d = new Date(Date.now() - 2 * 3600 * 1000);
@@ -229,7 +223,7 @@ test('one deadline per duty on the page, in Markdown, JSON and .ics; the plan pr
     fs.writeFileSync(path.join(OUT, 'worst-hour-plan.pdf'), pdf);
     const pages = pdfPages(pdf);
     assert.ok(pages <= 3, `the printed plan has ${pages} pages`);
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
@@ -330,7 +324,7 @@ test('the whole handbook prints as a binder: cover, contacts, contents, each pla
         await checkContents(page, small, lang, playbooks);
       }
     }
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
@@ -363,13 +357,13 @@ test('without scripts the binder prints its contents without page numbers', asyn
   }
 });
 
-test('training and readiness have their own panels; improvements are due within days', async () => {
+test('training and readiness have their own panels; improvements are due within days', async (t) => {
   const context = await launch({ locale: 'en-GB' });
   try {
     const page = await context.newPage();
     const problems = guard(page, 'file://');
     const firstChoices = async () => {
-      await page.waitForSelector('#irbook-app[data-ready="true"]');
+      await ready(page);
       await page.click('#mode-toggle');
       for (let round = 0; round < 100; round++) {
         const id = await page.evaluate(() => {
@@ -390,8 +384,7 @@ test('training and readiness have their own panels; improvements are due within 
     for (const f of feedback) { assert.doesNotMatch(f, /^(Right|Not quite)\.\s*(Right|Not quite)\b/, f); }
     assert.strictEqual(await page.locator('.summary, #export-ics').count(), 0, 'no triage summary or calendar in a training');
 
-    await page.goto(fileUrl('en/assessments/readiness.html'));
-    await page.waitForSelector('#irbook-app[data-ready="true"]');
+    await gotoAssessment(page, 'en', 'readiness');
     assert.strictEqual(await page.locator('#plan-title').innerText(), 'Your readiness');
     assert.strictEqual(await page.locator('h3', { hasText: 'Questions still open' }).count(), 0);
     await firstChoices();
@@ -399,7 +392,7 @@ test('training and readiness have their own panels; improvements are due within 
     assert.ok(dues.length > 0, 'improvements are listed');
     for (const d of dues) { assert.match(d, /within (\d+ days|a day)/, d); }
     assert.strictEqual(await page.locator('.action .deadline time').count(), 0, 'no clock times for improvements');
-    assert.deepStrictEqual(problems, []);
+    assertNoProblems(t, problems);
   } finally {
     await context.close();
   }
