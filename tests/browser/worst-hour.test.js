@@ -247,14 +247,15 @@ test('playbooks print as checklists: misdirected e-mail on at most 4 A4 pages', 
   }
 });
 
-// Reads a printed binder back: `file` is the PDF just printed from `page`.
-async function checkContents(page, file, lang, playbooks) {
+// Reads a printed binder back: `file` is the PDF just printed from `page`;
+// `scope` selects the binder where a document holds several (the single file).
+async function checkContents(page, file, lang, playbooks, scope = '') {
   const texts = pdfPageTexts(file);
   const pages = texts.length;
   // Every contents entry names the page its section starts on: the
   // section's heading (after the playbook's eyebrow) is the first text
   // on that page of the PDF, and the page's own number says the same.
-  const entries = await page.evaluate(() => [...document.querySelectorAll('.binder-toc li')].map((li) => {
+  const entries = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((li) => {
     const target = document.querySelector(li.querySelector('a').getAttribute('href'));
     const lead = [];
     for (const el of target.tagName === 'H2' ? [target] : target.children) {
@@ -262,7 +263,7 @@ async function checkContents(page, file, lang, playbooks) {
       if (el.tagName === 'H2') { break; }
     }
     return { title: li.querySelector('a').textContent, lead: lead.join(' '), page: li.querySelector('.toc-page').textContent };
-  }));
+  }), `${scope} .binder-toc li`.trim());
   assert.strictEqual(entries.length, playbooks + 1, 'the contents list the contacts and every playbook');
   let previous = 0;
   for (const e of entries) {
@@ -278,7 +279,7 @@ async function checkContents(page, file, lang, playbooks) {
   }
   // The contents page of the PDF shows those numbers next to the titles
   // (the word "page" before each is for screen readers, not printed).
-  const contents = await page.locator('#binder-toc').textContent();
+  const contents = await page.locator(`${scope} .binder-toc h2`.trim()).textContent();
   const tocText = texts.find((text) => squash(text).startsWith(squash(contents)));
   assert.ok(tocText, `${lang}: a page begins with "${contents}"`);
   const tocFlat = squash(tocText);
@@ -324,6 +325,28 @@ test('the whole handbook prints as a binder: cover, contacts, contents, each pla
         await checkContents(page, small, lang, playbooks);
       }
     }
+    assertNoProblems(t, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the single-file handbook prints its binder with the same page numbers', async (t) => {
+  // The single file renames ids and rewrites links to them; the contents
+  // find their sections through the links.
+  const single = path.join(OUT, 'binder-single.html');
+  execFileSync(process.env.IRBOOK_BIN, ['build', path.join(__dirname, '..', '..', 'content'), '--single-file', single, '--quiet'], { cwd: OUT, stdio: ['ignore', 'inherit', 'ignore'] });
+  const context = await launch({ locale: 'nl-NL' });
+  try {
+    const page = await context.newPage();
+    const problems = guard(page, 'file://');
+    const scope = '#p-nl-playbooks-binder';
+    await page.goto(`file://${single}${scope}`);
+    const playbooks = await page.locator(`${scope} .binder-playbook`).count();
+    assert.ok(playbooks >= 6, `${playbooks} playbooks in the single file's binder`);
+    const file = path.join(OUT, 'binder-single-nl.pdf');
+    fs.writeFileSync(file, await page.pdf({ format: 'A4' }));
+    await checkContents(page, file, 'nl (single file)', playbooks, scope);
     assertNoProblems(t, problems);
   } finally {
     await context.close();
