@@ -1,6 +1,7 @@
 //! Measures what `irbook serve` does after a one-page edit: builds the
 //! default handbook into memory with the serve memo, appends a line to one
-//! page, and builds again. Run: `cargo run --release --example rebuild`.
+//! page, and builds again. Run: `cargo run --release --example rebuild [DIR PAGE ROUNDS]`;
+//! with REBUILD_PAUSE set it waits 1.2 s before each edit, as an author would.
 
 use irbook::diag::Report;
 use irbook::memo::Memo;
@@ -16,6 +17,9 @@ fn main() {
     let rounds: usize = std::env::args().nth(3).and_then(|r| r.parse().ok()).unwrap_or(8);
     for round in 0..rounds {
         if round > 0 {
+            if std::env::var_os("REBUILD_PAUSE").is_some() {
+                std::thread::sleep(std::time::Duration::from_millis(1200));
+            }
             let f = tree.files.get_mut(&page).expect("the page exists");
             f.bytes.extend_from_slice(format!("\nEdit {round}.\n").as_bytes());
         }
