@@ -89,7 +89,7 @@ impl WriteJson for Tuple<'_> {
 /// content of a tuple variant an array of its fields.
 impl WriteJson for Node {
     fn write_json(&self, o: &mut String) {
-        let mut m = Obj::new(o);
+        let m = Obj::new(o);
         let m = match self {
             Node::Bool(b) => m.field("bool", b),
             Node::Num(x) => m.field("num", x),

@@ -24,43 +24,51 @@ pub(crate) fn to_json<T: WriteJson + ?Sized>(value: &T, capacity: usize) -> Stri
 }
 
 /// An object being written: members go in the order they are added, and
-/// `end` closes it.
+/// `end` closes it. Passed by value, as the bare pointer it is, so that a
+/// member costs the wasm no more than a call.
 pub(crate) struct Obj<'o> {
     o: &'o mut String,
-    first: bool,
 }
 
 impl<'o> Obj<'o> {
     pub(crate) fn new(o: &'o mut String) -> Obj<'o> {
         o.push('{');
-        Obj { o, first: true }
+        Obj { o }
     }
 
-    /// The member `key: value`. Keys are field names, plain ASCII with
-    /// nothing to escape.
-    pub(crate) fn field<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
-        if !self.first {
-            self.o.push(',');
-        }
-        self.first = false;
-        self.o.push('"');
-        self.o.push_str(key);
-        self.o.push_str("\":");
+    /// The member `key: value`.
+    pub(crate) fn field<T: WriteJson + ?Sized>(mut self, key: &str, value: &T) -> Self {
+        self.key(key);
         value.write_json(self.o);
         self
     }
 
+    /// Starts a member. Keys are field names, plain ASCII with nothing to
+    /// escape. Not generic: one copy in the wasm for every type of value.
+    fn key(&mut self, key: &str) {
+        // Every value ends in something other than `{`, so the comma goes
+        // in unless this is the first member.
+        if !self.o.ends_with('{') {
+            self.o.push(',');
+        }
+        self.o.push('"');
+        self.o.push_str(key);
+        self.o.push_str("\":");
+    }
+
     /// A member that is `null` when absent, as serde writes an `Option`
     /// without `skip_serializing_if` (the plan types).
-    pub(crate) fn or_null<T: WriteJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
+    pub(crate) fn or_null<T: WriteJson>(mut self, key: &str, value: &Option<T>) -> Self {
+        self.key(key);
         match value {
-            Some(v) => self.field(key, v),
-            None => self.field(key, &Null),
+            Some(v) => v.write_json(self.o),
+            None => Null.write_json(self.o),
         }
+        self
     }
 
     /// A member left out when absent (`skip_serializing_if = "Option::is_none"`).
-    pub(crate) fn some<T: WriteJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
+    pub(crate) fn some<T: WriteJson>(self, key: &str, value: &Option<T>) -> Self {
         match value {
             Some(v) => self.field(key, v),
             None => self,
@@ -70,7 +78,7 @@ impl<'o> Obj<'o> {
     /// A list left out when empty (`skip_serializing_if = "Vec::is_empty"`);
     /// only compiled questionnaires, written natively, have such lists.
     #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) fn nonempty<T: WriteJson>(&mut self, key: &str, value: &[T]) -> &mut Self {
+    pub(crate) fn nonempty<T: WriteJson>(self, key: &str, value: &[T]) -> Self {
         if value.is_empty() {
             self
         } else {
@@ -78,7 +86,7 @@ impl<'o> Obj<'o> {
         }
     }
 
-    pub(crate) fn end(&mut self) {
+    pub(crate) fn end(self) {
         self.o.push('}');
     }
 }
@@ -212,8 +220,7 @@ impl WriteJson for Track {
 /// questionnaires alike.
 impl WriteJson for ContactInfo {
     fn write_json(&self, o: &mut String) {
-        let mut m = Obj::new(o);
-        m.field("role", &self.role).field("name", &self.name);
+        let mut m = Obj::new(o).field("role", &self.role).field("name", &self.name);
         // A loop rather than a chain: one `some` call in the wasm, not seven.
         for (k, v) in [
             ("title", &self.title),
@@ -224,7 +231,7 @@ impl WriteJson for ContactInfo {
             ("hours", &self.hours),
             ("window", &self.window),
         ] {
-            m.some(k, v);
+            m = m.some(k, v);
         }
         m.end();
     }
