@@ -229,3 +229,11 @@ pub fn content_context(lang: &str) -> Context {
         .collect();
     Context { lang: lang.to_string(), default_lang: default, steps, contacts, phases }
 }
+
+/// What `serde_json::to_string` writes for `v`, with U+2028 and U+2029
+/// escaped as `\u2028` and `\u2029`: the engine's writers escape those two
+/// (raw, they end a string literal in older JavaScript) where serde leaves
+/// them raw, and agree with it byte for byte otherwise.
+pub fn serde_json_escaped<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}

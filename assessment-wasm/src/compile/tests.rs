@@ -1,7 +1,8 @@
 use super::*;
 use crate::language::eval::{ArithOp, CmpOp};
 use crate::testutil::{
-    content_assessments, content_context, content_languages, context_json, ctx_from, def_from, triage_json,
+    content_assessments, content_context, content_languages, context_json, ctx_from, def_from, serde_json_escaped,
+    triage_json,
 };
 use crate::time::{MINUTE_MS, WEEK_MS};
 use proptest::prelude::*;
@@ -74,30 +75,9 @@ fn compiled_survives_json() {
 
 #[test]
 fn every_kind_of_value_survives_json() {
-    let mut def = triage_json();
-    def["kind"] = json!("readiness");
-    def["intro"] = json!({"en": "Intro", "nl": "Inleiding"});
-    def["areas"] = json!([{"id": "people", "title": "People"}]);
-    def["questions"][4]["options"][0] = json!({"value": "phishing", "label": "Phishing",
-        "help": "Fake mail", "score": 2.5, "correct": true, "feedback": "Yes."});
-    def["questions"][4]["area"] = json!("people");
-    def["questions"][4]["scenario"] = json!("It is Monday.");
-    def["questions"][1]["help"] = json!("Count them");
-    def["questions"][1]["max"] = json!(1e9);
-    def["let"] = json!([
-        {"id": "a", "label": "A", "expr": "-subjects + 2 * 3 - 4 / 5 + count(data_categories)"},
-        {"id": "b", "expr": "max(a, 1) >= min(a, 2) and a < 1 and a <= 2 and a > 3 and a != 4"},
-        {"id": "c", "expr": "not b or if(nis2, cause, phishing) in [ransomware, lost_device]"},
-        {"id": "d", "expr": "data_categories contains health or data_categories in [contact] or notes = 'n'"},
-        {"id": "risk", "expr": "c and d and personal_data and found_at < found_at"},
-        {"id": "sensitive", "expr": "risk or -a = -1.5 or data_categories = data_categories"}
-    ]);
-    let (c, _) = compile_json(def, context_json()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let c = rich();
     let json = c.to_json();
-    let by_hand = Compiled::from_json(&json).unwrap();
-    let derived: Compiled = serde_json::from_str(&json).unwrap();
-    assert_eq!(by_hand, c);
-    assert_eq!(derived, c);
+    reads_back(&c, &json);
     // Every kind of node and every optional field was in there.
     for needle in [
         "\"neg\"",
@@ -578,10 +558,10 @@ fn verdict_text_variants_are_checked_and_survive_json() {
 }
 
 /// The hand-written writer (`compile/write.rs`) against the derived
-/// `Serialize` it replaced, byte for byte.
+/// `Serialize` it replaced, byte for byte but for U+2028 and U+2029.
 fn written_as_serde_writes(c: &Compiled) -> String {
     let ours = c.to_json();
-    assert_eq!(ours, serde_json::to_string(c).unwrap());
+    assert_eq!(ours, serde_json_escaped(c));
     ours
 }
 
@@ -729,23 +709,24 @@ fn awkward(mut c: Compiled) -> Compiled {
 }
 
 #[test]
-fn awkward_strings_are_escaped_as_serde_escapes_them() {
+fn awkward_strings_are_escaped_as_serde_escapes_them_and_safe_in_a_script() {
     let c = awkward(rich());
     let json = written_as_serde_writes(&c);
     reads_back(&c, &json);
-    // What JSON requires is escaped; U+2028/9 and `<` stay as they are
-    // (the builder escapes `<` in the script itself).
+    // What JSON requires is escaped, and U+2028/9 (safe in a script); `<`
+    // stays as it is (the builder escapes `<` in the script itself).
     for needle in [
         r#"say \"hi\""#,
         r"back\\slash",
         r"\u0000\u0001\b\t\n\u000b\f\r\u001f",
         "\u{7f}",
         "</script>",
-        "\u{2028}",
+        r"line\u2028separator\u2029paragraph",
         "😀",
     ] {
         assert!(json.contains(needle), "{needle:?} missing");
     }
+    assert!(!json.contains(['\u{2028}', '\u{2029}']));
 }
 
 #[test]
@@ -807,7 +788,8 @@ fn numbers_are_written_as_serde_writes_them() {
 }
 
 proptest! {
-    /// Any text and any number in any field: the same bytes as serde.
+    /// Any text and any number in any field: the same bytes as serde (but
+    /// for U+2028/9).
     #[test]
     fn any_text_and_number_is_written_as_serde_writes_it(
         texts in prop::collection::vec(any::<String>(), 8),
@@ -828,6 +810,6 @@ proptest! {
         c.phases[0].order = n;
         c.presets.push(CPreset { id: texts[5].clone(), label: texts[6].clone(), help: None,
             answers: vec![CPresetAnswer { question: texts[7].clone(), value: PresetValue::Number(x) }] });
-        prop_assert_eq!(c.to_json(), serde_json::to_string(&c).unwrap());
+        prop_assert_eq!(c.to_json(), serde_json_escaped(&c));
     }
 }

@@ -1,155 +1,30 @@
 //! Compiled questionnaires as JSON, written by hand: the one writer of a
 //! [`Compiled`] and every type inside it, used by the builder for each
 //! questionnaire's script (the wasm engine reads compiled questionnaires
-//! but never writes them, so this is native only).
+//! but never writes them, so this is native only). It implements
+//! [`WriteJson`] for the compiled types; the trait, its impls for texts,
+//! numbers, lists and the shared definition types, and the object writer
+//! are in `wire/write.rs`, shared with plans.
 //!
-//! The output is byte for byte what the serde derive wrote before: members
-//! in declaration order, `None` and empty lists left out where the types'
+//! The output is what the serde derive wrote before: members in
+//! declaration order, `None` and empty lists left out where the types'
 //! `skip_serializing_if` attributes said so, numbers as `serde_json` writes
-//! them, strings escaped as `serde_json` escapes them (U+2028 and U+2029
-//! stay raw, unlike in plans). Tests derive `Serialize` and hold this
-//! writer to the derived output; a field added to a compiled type must be
-//! added here too, or those tests fail.
+//! them, strings escaped as `serde_json` escapes them plus U+2028 and
+//! U+2029 (as in plans, safe inside the page's script). Tests derive
+//! `Serialize` and hold this writer to the derived output; a field added to
+//! a compiled type must be added here too, or those tests fail.
 
 use super::{CAction, CArea, CLet, COption, CPreset, CPresetAnswer, CQuestion, CRule, CVariant, CVerdict, Compiled};
-use crate::definition::{ContactInfo, Kind, PhaseInfo, PresetValue, QuestionType, SourceInfo, Track};
+use crate::definition::{PhaseInfo, PresetValue, QuestionType};
 use crate::language::eval::{ArithOp, CmpOp, Node};
 use crate::time::Due;
-use crate::wire::json::push_string_as_serde;
-use crate::wire::numfmt::{push_i64, push_json_f64, push_u64};
+use crate::wire::write::{to_json, Obj, WriteJson};
 
 impl Compiled {
     /// The JSON the builder writes into the page, and that
     /// [`Compiled::from_json`] reads back.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(16 * 1024);
-        self.write_json(&mut out);
-        out
-    }
-}
-
-trait WriteJson {
-    fn write_json(&self, o: &mut String);
-}
-
-/// An object being written: members go in the order they are added.
-struct Obj<'o> {
-    o: &'o mut String,
-    first: bool,
-}
-
-impl<'o> Obj<'o> {
-    fn new(o: &'o mut String) -> Obj<'o> {
-        o.push('{');
-        Obj { o, first: true }
-    }
-
-    fn field<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
-        if !self.first {
-            self.o.push(',');
-        }
-        self.first = false;
-        // Keys are the field names, plain ASCII with nothing to escape.
-        self.o.push('"');
-        self.o.push_str(key);
-        self.o.push_str("\":");
-        value.write_json(self.o);
-        self
-    }
-
-    /// A member left out when absent (`skip_serializing_if = "Option::is_none"`).
-    fn some<T: WriteJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
-        match value {
-            Some(v) => self.field(key, v),
-            None => self,
-        }
-    }
-
-    /// A list left out when empty (`skip_serializing_if = "Vec::is_empty"`).
-    fn nonempty<T: WriteJson>(&mut self, key: &str, value: &[T]) -> &mut Self {
-        if value.is_empty() {
-            self
-        } else {
-            self.field(key, value)
-        }
-    }
-
-    fn end(&mut self) {
-        self.o.push('}');
-    }
-}
-
-impl WriteJson for str {
-    fn write_json(&self, o: &mut String) {
-        push_string_as_serde(o, self);
-    }
-}
-
-impl WriteJson for String {
-    fn write_json(&self, o: &mut String) {
-        push_string_as_serde(o, self);
-    }
-}
-
-impl WriteJson for bool {
-    fn write_json(&self, o: &mut String) {
-        o.push_str(if *self { "true" } else { "false" });
-    }
-}
-
-impl WriteJson for u32 {
-    fn write_json(&self, o: &mut String) {
-        push_u64(o, u64::from(*self));
-    }
-}
-
-impl WriteJson for i64 {
-    fn write_json(&self, o: &mut String) {
-        push_i64(o, *self);
-    }
-}
-
-/// `null` when not finite, as `serde_json` has it.
-impl WriteJson for f64 {
-    fn write_json(&self, o: &mut String) {
-        push_json_f64(o, *self);
-    }
-}
-
-impl<T: WriteJson> WriteJson for [T] {
-    fn write_json(&self, o: &mut String) {
-        o.push('[');
-        for (i, v) in self.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            v.write_json(o);
-        }
-        o.push(']');
-    }
-}
-
-impl<T: WriteJson> WriteJson for Vec<T> {
-    fn write_json(&self, o: &mut String) {
-        self.as_slice().write_json(o);
-    }
-}
-
-impl<T: WriteJson + ?Sized> WriteJson for Box<T> {
-    fn write_json(&self, o: &mut String) {
-        (**self).write_json(o);
-    }
-}
-
-impl WriteJson for Kind {
-    fn write_json(&self, o: &mut String) {
-        self.as_str().write_json(o);
-    }
-}
-
-impl WriteJson for Track {
-    fn write_json(&self, o: &mut String) {
-        self.as_str().write_json(o);
+        to_json(self, 16 * 1024)
     }
 }
 
@@ -206,14 +81,7 @@ struct Tuple<'n>(&'n [&'n dyn WriteJson]);
 
 impl WriteJson for Tuple<'_> {
     fn write_json(&self, o: &mut String) {
-        o.push('[');
-        for (i, v) in self.0.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            v.write_json(o);
-        }
-        o.push(']');
+        self.0.write_json(o);
     }
 }
 
@@ -221,7 +89,7 @@ impl WriteJson for Tuple<'_> {
 /// content of a tuple variant an array of its fields.
 impl WriteJson for Node {
     fn write_json(&self, o: &mut String) {
-        let mut m = Obj::new(o);
+        let m = Obj::new(o);
         let m = match self {
             Node::Bool(b) => m.field("bool", b),
             Node::Num(x) => m.field("num", x),
@@ -237,7 +105,7 @@ impl WriteJson for Node {
             Node::Cmp(op, a, b) => m.field("cmp", &Tuple(&[op, a, b])),
             Node::In(a, v) => m.field("in", &Tuple(&[a, v])),
             // The mask is a `u64`, written in full.
-            Node::AnyOf(a, mask) => m.field("any_of", &Tuple(&[a, &Mask(*mask)])),
+            Node::AnyOf(a, mask) => m.field("any_of", &Tuple(&[a, mask])),
             Node::Has(a, i) => m.field("has", &Tuple(&[a, i])),
             Node::Count(a) => m.field("count", a),
             Node::Max(v) => m.field("max", v),
@@ -245,14 +113,6 @@ impl WriteJson for Node {
             Node::If(c, a, b) => m.field("if", &Tuple(&[c, a, b])),
         };
         m.end();
-    }
-}
-
-struct Mask(u64);
-
-impl WriteJson for Mask {
-    fn write_json(&self, o: &mut String) {
-        push_u64(o, self.0);
     }
 }
 
@@ -400,22 +260,6 @@ impl WriteJson for CAction {
     }
 }
 
-impl WriteJson for ContactInfo {
-    fn write_json(&self, o: &mut String) {
-        Obj::new(o)
-            .field("role", &self.role)
-            .field("name", &self.name)
-            .some("title", &self.title)
-            .some("phone", &self.phone)
-            .some("email", &self.email)
-            .some("url", &self.url)
-            .some("form_url", &self.form_url)
-            .some("hours", &self.hours)
-            .some("window", &self.window)
-            .end();
-    }
-}
-
 impl WriteJson for PhaseInfo {
     fn write_json(&self, o: &mut String) {
         Obj::new(o)
@@ -424,11 +268,5 @@ impl WriteJson for PhaseInfo {
             .field("order", &self.order)
             .field("url", &self.url)
             .end();
-    }
-}
-
-impl WriteJson for SourceInfo {
-    fn write_json(&self, o: &mut String) {
-        Obj::new(o).field("id", &self.id).field("title", &self.title).field("url", &self.url).end();
     }
 }

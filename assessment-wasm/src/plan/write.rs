@@ -1,6 +1,8 @@
 //! Plans and answer problems as JSON, written by hand: the one writer, used
 //! by the WebAssembly engine and by `irbook plan` alike, so the wasm needs
-//! no serde serialiser.
+//! no serde serialiser. It implements [`WriteJson`] for the plan types; the
+//! trait, its impls for texts, numbers and lists and the object writer are
+//! in `wire/write.rs`, shared with compiled questionnaires.
 //!
 //! Tests derive `Serialize` for the plan types and hold this writer to the
 //! derived output on rich plans; a field added to a plan type must be added
@@ -10,103 +12,19 @@ use super::{
     ActionOut, AnswerError, AreaScore, Because, Decision, Feedback, Group, OpenQuestion, Plan, Score, TrackGroup,
     VerdictOut,
 };
-use crate::definition::{ContactInfo, Kind, SourceInfo, Track};
-use crate::wire::json::{push_string, Value};
-use crate::wire::numfmt::{push_i64, push_json_f64};
+use crate::wire::write::{to_json, Obj, WriteJson};
 
 impl Plan {
     /// The plan as compact JSON: what `serde_json::to_string` writes for
     /// it, except that U+2028 and U+2029 in texts are escaped.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(8192);
-        self.write_json(&mut out);
-        out
+        to_json(self, 8192)
     }
 }
 
 /// Answer problems as a JSON array of `{"question","message"}`.
 pub fn answer_errors_json(errors: &[AnswerError]) -> String {
-    let mut out = String::new();
-    errors.write_json(&mut out);
-    out
-}
-
-trait WriteJson {
-    fn write_json(&self, o: &mut String);
-}
-
-/// Starts the member `key` of the object being written. Every value ends
-/// in something other than `{`, so the comma goes in unless this is the
-/// first member.
-fn key(o: &mut String, key: &str) {
-    if !o.ends_with('{') {
-        o.push(',');
-    }
-    o.push('"');
-    o.push_str(key);
-    o.push_str("\":");
-}
-
-/// Writes `{…}` with the members `$key: $value` in order.
-macro_rules! object {
-    ($o:expr, $($key:literal => $value:expr),+ $(,)?) => {{
-        let o: &mut String = $o;
-        o.push('{');
-        $( key(o, $key); $value.write_json(o); )+
-        o.push('}');
-    }};
-}
-
-impl WriteJson for str {
-    fn write_json(&self, o: &mut String) {
-        push_string(o, self);
-    }
-}
-
-impl WriteJson for String {
-    fn write_json(&self, o: &mut String) {
-        push_string(o, self);
-    }
-}
-
-impl WriteJson for bool {
-    fn write_json(&self, o: &mut String) {
-        o.push_str(if *self { "true" } else { "false" });
-    }
-}
-
-impl WriteJson for i64 {
-    fn write_json(&self, o: &mut String) {
-        push_i64(o, *self);
-    }
-}
-
-impl WriteJson for f64 {
-    fn write_json(&self, o: &mut String) {
-        push_json_f64(o, *self);
-    }
-}
-
-impl WriteJson for Value {
-    fn write_json(&self, o: &mut String) {
-        self.write(o);
-    }
-}
-
-impl WriteJson for Kind {
-    fn write_json(&self, o: &mut String) {
-        o.push('"');
-        o.push_str(self.as_str());
-        o.push('"');
-    }
-}
-
-impl WriteJson for Track {
-    fn write_json(&self, o: &mut String) {
-        o.push('"');
-        o.push_str(self.as_str());
-        o.push('"');
-    }
+    to_json(errors, 0)
 }
 
 impl WriteJson for Decision {
@@ -118,209 +36,150 @@ impl WriteJson for Decision {
     }
 }
 
-/// `None` is `null`: the plan types do not skip absent values.
-impl<T: WriteJson> WriteJson for Option<T> {
-    fn write_json(&self, o: &mut String) {
-        match self {
-            Some(v) => v.write_json(o),
-            None => o.push_str("null"),
-        }
-    }
-}
-
-impl<T: WriteJson> WriteJson for [T] {
-    fn write_json(&self, o: &mut String) {
-        o.push('[');
-        for (i, v) in self.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            v.write_json(o);
-        }
-        o.push(']');
-    }
-}
-
-impl<T: WriteJson> WriteJson for Vec<T> {
-    fn write_json(&self, o: &mut String) {
-        self.as_slice().write_json(o);
-    }
-}
+// `None` is `null` (`or_null`) throughout: the plan types do not skip
+// absent values.
 
 impl WriteJson for Plan {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "assessment" => self.assessment,
-            "kind" => self.kind,
-            "lang" => self.lang,
-            "title" => self.title,
-            "discovered" => self.discovered,
-            "discovered_ms" => self.discovered_ms,
-            "now" => self.now,
-            "now_ms" => self.now_ms,
-            "verdicts" => self.verdicts,
-            "actions" => self.actions,
-            "groups" => self.groups,
-            "open_questions" => self.open_questions,
-            "visible_questions" => self.visible_questions,
-            "score" => self.score,
-            "feedback" => self.feedback,
-        );
+        Obj::new(o)
+            .field("assessment", &self.assessment)
+            .field("kind", &self.kind)
+            .field("lang", &self.lang)
+            .field("title", &self.title)
+            .field("discovered", &self.discovered)
+            .field("discovered_ms", &self.discovered_ms)
+            .field("now", &self.now)
+            .field("now_ms", &self.now_ms)
+            .field("verdicts", &self.verdicts)
+            .field("actions", &self.actions)
+            .field("groups", &self.groups)
+            .field("open_questions", &self.open_questions)
+            .field("visible_questions", &self.visible_questions)
+            .or_null("score", &self.score)
+            .field("feedback", &self.feedback)
+            .end();
     }
 }
 
 impl WriteJson for Because {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "question" => self.question,
-            "text" => self.text,
-            "answer" => self.answer,
-            "value" => self.value,
-        );
+        Obj::new(o)
+            .field("question", &self.question)
+            .field("text", &self.text)
+            .field("answer", &self.answer)
+            .field("value", &self.value)
+            .end();
     }
 }
 
 impl WriteJson for VerdictOut {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "id" => self.id,
-            "title" => self.title,
-            "decision" => self.decision,
-            "pending" => self.pending,
-            "pending_on" => self.pending_on,
-            "explanation" => self.explanation,
-            "reasons" => self.reasons,
-            "because" => self.because,
-            "due_offset" => self.due_offset,
-            "due" => self.due,
-            "due_ms" => self.due_ms,
-            "contact" => self.contact,
-        );
+        Obj::new(o)
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .field("decision", &self.decision)
+            .field("pending", &self.pending)
+            .field("pending_on", &self.pending_on)
+            .or_null("explanation", &self.explanation)
+            .field("reasons", &self.reasons)
+            .field("because", &self.because)
+            .or_null("due_offset", &self.due_offset)
+            .or_null("due", &self.due)
+            .or_null("due_ms", &self.due_ms)
+            .or_null("contact", &self.contact)
+            .end();
     }
 }
 
 impl WriteJson for ActionOut {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "id" => self.id,
-            "title" => self.title,
-            "text" => self.text,
-            "playbook" => self.playbook,
-            "phase" => self.phase,
-            "phase_title" => self.phase_title,
-            "phase_order" => self.phase_order,
-            "track" => self.track,
-            "owner" => self.owner,
-            "party" => self.party,
-            "serves" => self.serves,
-            "due_offset" => self.due_offset,
-            "due" => self.due,
-            "due_ms" => self.due_ms,
-            "remaining_ms" => self.remaining_ms,
-            "overdue" => self.overdue,
-            "pending" => self.pending,
-            "pending_on" => self.pending_on,
-            "reasons" => self.reasons,
-            "because" => self.because,
-            "url" => self.url,
-            "sources" => self.sources,
-        );
-    }
-}
-
-/// Its optional members are left out when absent, as its
-/// `skip_serializing_if` attributes have it.
-impl WriteJson for ContactInfo {
-    fn write_json(&self, o: &mut String) {
-        o.push('{');
-        key(o, "role");
-        self.role.write_json(o);
-        key(o, "name");
-        self.name.write_json(o);
-        for (k, v) in [
-            ("title", &self.title),
-            ("phone", &self.phone),
-            ("email", &self.email),
-            ("url", &self.url),
-            ("form_url", &self.form_url),
-            ("hours", &self.hours),
-            ("window", &self.window),
-        ] {
-            if let Some(v) = v {
-                key(o, k);
-                v.write_json(o);
-            }
-        }
-        o.push('}');
-    }
-}
-
-impl WriteJson for SourceInfo {
-    fn write_json(&self, o: &mut String) {
-        object!(o, "id" => self.id, "title" => self.title, "url" => self.url);
+        Obj::new(o)
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .field("text", &self.text)
+            .or_null("playbook", &self.playbook)
+            .field("phase", &self.phase)
+            .field("phase_title", &self.phase_title)
+            .field("phase_order", &self.phase_order)
+            .field("track", &self.track)
+            .field("owner", &self.owner)
+            .or_null("party", &self.party)
+            .or_null("serves", &self.serves)
+            .field("due_offset", &self.due_offset)
+            .field("due", &self.due)
+            .field("due_ms", &self.due_ms)
+            .field("remaining_ms", &self.remaining_ms)
+            .field("overdue", &self.overdue)
+            .field("pending", &self.pending)
+            .field("pending_on", &self.pending_on)
+            .field("reasons", &self.reasons)
+            .field("because", &self.because)
+            .or_null("url", &self.url)
+            .field("sources", &self.sources)
+            .end();
     }
 }
 
 impl WriteJson for Group {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "phase" => self.phase,
-            "phase_title" => self.phase_title,
-            "phase_order" => self.phase_order,
-            "tracks" => self.tracks,
-        );
+        Obj::new(o)
+            .field("phase", &self.phase)
+            .field("phase_title", &self.phase_title)
+            .field("phase_order", &self.phase_order)
+            .field("tracks", &self.tracks)
+            .end();
     }
 }
 
 impl WriteJson for TrackGroup {
     fn write_json(&self, o: &mut String) {
-        object!(o, "track" => self.track, "actions" => self.actions);
+        Obj::new(o).field("track", &self.track).field("actions", &self.actions).end();
     }
 }
 
 impl WriteJson for OpenQuestion {
     fn write_json(&self, o: &mut String) {
-        object!(o, "id" => self.id, "text" => self.text, "state" => self.state);
+        Obj::new(o).field("id", &self.id).field("text", &self.text).field("state", &self.state).end();
     }
 }
 
 impl WriteJson for Score {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "total" => self.total,
-            "max" => self.max,
-            "percent" => self.percent,
-            "areas" => self.areas,
-        );
+        Obj::new(o)
+            .field("total", &self.total)
+            .field("max", &self.max)
+            .field("percent", &self.percent)
+            .field("areas", &self.areas)
+            .end();
     }
 }
 
 impl WriteJson for AreaScore {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "id" => self.id,
-            "title" => self.title,
-            "score" => self.score,
-            "max" => self.max,
-            "percent" => self.percent,
-        );
+        Obj::new(o)
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .field("score", &self.score)
+            .field("max", &self.max)
+            .field("percent", &self.percent)
+            .end();
     }
 }
 
 impl WriteJson for Feedback {
     fn write_json(&self, o: &mut String) {
-        object!(o,
-            "question" => self.question,
-            "text" => self.text,
-            "answer" => self.answer,
-            "correct" => self.correct,
-            "feedback" => self.feedback,
-        );
+        Obj::new(o)
+            .field("question", &self.question)
+            .field("text", &self.text)
+            .field("answer", &self.answer)
+            .field("correct", &self.correct)
+            .or_null("feedback", &self.feedback)
+            .end();
     }
 }
 
 impl WriteJson for AnswerError {
     fn write_json(&self, o: &mut String) {
-        object!(o, "question" => self.question, "message" => self.message);
+        Obj::new(o).field("question", &self.question).field("message", &self.message).end();
     }
 }

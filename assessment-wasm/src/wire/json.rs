@@ -1,6 +1,7 @@
-//! A small JSON reader and writer: the only JSON code in the WebAssembly
-//! engine, which reads the compiled assessment, the answers and a time
-//! zone, and writes plans, all through this module.
+//! A small JSON reader, the JSON [`Value`] and string escaping: with
+//! [`crate::wire::write`], the only JSON code in the WebAssembly engine,
+//! which reads the compiled assessment, the answers and a time zone, and
+//! writes plans.
 //!
 //! `serde_json` and serde's derived code made up about half of the wasm;
 //! this module does the little the page needs. It accepts exactly the texts
@@ -14,13 +15,14 @@
 //! are worded and located in their own way ("expected `,` or `]` at line 1
 //! column 4", the column counting characters from 1). Strings are written
 //! escaped as `serde_json` escapes them, plus U+2028 and U+2029, so the
-//! output is also safe inside a script (`push_string_as_serde` leaves
-//! those two out, for the compiled assessment's unchanged bytes).
+//! output is also safe inside a script; values are written through
+//! [`crate::wire::write`], with every other wire type.
 //!
 //! Native code keeps serde: the conversions at the end let the builder
 //! hand a `serde_json::Value` in and serialise a [`Value`] out.
 
-use crate::wire::numfmt::{parse_f64, push_i64, push_json_f64, push_u64};
+use crate::wire::numfmt::{parse_f64, push_u64};
+use crate::wire::write::to_json;
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,44 +168,10 @@ impl Value {
         }
     }
 
-    /// Compact JSON, as `serde_json::to_string` writes it.
+    /// Compact JSON, as `serde_json::to_string` writes it (but for
+    /// U+2028 and U+2029, escaped).
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out);
-        out
-    }
-
-    pub fn write(&self, out: &mut String) {
-        match self {
-            Value::Null => out.push_str("null"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(Number::PosInt(n)) => push_u64(out, *n),
-            Value::Number(Number::NegInt(n)) => push_i64(out, *n),
-            Value::Number(Number::Float(x)) => push_json_f64(out, *x),
-            Value::String(s) => push_string(out, s),
-            Value::Array(items) => {
-                out.push('[');
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write(out);
-                }
-                out.push(']');
-            }
-            Value::Object(m) => {
-                out.push('{');
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    push_string(out, k);
-                    out.push(':');
-                    v.write(out);
-                }
-                out.push('}');
-            }
-        }
+        to_json(self, 0)
     }
 }
 
@@ -211,21 +179,6 @@ impl Value {
 /// control characters, the short forms where JSON has them) and U+2028
 /// and U+2029, which old JavaScript does not allow in string literals.
 pub fn push_string(out: &mut String, s: &str) {
-    push_escaped(out, s, true);
-}
-
-/// Appends `s` as a JSON string escaped exactly as `serde_json` escapes it,
-/// U+2028 and U+2029 left as they are: the compiled questionnaire keeps the
-/// bytes the builder has always written.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn push_string_as_serde(out: &mut String, s: &str) {
-    push_escaped(out, s, false);
-}
-
-/// `push_string` and `push_string_as_serde`; inlined so that the wasm, which
-/// only ever passes `true`, keeps a single loop.
-#[inline(always)]
-fn push_escaped(out: &mut String, s: &str, line_separators: bool) {
     out.push('"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
@@ -237,7 +190,7 @@ fn push_escaped(out: &mut String, s: &str, line_separators: bool) {
             '\t' => "\\t",
             '\u{8}' => "\\b",
             '\u{c}' => "\\f",
-            c if c < ' ' || (line_separators && (c == '\u{2028}' || c == '\u{2029}')) => "",
+            c if c < ' ' || c == '\u{2028}' || c == '\u{2029}' => "",
             _ => continue,
         };
         // `get` rather than indexing: the same bytes, without linking the
