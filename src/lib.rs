@@ -6,7 +6,8 @@
 //! questionnaires, templates; every page checked by [`web::policy`]) →
 //! [`write`] (temporary folder, then one rename; where to is [`paths`]'s
 //! decision) or [`single`] (one HTML file). [`cmd`] has a file per command;
-//! [`serve`] runs the pipeline again on every edit for the local server.
+//! [`serve`] runs the pipeline again on every edit for the local server,
+//! through a [`memo`] that keeps what the edit did not touch.
 
 /// `println!` that ignores a closed stdout (`irbook schema | head`), where
 /// `println!` would panic.
