@@ -521,11 +521,14 @@ pub fn render_site(
     // Under serve, a language whose searchable pages are all as before keeps its index.
     let search_keys: Vec<Option<u64>> = (0..langs.len())
         .map(|li| {
+            // The language's own key first: two languages without searchable
+            // pages must not share an (empty) index.
             let mut key = Inputs::new("search index");
+            key.add(&lang_keys[li]?);
             for p in jobs.iter().filter(|p| p.li == li && p.search.is_some()) {
                 key.add(&p.key?);
             }
-            lang_keys[li].map(|_| key.key())
+            Some(key.key())
         })
         .collect();
     let kept_indexes: Vec<Option<std::sync::Arc<crate::search::Index>>> =
