@@ -203,14 +203,8 @@ impl Collector {
         }
     }
 
-    /// Adds a rendered page: the text of its `<main>` without the `<h1>`
-    /// title (given separately) and without navigation.
-    pub fn add_html(&mut self, page: PageRef, html: &str) {
-        let text = main_text(html);
-        self.add_text(page, &text);
-    }
-
-    /// Like [`Collector::add_html`], from plain text.
+    /// Adds a page from its text: for a rendered page, [`main_text`] of it
+    /// (the title is given separately in `page`).
     pub fn add_text(&mut self, page: PageRef, text: &str) {
         let mut lower = String::new();
         let mut len = 0u32;

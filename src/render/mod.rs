@@ -225,6 +225,10 @@ impl PageRenderer<'_> {
         // would mean a word cache and term table per piece.
         let workers: Vec<Mutex<Pages>> =
             (0..rayon::current_num_threads()).map(|_| Mutex::new(Pages::new(langs))).collect();
+        // What every page of a language shares (the interface texts above all) is
+        // put into a context once per render thread and language; each page adds
+        // its own values and takes them out again after rendering. Converting the
+        // shared values for each page was the largest part of the per-page cost.
         jobs.into_par_iter().for_each_init(
             || vec![None; langs.len()],
             |contexts: &mut Vec<Option<tera::Context>>, Prepared { job, li, search, own, keywords, key }| {
@@ -491,10 +495,6 @@ pub fn render_site(
             (job, li, search)
         })
         .collect();
-    // What every page of a language shares (the interface texts above all) is
-    // put into a context once per render thread and language; each page adds
-    // its own values and takes them out again after rendering. Converting the
-    // shared values for each page was the largest part of the per-page cost.
     let pager = PageRenderer { hb, langs: &langs, tera, policy: &policy };
     // Under serve, a page is rendered again only when something it shows
     // changed: its own values, its Markdown, or what its language shares.
