@@ -261,3 +261,72 @@ fn open_without_a_browser_says_where_the_site_is() {
     let out = stdout(&o);
     assert!(out.contains("Open ") && out.contains("site/index.html in your browser."), "{out}");
 }
+
+/// The sidebar is drawn once per list by `sidebar.html`; each page gets its
+/// own link marked, whatever markup the template uses, and a `base.html` that
+/// draws `sidebar` itself still sees the right link `current` on every page.
+#[test]
+fn each_page_marks_its_own_link_in_the_shared_sidebar() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("minimal"), &content);
+    let build = || {
+        let o = run(&["build", "content", "-o", "site", "--quiet"], tmp.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    let page = |p: &str| fs::read_to_string(tmp.path().join("site").join(p)).unwrap();
+    let pages = [
+        ("nl/phases/first.html", "phases/first.html"),
+        ("nl/phases/after.html", "phases/after.html"),
+        ("en/phases/after.html", "phases/after.html"),
+        ("nl/guides/log.html", "guides/log.html"),
+        ("nl/guides/call.html", "guides/call.html"),
+    ];
+    build();
+    for (file, own) in pages {
+        let html = page(file);
+        let start = html.find("<nav class=\"sidebar\"").expect(file);
+        let sidebar = &html[start..start + html[start..].find("</nav>").unwrap()];
+        assert_eq!(sidebar.matches("aria-current=\"page\"").count(), 1, "{file}: {sidebar}");
+        assert!(sidebar.contains(&format!("<a href=\"../{own}\" aria-current=\"page\">")), "{file}: {sidebar}");
+    }
+    // The section's index is in no list: nothing in its sidebar is current.
+    assert!(!page("nl/guides/index.html").contains("<li><a href=\"../guides/log.html\" aria-current"));
+
+    // Other markup: the mark goes into the <a> that points at the page.
+    fs::create_dir_all(content.join("templates")).unwrap();
+    fs::write(
+        content.join("templates/sidebar.html"),
+        "<aside class=\"mine\"><ol>{% for l in sidebar %}<li><a class=\"x\" href=\"{{ lroot }}{{ l.url }}\" \
+         title=\"{{ l.title }}\"/>{% if l.current %}CURRENT{% endif %}</li>{% endfor %}</ol></aside>",
+    )
+    .unwrap();
+    build();
+    for (file, own) in pages {
+        let html = page(file);
+        assert!(html.contains(&format!("href=\"../{own}\" title=")), "{file}");
+        let mark = html.find(" aria-current=\"page\"/>").expect(file);
+        assert!(html[..mark].rfind("<a class=\"x\" href=\"").is_some_and(|a| html[a..mark].contains(own)), "{file}");
+        assert!(!html.contains("CURRENT"), "the shared list has no current link: {file}");
+    }
+
+    // A base.html that draws the list itself sees each page's own link current.
+    fs::remove_file(content.join("templates/sidebar.html")).unwrap();
+    let base = fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    let own_loop = "{% for l in sidebar %}{% if l.current %}<b id=\"own\">{{ l.url }}</b>{% endif %}{% endfor %}";
+    fs::write(content.join("templates/base.html"), base.replace("{{ sidebar_html | safe }}", own_loop)).unwrap();
+    build();
+    for (file, own) in pages {
+        let html = page(file);
+        assert_eq!(html.matches("<b id=\"own\">").count(), 1, "{file}");
+        assert!(html.contains(&format!("<b id=\"own\">{own}</b>")), "{file}");
+    }
+    assert!(!page("nl/guides/index.html").contains("<b id=\"own\">"));
+
+    // A broken sidebar template is blamed, not the page templates.
+    fs::remove_file(content.join("templates/base.html")).unwrap();
+    fs::write(content.join("templates/sidebar.html"), "{{ no_such_value }}").unwrap();
+    let o = run(&["build", "content", "-o", "site"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("templates/sidebar.html"), "{}", stderr(&o));
+}

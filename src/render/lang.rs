@@ -2,7 +2,7 @@
 //! contacts and link targets, built once per language.
 
 use super::markdown::Targets;
-use super::views::{contact_view, opt_text, section_title, text, ContactView, Link, SectionData};
+use super::views::{contact_view, opt_text, section_title, text, ContactView, Link, SectionData, SidebarList};
 use super::Strings;
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::Tree;
@@ -26,6 +26,9 @@ pub(super) struct LangData {
     /// Per section of `pages/`: its title, index URL and page list, built once
     /// and borrowed by every page of the section while it renders.
     pub(super) sections: Vec<SectionData>,
+    /// The sidebars of the phase pages and of the playbook pages.
+    pub(super) phase_list: SidebarList,
+    pub(super) playbook_list: SidebarList,
 }
 
 /// The theme's interface texts; `memo` is the content's (the theme has none of its own).
@@ -126,6 +129,26 @@ pub(super) fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strin
                 .collect(),
         })
         .collect();
+    let phase_list = SidebarList {
+        title: t.get("phases").cloned(),
+        links: hb
+            .phases
+            .iter()
+            .map(|p| Link {
+                title: p.doc.doc(lang).title.clone(),
+                url: format!("phases/{}.html", p.id),
+                current: false,
+            })
+            .collect(),
+    };
+    let playbook_list = SidebarList {
+        title: t.get("playbooks").cloned(),
+        links: hb
+            .playbooks
+            .iter()
+            .map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false })
+            .collect(),
+    };
     LangData {
         lang: lang.to_string(),
         site_title: text(&cfg.title, lang, d),
@@ -136,6 +159,8 @@ pub(super) fn lang_data(hb: &Handbook, lang: &str, i18n: &BTreeMap<String, Strin
         nav,
         contacts,
         sections,
+        phase_list,
+        playbook_list,
     }
 }
 

@@ -19,7 +19,7 @@ use self::markdown::{DocContext, Rendered};
 use self::pages::{page_jobs, prefixes, search_group, Fill, Job};
 use self::record::record_json;
 use self::templates::{load_templates, template_file, tera_error};
-use self::views::{context, FaqItem, LanguageLink, Link, RootPage, SectionNav};
+use self::views::{context, FaqItem, LanguageLink, Link, ListId, RootPage, Sidebar};
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::Tree;
 use crate::memo::Inputs;
@@ -132,6 +132,8 @@ impl Drop for PageContext<'_> {
 struct PageOut {
     /// The page, or why its template failed.
     html: Result<String, String>,
+    /// The template that failed: the page's own or `sidebar.html`.
+    failed: &'static str,
     /// Problems in its Markdown.
     problems: Vec<Diagnostic>,
     /// The site rules it breaks (web::policy).
@@ -173,7 +175,7 @@ impl<'a> Prepared<'a> {
         };
         let key = lang_key.map(|lang_key| {
             let mut key = Inputs::new("page");
-            key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key);
+            key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key).add(&job.sidebar);
             key.add_json(&own).add(&keywords).add(&search);
             // Of a document, only this language's text counts (and whether it is a fallback).
             let doc_key = |key: &mut Inputs, doc: &Translated| {
@@ -230,12 +232,12 @@ impl PageRenderer<'_> {
         // its own values and takes them out again after rendering. Converting the
         // shared values for each page was the largest part of the per-page cost.
         jobs.into_par_iter().for_each_init(
-            || vec![None; langs.len()],
-            |contexts: &mut Vec<Option<tera::Context>>, Prepared { job, li, search, own, keywords, key }| {
+            || (0..langs.len()).map(|_| None).collect::<Vec<_>>(),
+            |contexts: &mut Vec<Option<LangContext>>, Prepared { job, li, search, own, keywords, key }| {
                 let ld = &langs[li];
                 let make = || {
-                    let shared = contexts[li].get_or_insert_with(|| pager.shared_context(ld));
-                    pager.render(shared, own, &job, ld, search.is_some())
+                    let lc = contexts[li].get_or_insert_with(|| LangContext::new(pager.shared_context(ld)));
+                    pager.render(lc, own, &job, ld, search.is_some())
                 };
                 let out = match key {
                     Some(key) => memo.get_or(key, make),
@@ -259,7 +261,7 @@ impl PageRenderer<'_> {
                     None => {}
                 }
                 if let Err(why) = &out.html {
-                    acc.render_failures.push((template_file(job.template, hb), why.clone(), job.path.clone()));
+                    acc.render_failures.push((template_file(out.failed, hb), why.clone(), job.path.clone()));
                 }
                 // The page's words for the search index, read from what was rendered.
                 if let (Some(text), Some((doc, group)), None) = (&out.search_text, &search, &kept_indexes[li]) {
@@ -307,7 +309,7 @@ impl PageRenderer<'_> {
     /// says whether its text goes into the search index.
     fn render(
         &self,
-        shared: &mut tera::Context,
+        lc: &mut LangContext,
         own: serde_json::Value,
         job: &Job,
         ld: &LangData,
@@ -315,7 +317,20 @@ impl PageRenderer<'_> {
     ) -> PageOut {
         let (hb, cfg) = (self.hb, &self.hb.config);
         let (to_lang, to_site) = prefixes(&job.path);
-        let mut page = PageContext::new(shared, own);
+        let sidebar_html = match job.sidebar {
+            Some(sb) => match self.sidebar_html(lc, sb, &job.rel, &to_lang, &to_site) {
+                Ok(html) => Some(html),
+                Err(why) => {
+                    let out = PageOut::failed(why, "sidebar.html");
+                    return out;
+                }
+            },
+            None => {
+                lc.set_sidebar(None, None);
+                None
+            }
+        };
+        let mut page = PageContext::new(&mut lc.ctx, own);
         let ctx = &mut page;
         let mut problems = Vec::new();
         let mut render_md = |doc: &Translated| -> Rendered {
@@ -350,8 +365,6 @@ impl PageRenderer<'_> {
                 ctx.insert("fallback", &page.doc.fallback.contains(&ld.lang));
                 ctx.insert("section_title", &sec.title);
                 ctx.insert("section_url", &sec.index_rel);
-                ctx.insert("sidebar_title", &sec.title);
-                ctx.insert("sidebar", &SectionNav { links: &sec.links, current: &job.rel });
                 let r = render_md(&page.doc);
                 ctx.insert("content", &r.html);
                 ctx.insert("toc", &r.toc);
@@ -381,6 +394,10 @@ impl PageRenderer<'_> {
                     .collect();
                 ctx.insert("items", &items);
             }
+        }
+        if let (Some(sb), Some(html)) = (job.sidebar, sidebar_html) {
+            ctx.insert("sidebar_title", &sb.title);
+            ctx.insert("sidebar_html", &html);
         }
         ctx.insert("root", &to_site);
         ctx.insert("lroot", &to_lang);
@@ -419,7 +436,152 @@ impl PageRenderer<'_> {
             _ => None,
         };
         let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        PageOut { html, problems, breaches, search_text, title }
+        PageOut { html, failed: job.template, problems, breaches, search_text, title }
+    }
+
+    /// The page's sidebar as HTML, with its own link marked; also puts the
+    /// list into the context as `sidebar` (for templates that draw it themselves).
+    fn sidebar_html(
+        &self,
+        lc: &mut LangContext,
+        sb: Sidebar,
+        rel: &str,
+        to_lang: &str,
+        to_site: &str,
+    ) -> Result<String, String> {
+        let current = sb.links.iter().position(|l| l.url == rel);
+        let cache_key = (sb.identity(), to_lang.to_string());
+        if !lc.sidebars.contains_key(&cache_key) {
+            // `sidebar.html` sees the list with no link current, and nothing of any one page.
+            lc.set_sidebar(Some(sb), None);
+            let rendered = if self.tera.get_template_names().any(|n| n == "sidebar.html") {
+                let ctx = &mut lc.ctx;
+                ctx.insert("sidebar_title", &sb.title);
+                ctx.insert("root", to_site);
+                ctx.insert("lroot", to_lang);
+                let html = self.tera.render("sidebar.html", ctx).map_err(|e| tera_error(&e));
+                for k in ["sidebar_title", "root", "lroot"] {
+                    ctx.remove(k);
+                }
+                html.map(|html| RenderedSidebar::new(html, sb.links, to_lang))
+            } else {
+                // A theme without the partial draws its sidebar in its page templates.
+                Ok(RenderedSidebar::new(String::new(), sb.links, to_lang))
+            };
+            lc.sidebars.insert(cache_key.clone(), rendered);
+        }
+        lc.set_sidebar(Some(sb), current);
+        match &lc.sidebars[&cache_key] {
+            Ok(r) => Ok(r.for_page(current)),
+            Err(why) => Err(why.clone()),
+        }
+    }
+}
+
+/// What a render thread keeps of one language from page to page.
+struct LangContext {
+    /// The values every page of the language shares (see `PageContext`), and
+    /// the sidebar list of the last page.
+    ctx: tera::Context,
+    /// The list in `ctx` as `sidebar`, and which of its links is marked current.
+    sidebar: Option<(ListId, Option<usize>)>,
+    /// `sidebar.html` rendered per list and depth (prefix to the language root).
+    sidebars: HashMap<(ListId, String), Result<RenderedSidebar, String>>,
+}
+
+impl LangContext {
+    fn new(ctx: tera::Context) -> LangContext {
+        LangContext { ctx, sidebar: None, sidebars: HashMap::new() }
+    }
+
+    /// Puts `sb` into the context as `sidebar` with link `current` marked.
+    /// The pages of one group follow each other, so mostly this only moves
+    /// the mark instead of converting the whole list again.
+    fn set_sidebar(&mut self, sb: Option<Sidebar>, current: Option<usize>) {
+        let Some(sb) = sb else {
+            if self.sidebar.take().is_some() {
+                self.ctx.remove("sidebar");
+            }
+            return;
+        };
+        let mut value = match (self.sidebar, self.ctx.remove("sidebar")) {
+            (Some((id, old)), Some(mut value)) if id == sb.identity() => {
+                if old == current {
+                    self.ctx.extend(one_value("sidebar", value));
+                    return;
+                }
+                if let Some(entry) = old.and_then(|i| value.get_mut(i)) {
+                    entry["current"] = serde_json::Value::Bool(false);
+                }
+                value
+            }
+            _ => serde_json::to_value(sb.links).unwrap_or_default(),
+        };
+        if let Some(entry) = current.and_then(|i| value.get_mut(i)) {
+            entry["current"] = serde_json::Value::Bool(true);
+        }
+        self.ctx.extend(one_value("sidebar", value));
+        self.sidebar = Some((sb.identity(), current));
+    }
+}
+
+/// A context of one value, moved in (`Context::insert` would copy it).
+fn one_value(key: &str, value: serde_json::Value) -> tera::Context {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    tera::Context::from_value(serde_json::Value::Object(map)).unwrap_or_default()
+}
+
+/// `sidebar.html` rendered once for a list, and where each link's `<a>`
+/// start tag ends, so a page can mark its own link as current.
+struct RenderedSidebar {
+    html: String,
+    /// Per link of the list: where ` aria-current="page"` goes in `html`.
+    marks: Vec<Option<usize>>,
+}
+
+impl RenderedSidebar {
+    fn new(html: String, links: &[Link], to_lang: &str) -> RenderedSidebar {
+        use crate::web::html::{Kind, Tokens};
+        // The first `<a>` pointing at each address, found as the browser reads it.
+        let mut ends: HashMap<String, usize> = HashMap::new();
+        for tok in Tokens::new(&html) {
+            if let Kind::Start(tag) = &tok.kind {
+                let Some(href) = tag.get("href").filter(|_| tag.name == "a") else { continue };
+                let closed = html.as_bytes()[..tok.end].ends_with(b">");
+                let end = if html.as_bytes()[..tok.end].ends_with(b"/>") { tok.end - 2 } else { tok.end - 1 };
+                if closed {
+                    ends.entry(href).or_insert(end);
+                }
+            }
+        }
+        let marks = links.iter().map(|l| ends.get(&format!("{to_lang}{}", l.url)).copied()).collect();
+        RenderedSidebar { html, marks }
+    }
+
+    /// The sidebar with link `current` (if any) marked as the page being read.
+    fn for_page(&self, current: Option<usize>) -> String {
+        match current.and_then(|i| self.marks[i]) {
+            Some(at) => format!("{}{CURRENT_MARK}{}", &self.html[..at], &self.html[at..]),
+            None => self.html.clone(),
+        }
+    }
+}
+
+/// How a sidebar marks the page being read: screen readers say "current page",
+/// and the theme's CSS styles it.
+const CURRENT_MARK: &str = " aria-current=\"page\"";
+
+impl PageOut {
+    fn failed(why: String, template: &'static str) -> PageOut {
+        PageOut {
+            html: Err(why),
+            failed: template,
+            problems: Vec::new(),
+            breaches: Vec::new(),
+            search_text: None,
+            title: String::new(),
+        }
     }
 }
 

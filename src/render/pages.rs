@@ -5,9 +5,9 @@ use super::lang::LangData;
 use super::markdown;
 use super::views::{
     context, due_label, opt_text, section_title, step_view, text, AllPagesPage, AssessmentCard, AssessmentPage,
-    AssessmentsPage, BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, Link,
-    PhaseCard, PhaseLane, PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData,
-    SectionPage, SourceView, SourcesPage, TitledPage,
+    AssessmentsPage, BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, PhaseCard,
+    PhaseLane, PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData, SectionPage,
+    Sidebar, SidebarList, SourceView, SourcesPage, TitledPage,
 };
 use crate::model::{Handbook, Translated};
 use assessment_wasm::compile::Compiled;
@@ -43,6 +43,12 @@ pub(super) struct Job<'a> {
     /// Search keywords of a page made from YAML (a playbook); Markdown pages
     /// carry theirs in the document.
     pub(super) keywords: String,
+    /// The list beside the page, shared with the other pages of its group.
+    pub(super) sidebar: Option<Sidebar<'a>>,
+}
+
+fn sidebar(list: &SidebarList) -> Sidebar<'_> {
+    Sidebar { title: list.title.as_deref(), links: &list.links }
 }
 
 /// What a page belongs to, shown with its search results; `None` for pages
@@ -81,7 +87,7 @@ pub(super) fn job<'a>(
     ctx: tera::Context,
     fill: Fill<'a>,
 ) -> Job<'a> {
-    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new() }
+    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new(), sidebar: None }
 }
 
 /// What the page makers of one language share.
@@ -111,11 +117,6 @@ pub(super) fn page_jobs<'a>(
 ) {
     let l = Lang { hb, ld };
     let (lang, d) = (ld.lang.as_str(), hb.config.default_language.as_str());
-    let phases: Vec<Link> = hb
-        .phases
-        .iter()
-        .map(|p| Link { title: p.doc.doc(lang).title.clone(), url: format!("phases/{}.html", p.id), current: false })
-        .collect();
     let phase_cards: Vec<PhaseCard> = hb
         .phases
         .iter()
@@ -154,7 +155,7 @@ pub(super) fn page_jobs<'a>(
         .collect();
 
     home_job(&l, &phase_cards, &playbooks, &assessments, jobs);
-    phase_jobs(&l, &phases, jobs);
+    phase_jobs(&l, jobs);
     let binder = playbook_jobs(&l, step_html, &playbooks, jobs);
     assessment_jobs(&l, compiled, &assessments, jobs);
     reference_jobs(&l, &binder, jobs);
@@ -187,8 +188,9 @@ fn home_job<'a>(
     jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
 }
 
-fn phase_jobs<'a>(l: &Lang<'a>, phases: &[Link], jobs: &mut Vec<Job<'a>>) {
+fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
     let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
+    let phases = &ld.phase_list.links;
     // Phases, with previous/next.
     for (i, p) in hb.phases.iter().enumerate() {
         let doc = p.doc.doc(lang);
@@ -220,14 +222,14 @@ fn phase_jobs<'a>(l: &Lang<'a>, phases: &[Link], jobs: &mut Vec<Job<'a>>) {
             summary: doc.summary.as_deref().unwrap_or(""),
             fallback: l.fallback(&p.doc),
             order: p.order,
-            sidebar: phases.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
-            sidebar_title: l.t("phases"),
             prev: i.checked_sub(1).map(|j| &phases[j]),
             next: phases.get(i + 1),
             admin_steps,
             technical_steps,
         });
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc)));
+        let mut j = job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc));
+        j.sidebar = Some(sidebar(&ld.phase_list));
+        jobs.push(j);
     }
 }
 
@@ -240,11 +242,6 @@ fn playbook_jobs<'a>(
 ) -> Vec<BinderPlaybook<'a>> {
     let (hb, ld, lang, d) = (l.hb, l.ld, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
     // Playbooks: both tracks side by side, per phase.
-    let pb_links: Vec<Link> = hb
-        .playbooks
-        .iter()
-        .map(|p| Link { title: text(&p.title, lang, d), url: format!("playbooks/{}.html", p.id), current: false })
-        .collect();
     // The paper binder repeats every playbook; it lives next to them so that
     // the steps' relative links stay right.
     let mut binder: Vec<BinderPlaybook> = Vec::new();
@@ -273,16 +270,11 @@ fn playbook_jobs<'a>(
         }
         lanes.retain(|l| !l.admin.is_empty() || !l.technical.is_empty());
         let (title, summary) = (text(&pb.title, lang, d), opt_text(&pb.summary, lang, d));
-        let ctx = context(&PlaybookPage {
-            page_title: &title,
-            summary: &summary,
-            lanes: &lanes,
-            sidebar: pb_links.iter().map(|l| Link { current: l.url == rel, ..l.clone() }).collect(),
-            sidebar_title: l.t("playbooks"),
-        });
+        let ctx = context(&PlaybookPage { page_title: &title, summary: &summary, lanes: &lanes });
         binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
         let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
         j.keywords = opt_text(&pb.keywords, lang, d);
+        j.sidebar = Some(sidebar(&ld.playbook_list));
         jobs.push(j);
     }
     if !hb.playbooks.is_empty() {
@@ -423,28 +415,19 @@ fn free_page_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
         for &i in &s.pages {
             let p = &hb.pages[i];
             let rel = format!("{}.html", p.path);
-            jobs.push(job(
-                format!("{lang}/{rel}"),
-                &rel,
-                "page.html",
-                "",
-                tera::Context::new(),
-                Fill::SectionPage(p, sec),
-            ));
+            let mut j =
+                job(format!("{lang}/{rel}"), &rel, "page.html", "", tera::Context::new(), Fill::SectionPage(p, sec));
+            j.sidebar = Some(sec.sidebar());
+            jobs.push(j);
         }
         let (fill, fallback) = match &s.index {
             Some(doc) => (Fill::Doc(doc), l.fallback(doc)),
             None => (Fill::None, false),
         };
-        let ctx = context(&SectionPage {
-            page_title: &sec.title,
-            content: "",
-            fallback,
-            pages: &sec.links,
-            sidebar_title: &sec.title,
-            sidebar: &sec.links,
-        });
-        jobs.push(job(format!("{lang}/{}", sec.index_rel), &sec.index_rel, "section.html", "", ctx, fill));
+        let ctx = context(&SectionPage { page_title: &sec.title, content: "", fallback, pages: &sec.links });
+        let mut j = job(format!("{lang}/{}", sec.index_rel), &sec.index_rel, "section.html", "", ctx, fill);
+        j.sidebar = Some(sec.sidebar());
+        jobs.push(j);
     }
     // Top-level pages (directly under pages/).
     for p in hb.pages.iter().filter(|p| p.section.is_empty()) {

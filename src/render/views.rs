@@ -66,6 +66,12 @@ pub(super) struct SectionData {
     pub(super) links: Vec<Link>,
 }
 
+impl SectionData {
+    pub(super) fn sidebar(&self) -> Sidebar<'_> {
+        Sidebar { title: Some(&self.title), links: &self.links }
+    }
+}
+
 pub(super) fn text(t: &Text, lang: &str, default: &str) -> String {
     t.get(lang, default).to_string()
 }
@@ -172,29 +178,31 @@ pub(super) fn step_view(
     })
 }
 
-/// A section's page list with the current page marked, serialised without
-/// copying the list: one borrowed slice shared by every page of the section.
-pub(super) struct SectionNav<'a> {
+/// A list of links shown beside every page of a group (a section's pages,
+/// the phases, the playbooks), made once per language; none is marked current.
+pub(super) struct SidebarList {
+    /// `None` lets the template choose (`t.in_this_section`).
+    pub(super) title: Option<String>,
+    pub(super) links: Vec<Link>,
+}
+
+/// Tells one sidebar list from the others while pages render (see [`Sidebar::identity`]).
+pub(super) type ListId = (usize, usize, usize);
+
+/// A page's sidebar: the list it shares with the pages of its group.
+#[derive(Clone, Copy, Hash)]
+pub(super) struct Sidebar<'a> {
+    pub(super) title: Option<&'a str>,
     pub(super) links: &'a [Link],
-    pub(super) current: &'a str,
 }
 
-impl Serialize for SectionNav<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.links.len()))?;
-        for l in self.links {
-            seq.serialize_element(&LinkRef { title: &l.title, url: &l.url, current: l.url == self.current })?;
-        }
-        seq.end()
+impl Sidebar<'_> {
+    /// What tells this list apart from the other lists of a build: where it
+    /// and its title are in memory (they live in the languages' data while
+    /// pages render), and its length (empty lists share an address).
+    pub(super) fn identity(&self) -> ListId {
+        (self.links.as_ptr() as usize, self.links.len(), self.title.map_or(0, |t| t.as_ptr() as usize))
     }
-}
-
-#[derive(Serialize)]
-pub(super) struct LinkRef<'a> {
-    pub(super) title: &'a str,
-    pub(super) url: &'a str,
-    pub(super) current: bool,
 }
 
 // ---------- page contexts: what each page template receives ----------
@@ -262,8 +270,6 @@ pub(super) struct PhasePage<'a> {
     pub(super) summary: &'a str,
     pub(super) fallback: bool,
     pub(super) order: i64,
-    pub(super) sidebar: Vec<Link>,
-    pub(super) sidebar_title: Option<&'a String>,
     pub(super) prev: Option<&'a Link>,
     pub(super) next: Option<&'a Link>,
     pub(super) admin_steps: Vec<PhaseStep>,
@@ -276,8 +282,6 @@ pub(super) struct PlaybookPage<'a> {
     pub(super) page_title: &'a str,
     pub(super) summary: &'a str,
     pub(super) lanes: &'a [PhaseLane],
-    pub(super) sidebar: Vec<Link>,
-    pub(super) sidebar_title: Option<&'a String>,
 }
 
 /// `playbooks.html`.
@@ -373,8 +377,6 @@ pub(super) struct SectionPage<'a> {
     pub(super) content: &'a str,
     pub(super) fallback: bool,
     pub(super) pages: &'a [Link],
-    pub(super) sidebar_title: &'a str,
-    pub(super) sidebar: &'a [Link],
 }
 
 /// `page.html` for a page outside any section (plus `content` and `toc`).
