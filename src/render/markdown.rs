@@ -57,8 +57,6 @@ pub struct Rendered {
     pub html: String,
     /// Second-level headings: (anchor, text), for a table of contents.
     pub toc: Vec<(String, String)>,
-    /// The words of the document, for the search index.
-    pub plain: String,
 }
 
 pub fn options() -> Options {
@@ -89,7 +87,6 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
     }
     let lines = LineIndex::new(src);
     let mut events: Vec<Event> = Vec::new();
-    let mut plain = String::new();
     for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
         let ev = match ev {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -108,16 +105,6 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
                 let classes = classes.into_iter().filter(|c| !c.is_empty() && c.chars().all(safe_name_char)).collect();
                 Event::Start(Tag::Heading { level, id, classes, attrs: Vec::new() })
             }
-            Event::Text(t) => {
-                plain.push_str(&t);
-                plain.push(' ');
-                Event::Text(t)
-            }
-            Event::Code(t) => {
-                plain.push_str(&t);
-                plain.push(' ');
-                Event::Code(t)
-            }
             other => other,
         };
         events.push(ev);
@@ -126,7 +113,7 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
     let events = label_tasks(events);
     let mut html = String::with_capacity(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, toc, plain }
+    Rendered { html, toc }
 }
 
 /// Puts each task-list checkbox and the item's text in one `<label>`, so the
