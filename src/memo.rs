@@ -132,33 +132,211 @@ impl Inputs {
         self
     }
 
-    /// Adds a JSON value, walking it rather than writing it out as text.
-    pub fn add_json(&mut self, v: &serde_json::Value) -> &mut Inputs {
-        use serde_json::Value;
-        match v {
-            Value::Null => self.add(&0u8),
-            Value::Bool(b) => self.add(&1u8).add(b),
-            Value::Number(n) => self.add(&2u8).add(&n.as_f64().map(f64::to_bits)).add(&n.as_i64()),
-            Value::String(s) => self.add(&3u8).add(s.as_str()),
-            Value::Array(items) => {
-                self.add(&4u8).add(&items.len());
-                items.iter().for_each(|i| {
-                    self.add_json(i);
-                });
-                self
-            }
-            Value::Object(map) => {
-                self.add(&5u8).add(&map.len());
-                for (k, v) in map {
-                    self.add(k.as_str()).add_json(v);
-                }
-                self
-            }
+    /// Adds anything serde can write (a page's view, a JSON value), by
+    /// walking it: nothing is converted or allocated on the way.
+    pub fn add_serialized<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> &mut Inputs {
+        // The hasher cannot fail; a value whose Serialize impl fails leaves
+        // a mark and whatever it wrote, still the same from build to build.
+        if v.serialize(Feed(self)).is_err() {
+            self.add(&u8::MAX);
         }
+        self
     }
 
     pub fn key(&self) -> u64 {
         self.0.finish()
+    }
+}
+
+/// A serde serializer that feeds a value into [`Inputs`]: each part with a
+/// tag for its kind and, for lists and maps, their length, so that different
+/// shapes never feed the same bytes.
+struct Feed<'a>(&'a mut Inputs);
+
+/// Nothing can go wrong while hashing; serde still wants an error type.
+#[derive(Debug)]
+struct NoError;
+
+impl std::fmt::Display for NoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value could not be walked for its key")
+    }
+}
+
+impl std::error::Error for NoError {}
+
+impl serde::ser::Error for NoError {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NoError
+    }
+}
+
+impl<'a> Feed<'a> {
+    fn tag(self, tag: u8) -> Feed<'a> {
+        self.0.add(&tag);
+        self
+    }
+}
+
+macro_rules! feed_scalars {
+    ($($method:ident: $ty:ty = $tag:literal),* $(,)?) => {$(
+        fn $method(self, v: $ty) -> Result<(), NoError> {
+            self.0.add(&$tag).add(&v);
+            Ok(())
+        }
+    )*};
+}
+
+impl<'a> serde::Serializer for Feed<'a> {
+    type Ok = ();
+    type Error = NoError;
+    type SerializeSeq = Feed<'a>;
+    type SerializeTuple = Feed<'a>;
+    type SerializeTupleStruct = Feed<'a>;
+    type SerializeTupleVariant = Feed<'a>;
+    type SerializeMap = Feed<'a>;
+    type SerializeStruct = Feed<'a>;
+    type SerializeStructVariant = Feed<'a>;
+
+    feed_scalars! {
+        serialize_bool: bool = 1u8, serialize_i8: i8 = 2u8, serialize_i16: i16 = 3u8, serialize_i32: i32 = 4u8,
+        serialize_i64: i64 = 5u8, serialize_u8: u8 = 6u8, serialize_u16: u16 = 7u8, serialize_u32: u32 = 8u8,
+        serialize_u64: u64 = 9u8, serialize_char: char = 10u8, serialize_str: &str = 11u8, serialize_bytes: &[u8] = 12u8,
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), NoError> {
+        self.0.add(&13u8).add(&v.to_bits());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), NoError> {
+        self.0.add(&14u8).add(&v.to_bits());
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), NoError> {
+        self.0.add(&15u8);
+        Ok(())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), NoError> {
+        v.serialize(self.tag(16))
+    }
+    fn serialize_unit(self) -> Result<(), NoError> {
+        self.0.add(&17u8);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> Result<(), NoError> {
+        self.0.add(&18u8).add(name);
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, index: u32, _: &'static str) -> Result<(), NoError> {
+        self.0.add(&19u8).add(&index);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), NoError> {
+        v.serialize(self.tag(20))
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), NoError> {
+        self.0.add(&21u8).add(&index);
+        v.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Feed<'a>, NoError> {
+        // A list of unknown length ends with a mark instead (see `end`).
+        self.0.add(&22u8).add(&len);
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Feed<'a>, NoError> {
+        self.0.add(&23u8).add(&len);
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Feed<'a>, NoError> {
+        self.0.add(&24u8).add(&len);
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Feed<'a>, NoError> {
+        self.0.add(&25u8).add(&i).add(&len);
+        Ok(self)
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Feed<'a>, NoError> {
+        self.0.add(&26u8).add(&len);
+        Ok(self)
+    }
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Feed<'a>, NoError> {
+        self.0.add(&27u8).add(name).add(&len);
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Feed<'a>, NoError> {
+        self.0.add(&28u8).add(&i).add(&len);
+        Ok(self)
+    }
+}
+
+/// The parts of lists, tuples and maps, one after the other, then an end mark.
+macro_rules! feed_compound {
+    ($($trait:ident { $($method:ident),* }),* $(,)?) => {$(
+        impl serde::ser::$trait for Feed<'_> {
+            type Ok = ();
+            type Error = NoError;
+            $(
+                fn $method<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NoError> {
+                    v.serialize(Feed(self.0))
+                }
+            )*
+            fn end(self) -> Result<(), NoError> {
+                self.0.add(&29u8);
+                Ok(())
+            }
+        }
+    )*};
+}
+
+feed_compound! {
+    SerializeSeq { serialize_element },
+    SerializeTuple { serialize_element },
+    SerializeTupleStruct { serialize_field },
+    SerializeTupleVariant { serialize_field },
+    SerializeMap { serialize_key, serialize_value },
+}
+
+impl serde::ser::SerializeStruct for Feed<'_> {
+    type Ok = ();
+    type Error = NoError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NoError> {
+        self.0.add(name);
+        v.serialize(Feed(self.0))
+    }
+    fn end(self) -> Result<(), NoError> {
+        self.0.add(&29u8);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStructVariant for Feed<'_> {
+    type Ok = ();
+    type Error = NoError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NoError> {
+        self.0.add(name);
+        v.serialize(Feed(self.0))
+    }
+    fn end(self) -> Result<(), NoError> {
+        self.0.add(&29u8);
+        Ok(())
     }
 }
 
@@ -207,14 +385,26 @@ mod tests {
     }
 
     #[test]
-    fn json_values_hash_by_content() {
+    fn serialized_values_hash_by_content_and_shape() {
         let a: serde_json::Value = serde_json::json!({"a": [1, "x", null], "b": true});
         let b: serde_json::Value = serde_json::json!({"a": [1, "x", null], "b": false});
-        let key = |v| Inputs::new("j").add_json(v).key();
+        let key = |v: &serde_json::Value| Inputs::new("j").add_serialized(v).key();
         let same = a.clone();
         assert_eq!(key(&a), key(&same));
         assert_ne!(key(&a), key(&b));
         assert_ne!(key(&serde_json::json!(["ab", "c"])), key(&serde_json::json!(["a", "bc"])));
+        assert_ne!(key(&serde_json::json!([["a"], []])), key(&serde_json::json!([[], ["a"]])));
+        assert_ne!(key(&serde_json::json!({"a": null})), key(&serde_json::json!({"a": ""})));
+        // Typed views: a field's name and an absent value count.
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: Option<&'a str>,
+        }
+        let view = |title, summary| Inputs::new("v").add_serialized(&View { title, summary }).key();
+        assert_eq!(view("Fase", None), view("Fase", None));
+        assert_ne!(view("Fase", None), view("Fase", Some("")));
+        assert_ne!(view("Fase", Some("x")), view("Fasex", None));
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod views;
 use self::engine::compile_assessments;
 use self::lang::{lang_data, load_i18n, LangData};
 use self::markdown::{DocContext, Rendered};
-use self::pages::{page_jobs, prefixes, search_group, Fill, Job};
+use self::pages::{page_jobs, prefixes, search_group, Fill, Job, Own};
 use self::record::record_json;
 use self::templates::{load_templates, template_file, tera_error};
 use self::views::{context, FaqItem, LanguageLink, Link, ListId, RootPage, Sidebar};
@@ -150,56 +150,22 @@ struct Prepared<'a> {
     /// Its language, as an index into the handbook's languages.
     li: usize,
     search: Option<SearchSlot>,
-    own: serde_json::Value,
+    own: Own,
     keywords: String,
     key: Option<u64>,
 }
 
 impl<'a> Prepared<'a> {
-    /// Takes the page's own values out of `job` and, when `lang_key` is given
-    /// (serve), hashes everything the page shows into its key.
-    fn new(
-        hb: &Handbook,
-        mut job: Job<'a>,
-        ld: &LangData,
-        li: usize,
-        search: Option<SearchSlot>,
-        lang_key: Option<u64>,
-    ) -> Prepared<'a> {
-        let own = std::mem::take(&mut job.ctx).into_json();
+    /// Takes the page's own values out of `job`, with its search keywords.
+    fn new(hb: &Handbook, mut job: Job<'a>, ld: &LangData, li: usize, search: Option<SearchSlot>) -> Prepared<'a> {
+        let own = std::mem::replace(&mut job.own, Own::Values(serde_json::Value::Null));
         let keywords = match &job.fill {
             Fill::Doc(doc) => doc.doc(&ld.lang).keywords.clone(),
             Fill::SectionPage(page, _) => page.doc.doc(&ld.lang).keywords.clone(),
             Fill::Faq => hb.faqs.iter().map(|f| f.doc.doc(&ld.lang).keywords.as_str()).collect::<Vec<_>>().join(", "),
             _ => job.keywords.clone(),
         };
-        let key = lang_key.map(|lang_key| {
-            let mut key = Inputs::new("page");
-            key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key).add(&job.sidebar);
-            key.add_json(&own).add(&keywords).add(&search);
-            // Of a document, only this language's text counts (and whether it is a fallback).
-            let doc_key = |key: &mut Inputs, doc: &Translated| {
-                key.add(doc.doc(&ld.lang)).add(&doc.fallback.contains(&ld.lang));
-            };
-            match &job.fill {
-                Fill::None => {}
-                Fill::Doc(doc) => doc_key(&mut key, doc),
-                Fill::SectionPage(page, sec) => {
-                    key.add(&page.path).add(sec);
-                    doc_key(&mut key, &page.doc);
-                }
-                Fill::Intro { text, file } => {
-                    key.add(text).add(file);
-                }
-                Fill::Faq => {
-                    for f in &hb.faqs {
-                        key.add(&f.id);
-                        doc_key(&mut key, &f.doc);
-                    }
-                }
-            }
-            key.key()
-        });
+        let key = job.key;
         Prepared { job, li, search, own, keywords, key }
     }
 }
@@ -235,13 +201,14 @@ impl PageRenderer<'_> {
             || (0..langs.len()).map(|_| None).collect::<Vec<_>>(),
             |contexts: &mut Vec<Option<LangContext>>, Prepared { job, li, search, own, keywords, key }| {
                 let ld = &langs[li];
-                let make = || {
+                let mut make = |own| {
                     let lc = contexts[li].get_or_insert_with(|| LangContext::new(pager.shared_context(ld)));
                     pager.render(lc, own, &job, ld, search.is_some())
                 };
-                let out = match key {
-                    Some(key) => memo.get_or(key, make),
-                    None => std::sync::Arc::new(make()),
+                let out = match (own, key) {
+                    (Own::Kept(out), _) => out,
+                    (Own::Values(own), Some(key)) => memo.get_or(key, || make(own)),
+                    (Own::Values(own), None) => std::sync::Arc::new(make(own)),
                 };
                 let written = out.html.as_ref().ok().map(|html| {
                     sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
@@ -628,6 +595,8 @@ pub fn render_site(
     }
 
     let langs: Vec<LangData> = cfg.languages.iter().map(|l| lang_data(hb, l, &i18n)).collect();
+    let policy = crate::web::policy::Policy { csp: CSP, allow_html: cfg.allow_html };
+    let pager = PageRenderer { hb, langs: &langs, tera, policy: &policy };
 
     // Step texts are Markdown too; they are short and shared by several pages.
     let step_html = step_texts(hb, &langs, report);
@@ -635,29 +604,6 @@ pub fn render_site(
     // Questionnaires: compile for every language (validates them, too).
     let (compiled, compile_keys) = compile_assessments(hb, content, &langs, report);
 
-    let mut jobs: Vec<Job> = Vec::new();
-    for ld in &langs {
-        page_jobs(hb, ld, &step_html, &compiled, &mut jobs);
-    }
-    check_unique_paths(&jobs, report);
-    let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
-    let policy = crate::web::policy::Policy { csp: CSP, allow_html: cfg.allow_html };
-    let started = std::time::Instant::now();
-    // Search numbers the pages of each language in job order before rendering,
-    // so that threads can collect them in any order (see `search::Collector`).
-    let mut next_doc = vec![0u32; langs.len()];
-    let jobs: Vec<(Job, usize, Option<SearchSlot>)> = jobs
-        .into_iter()
-        .map(|job| {
-            let li = langs.iter().position(|l| job.path.split('/').next() == Some(l.lang.as_str())).unwrap_or(0);
-            let search = search_group(job.template, &job.fill, &job.ctx, &langs[li]).map(|group| {
-                next_doc[li] += 1;
-                (next_doc[li] - 1, group)
-            });
-            (job, li, search)
-        })
-        .collect();
-    let pager = PageRenderer { hb, langs: &langs, tera, policy: &policy };
     // Under serve, a page is rendered again only when something it shows
     // changed: its own values, its Markdown, or what its language shares.
     let lang_keys: Vec<Option<u64>> = langs
@@ -675,11 +621,30 @@ pub fn render_site(
             })
         })
         .collect();
-    // A page's own values and, under serve, the key of everything it shows.
-    let jobs: Vec<Prepared> = jobs
-        .into_par_iter()
-        .map(|(job, li, search)| Prepared::new(hb, job, &langs[li], li, search, lang_keys[li]))
+    let mut jobs: Vec<Job> = Vec::new();
+    for (ld, lang_key) in langs.iter().zip(&lang_keys) {
+        page_jobs(hb, ld, lang_key.map(|k| (&*content.memo, k)), &step_html, &compiled, &mut jobs);
+    }
+    check_unique_paths(&jobs, report);
+    let lang_index: HashMap<&str, &LangData> = langs.iter().map(|l| (l.lang.as_str(), l)).collect();
+    let started = std::time::Instant::now();
+    // Search numbers the pages of each language in job order before rendering,
+    // so that threads can collect them in any order (see `search::Collector`).
+    let mut next_doc = vec![0u32; langs.len()];
+    let jobs: Vec<(Job, usize, Option<SearchSlot>)> = jobs
+        .into_iter()
+        .map(|job| {
+            let li = langs.iter().position(|l| job.path.split('/').next() == Some(l.lang.as_str())).unwrap_or(0);
+            let search = search_group(&job, &langs[li]).map(|group| {
+                next_doc[li] += 1;
+                (next_doc[li] - 1, group)
+            });
+            (job, li, search)
+        })
         .collect();
+    // A page's own values and, under serve, the key of everything it shows.
+    let jobs: Vec<Prepared> =
+        jobs.into_par_iter().map(|(job, li, search)| Prepared::new(hb, job, &langs[li], li, search)).collect();
     // Under serve, a language whose searchable pages are all as before keeps its index.
     let search_keys: Vec<Option<u64>> = (0..langs.len())
         .map(|li| {
@@ -688,7 +653,7 @@ pub fn render_site(
             let mut key = Inputs::new("search index");
             key.add(&lang_keys[li]?);
             for p in jobs.iter().filter(|p| p.li == li && p.search.is_some()) {
-                key.add(&p.key?);
+                key.add(&p.key?).add(&p.search);
             }
             Some(key.key())
         })

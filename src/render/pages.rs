@@ -4,15 +4,19 @@
 use super::lang::LangData;
 use super::markdown;
 use super::views::{
-    context, due_label, opt_text, section_title, step_view, text, AllPagesPage, AssessmentCard, AssessmentPage,
-    AssessmentsPage, BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, PhaseCard,
-    PhaseLane, PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData, SectionPage,
-    Sidebar, SidebarList, SourceView, SourcesPage, TitledPage,
+    due_label, opt_text, section_title, step_view, text, AllPagesPage, AssessmentCard, AssessmentPage, AssessmentsPage,
+    BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, PhaseCard, PhaseLane,
+    PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData, SectionPage, Sidebar,
+    SidebarList, SourceView, SourcesPage, TitledPage,
 };
+use super::PageOut;
+use crate::memo::{Inputs, Memo};
 use crate::model::{Handbook, Translated};
 use assessment_wasm::compile::Compiled;
 use assessment_wasm::definition::Track;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Markdown that a page renders itself, in parallel with the other pages.
 pub(super) enum Fill<'a> {
@@ -31,11 +35,18 @@ pub(super) enum Fill<'a> {
     },
 }
 
-/// A page to render: output path, template, its own context and its Markdown.
+/// A page's own template values; under serve, the page as an earlier build
+/// rendered it when nothing it shows has changed since.
+pub(super) enum Own {
+    Values(serde_json::Value),
+    Kept(Arc<PageOut>),
+}
+
+/// A page to render: output path, template, its own values and its Markdown.
 pub(super) struct Job<'a> {
     pub(super) path: String,
     pub(super) template: &'static str,
-    pub(super) ctx: tera::Context,
+    pub(super) own: Own,
     /// Output path of the same page relative to the language root (for the language switch).
     pub(super) rel: String,
     pub(super) nav_key: &'static str,
@@ -45,6 +56,10 @@ pub(super) struct Job<'a> {
     pub(super) keywords: String,
     /// The list beside the page, shared with the other pages of its group.
     pub(super) sidebar: Option<Sidebar<'a>>,
+    /// A phase page's number, shown with its search results.
+    pub(super) order: Option<i64>,
+    /// Under serve: the key of everything the page shows.
+    pub(super) key: Option<u64>,
 }
 
 fn sidebar(list: &SidebarList) -> Sidebar<'_> {
@@ -53,18 +68,18 @@ fn sidebar(list: &SidebarList) -> Sidebar<'_> {
 
 /// What a page belongs to, shown with its search results; `None` for pages
 /// that only list others (home, the playbook list), which search leaves out.
-pub(super) fn search_group(template: &str, fill: &Fill, ctx: &tera::Context, ld: &LangData) -> Option<String> {
+pub(super) fn search_group(job: &Job, ld: &LangData) -> Option<String> {
     let tr = |k: &str| ld.t.get(k).cloned().unwrap_or_default();
-    Some(match template {
+    Some(match job.template {
         "home.html" | "playbooks.html" | "assessments.html" | "pages.html" | "binder.html" => return None,
-        "phase.html" => match ctx.get("order") {
+        "phase.html" => match job.order {
             Some(order) => format!("{} {order}", tr("phase")),
             None => tr("phase"),
         },
         "playbook.html" => tr("playbook"),
         "assessment.html" => tr("questionnaires"),
         "faq.html" => tr("faq"),
-        _ => match fill {
+        _ => match &job.fill {
             Fill::SectionPage(_, sec) => sec.title.clone(),
             _ => String::new(),
         },
@@ -79,21 +94,64 @@ pub(super) fn prefixes(out_path: &str) -> (String, String) {
     (to_lang, to_site)
 }
 
+/// A page without its values yet: [`Lang::push`] adds them.
 pub(super) fn job<'a>(
     path: String,
     rel: &str,
     template: &'static str,
     nav_key: &'static str,
-    ctx: tera::Context,
     fill: Fill<'a>,
 ) -> Job<'a> {
-    Job { path, template, ctx, rel: rel.to_string(), nav_key, fill, keywords: String::new(), sidebar: None }
+    Job {
+        path,
+        template,
+        own: Own::Values(serde_json::Value::Null),
+        rel: rel.to_string(),
+        nav_key,
+        fill,
+        keywords: String::new(),
+        sidebar: None,
+        order: None,
+        key: None,
+    }
+}
+
+/// The key of everything a page shows (serve): its language's shared values
+/// (`lang_key`), where it goes, its template, its view, its sidebar and, of
+/// its Markdown, only this language's text.
+fn page_key(hb: &Handbook, ld: &LangData, lang_key: u64, job: &Job, view: &impl Serialize) -> u64 {
+    let mut key = Inputs::new("page");
+    key.add(&lang_key).add(&job.path).add(job.template).add(&job.rel).add(job.nav_key).add(&job.sidebar);
+    key.add_serialized(view).add(&job.keywords);
+    let doc_key = |key: &mut Inputs, doc: &Translated| {
+        key.add(doc.doc(&ld.lang)).add(&doc.fallback.contains(&ld.lang));
+    };
+    match &job.fill {
+        Fill::None => {}
+        Fill::Doc(doc) => doc_key(&mut key, doc),
+        Fill::SectionPage(page, sec) => {
+            key.add(&page.path).add(sec);
+            doc_key(&mut key, &page.doc);
+        }
+        Fill::Intro { text, file } => {
+            key.add(text).add(file);
+        }
+        Fill::Faq => {
+            for f in &hb.faqs {
+                key.add(&f.id);
+                doc_key(&mut key, &f.doc);
+            }
+        }
+    }
+    key.key()
 }
 
 /// What the page makers of one language share.
 pub(super) struct Lang<'a> {
     hb: &'a Handbook,
     ld: &'a LangData,
+    /// Under serve: the memo and the key of what every page of the language shares.
+    keys: Option<(&'a Memo, u64)>,
 }
 
 impl<'a> Lang<'a> {
@@ -106,16 +164,34 @@ impl<'a> Lang<'a> {
     fn fallback(&self, doc: &Translated) -> bool {
         doc.fallback.contains(&self.ld.lang)
     }
+
+    /// Adds `job` with `view` as its own values. Under serve, a page whose
+    /// inputs are all as in the last build keeps that build's page, and its
+    /// view is only walked for the key, never turned into template values.
+    fn push(&self, jobs: &mut Vec<Job<'a>>, mut job: Job<'a>, view: &impl Serialize) {
+        if let Some((memo, lang_key)) = self.keys {
+            let key = page_key(self.hb, self.ld, lang_key, &job, view);
+            job.key = Some(key);
+            if let Some(kept) = memo.get::<PageOut>(key) {
+                job.own = Own::Kept(kept);
+                jobs.push(job);
+                return;
+            }
+        }
+        job.own = Own::Values(serde_json::to_value(view).unwrap_or_default());
+        jobs.push(job);
+    }
 }
 
 pub(super) fn page_jobs<'a>(
     hb: &'a Handbook,
     ld: &'a LangData,
+    keys: Option<(&'a Memo, u64)>,
     step_html: &HashMap<(String, String), String>,
     compiled: &BTreeMap<(String, String), Compiled>,
     jobs: &mut Vec<Job<'a>>,
 ) {
-    let l = Lang { hb, ld };
+    let l = Lang { hb, ld, keys };
     let (lang, d) = (ld.lang.as_str(), hb.config.default_language.as_str());
     let phase_cards: Vec<PhaseCard> = hb
         .phases
@@ -176,7 +252,7 @@ fn home_job<'a>(
     let start_url =
         cfg.start.as_ref().and_then(|s| ld.targets.files.get(&markdown::content_key(s, &cfg.languages)).cloned());
     // Home.
-    let ctx = context(&HomePage {
+    let view = &HomePage {
         page_title: &ld.site_title,
         description: opt_text(&cfg.description, lang, d),
         phases: phase_cards,
@@ -184,8 +260,8 @@ fn home_job<'a>(
         assessments,
         emergency,
         start_url,
-    });
-    jobs.push(job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", ctx, Fill::None));
+    };
+    l.push(jobs, job(format!("{lang}/index.html"), "index.html", "home.html", "index.html", Fill::None), view);
 }
 
 fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
@@ -217,7 +293,7 @@ fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
                 }
             }
         }
-        let ctx = context(&PhasePage {
+        let view = &PhasePage {
             page_title: &doc.title,
             summary: doc.summary.as_deref().unwrap_or(""),
             fallback: l.fallback(&p.doc),
@@ -226,10 +302,11 @@ fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
             next: phases.get(i + 1),
             admin_steps,
             technical_steps,
-        });
-        let mut j = job(format!("{lang}/{rel}"), &rel, "phase.html", "", ctx, Fill::Doc(&p.doc));
+        };
+        let mut j = job(format!("{lang}/{rel}"), &rel, "phase.html", "", Fill::Doc(&p.doc));
         j.sidebar = Some(sidebar(&ld.phase_list));
-        jobs.push(j);
+        j.order = Some(p.order);
+        l.push(jobs, j, view);
     }
 }
 
@@ -270,23 +347,26 @@ fn playbook_jobs<'a>(
         }
         lanes.retain(|l| !l.admin.is_empty() || !l.technical.is_empty());
         let (title, summary) = (text(&pb.title, lang, d), opt_text(&pb.summary, lang, d));
-        let ctx = context(&PlaybookPage { page_title: &title, summary: &summary, lanes: &lanes });
-        binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
-        let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", ctx, Fill::None);
+        let view = &PlaybookPage { page_title: &title, summary: &summary, lanes: &lanes };
+        let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", Fill::None);
         j.keywords = opt_text(&pb.keywords, lang, d);
         j.sidebar = Some(sidebar(&ld.playbook_list));
-        jobs.push(j);
+        l.push(jobs, j, view);
+        binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
     }
     if !hb.playbooks.is_empty() {
-        let ctx = context(&PlaybooksPage { page_title: l.t("playbooks"), playbooks });
-        jobs.push(job(
-            format!("{lang}/playbooks/index.html"),
-            "playbooks/index.html",
-            "playbooks.html",
-            "playbooks/index.html",
-            ctx,
-            Fill::None,
-        ));
+        let view = &PlaybooksPage { page_title: l.t("playbooks"), playbooks };
+        l.push(
+            jobs,
+            job(
+                format!("{lang}/playbooks/index.html"),
+                "playbooks/index.html",
+                "playbooks.html",
+                "playbooks/index.html",
+                Fill::None,
+            ),
+            view,
+        );
     }
 
     binder
@@ -301,36 +381,42 @@ fn assessment_jobs<'a>(
     let (hb, lang, d) = (l.hb, l.ld.lang.as_str(), l.hb.config.default_language.as_str());
     // Questionnaires.
     if !hb.assessments.is_empty() {
-        let ctx = context(&AssessmentsPage { page_title: l.t("questionnaires"), assessments });
-        jobs.push(job(
-            format!("{lang}/assessments/index.html"),
-            "assessments/index.html",
-            "assessments.html",
-            "assessments/index.html",
-            ctx,
-            Fill::None,
-        ));
+        let view = &AssessmentsPage { page_title: l.t("questionnaires"), assessments };
+        l.push(
+            jobs,
+            job(
+                format!("{lang}/assessments/index.html"),
+                "assessments/index.html",
+                "assessments.html",
+                "assessments/index.html",
+                Fill::None,
+            ),
+            view,
+        );
     }
     for a in &hb.assessments {
         let rel = format!("assessments/{}.html", a.def.id);
         let Some(c) = compiled.get(&(a.def.id.clone(), lang.to_string())) else { continue };
-        let ctx = context(&AssessmentPage {
+        let view = &AssessmentPage {
             page_title: text(&a.def.title, lang, d),
             kind: a.def.kind,
             assessment_id: &a.def.id,
             data_script: format!("../../assets/{lang}/assessment-{}.js", a.def.id),
             content_hash: &c.hash,
             question_count: c.questions.len(),
-        });
+        };
         let intro = opt_text(&a.def.intro, lang, d);
-        jobs.push(job(
-            format!("{lang}/{rel}"),
-            &rel,
-            "assessment.html",
-            "assessments/index.html",
-            ctx,
-            Fill::Intro { text: intro, file: &a.file },
-        ));
+        l.push(
+            jobs,
+            job(
+                format!("{lang}/{rel}"),
+                &rel,
+                "assessment.html",
+                "assessments/index.html",
+                Fill::Intro { text: intro, file: &a.file },
+            ),
+            view,
+        );
     }
 }
 
@@ -340,8 +426,8 @@ fn reference_jobs<'a>(l: &Lang<'a>, binder: &[BinderPlaybook], jobs: &mut Vec<Jo
     let cfg = &hb.config;
     // FAQ on one page, each question an anchor.
     if !hb.faqs.is_empty() {
-        let ctx = context(&TitledPage { page_title: l.t("faq") });
-        jobs.push(job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", ctx, Fill::Faq));
+        let view = &TitledPage { page_title: l.t("faq") };
+        l.push(jobs, job(format!("{lang}/faq.html"), "faq.html", "faq.html", "faq.html", Fill::Faq), view);
     }
 
     // Sources, with the date each was checked.
@@ -359,8 +445,8 @@ fn reference_jobs<'a>(l: &Lang<'a>, binder: &[BinderPlaybook], jobs: &mut Vec<Jo
             note: opt_text(&s.note, lang, d),
         })
         .collect();
-    let ctx = context(&SourcesPage { page_title: l.t("sources"), sources });
-    jobs.push(job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", ctx, Fill::None));
+    let view = &SourcesPage { page_title: l.t("sources"), sources };
+    l.push(jobs, job(format!("{lang}/sources.html"), "sources.html", "sources.html", "sources.html", Fill::None), view);
 
     // Contacts, grouped: our own people first, then bodies per jurisdiction.
     let mut by_jurisdiction: BTreeMap<String, Vec<&ContactView>> = BTreeMap::new();
@@ -379,31 +465,38 @@ fn reference_jobs<'a>(l: &Lang<'a>, binder: &[BinderPlaybook], jobs: &mut Vec<Jo
             ContactGroup { jurisdiction: j, title, contacts }
         })
         .collect();
-    let ctx = context(&ContactsPage {
+    let view = &ContactsPage {
         page_title: l.t("contacts"),
         groups: &groups,
         has_examples: hb.contacts.iter().any(|c| c.example),
-    });
-    jobs.push(job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", ctx, Fill::None));
+    };
+    l.push(
+        jobs,
+        job(format!("{lang}/contacts.html"), "contacts.html", "contacts.html", "contacts.html", Fill::None),
+        view,
+    );
 
     // The handbook as a paper crisis binder: cover, contacts, contents, then
     // each playbook as a checklist on its own page.
     if !binder.is_empty() {
-        let ctx = context(&BinderPage {
+        let view = &BinderPage {
             page_title: l.t("binder_title"),
             groups: &groups,
             playbooks: binder,
             checked: hb.sources.iter().map(|s| &s.last_checked).max(),
             version: &cfg.version,
-        });
-        jobs.push(job(
-            format!("{lang}/playbooks/binder.html"),
-            "playbooks/binder.html",
-            "binder.html",
-            "playbooks/index.html",
-            ctx,
-            Fill::None,
-        ));
+        };
+        l.push(
+            jobs,
+            job(
+                format!("{lang}/playbooks/binder.html"),
+                "playbooks/binder.html",
+                "binder.html",
+                "playbooks/index.html",
+                Fill::None,
+            ),
+            view,
+        );
     }
 }
 
@@ -415,30 +508,30 @@ fn free_page_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
         for &i in &s.pages {
             let p = &hb.pages[i];
             let rel = format!("{}.html", p.path);
-            let mut j =
-                job(format!("{lang}/{rel}"), &rel, "page.html", "", tera::Context::new(), Fill::SectionPage(p, sec));
+            let mut j = job(format!("{lang}/{rel}"), &rel, "page.html", "", Fill::SectionPage(p, sec));
             j.sidebar = Some(sec.sidebar());
-            jobs.push(j);
+            // Its values are made while it renders (see `Fill::SectionPage`).
+            l.push(jobs, j, &());
         }
         let (fill, fallback) = match &s.index {
             Some(doc) => (Fill::Doc(doc), l.fallback(doc)),
             None => (Fill::None, false),
         };
-        let ctx = context(&SectionPage { page_title: &sec.title, content: "", fallback, pages: &sec.links });
-        let mut j = job(format!("{lang}/{}", sec.index_rel), &sec.index_rel, "section.html", "", ctx, fill);
+        let view = &SectionPage { page_title: &sec.title, content: "", fallback, pages: &sec.links };
+        let mut j = job(format!("{lang}/{}", sec.index_rel), &sec.index_rel, "section.html", "", fill);
         j.sidebar = Some(sec.sidebar());
-        jobs.push(j);
+        l.push(jobs, j, view);
     }
     // Top-level pages (directly under pages/).
     for p in hb.pages.iter().filter(|p| p.section.is_empty()) {
         let doc = p.doc.doc(lang);
         let rel = format!("{}.html", p.path);
-        let ctx = context(&DocPage {
+        let view = &DocPage {
             page_title: &doc.title,
             summary: doc.summary.as_deref().unwrap_or(""),
             fallback: l.fallback(&p.doc),
-        });
-        jobs.push(job(format!("{lang}/{rel}"), &rel, "page.html", "", ctx, Fill::Doc(&p.doc)));
+        };
+        l.push(jobs, job(format!("{lang}/{rel}"), &rel, "page.html", "", Fill::Doc(&p.doc)), view);
     }
     if hb.sections.len() > 6 {
         let sections = hb
@@ -450,7 +543,7 @@ fn free_page_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
                 count: s.pages.len(),
             })
             .collect();
-        let ctx = context(&AllPagesPage { page_title: l.t("all_pages"), sections });
-        jobs.push(job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", ctx, Fill::None));
+        let view = &AllPagesPage { page_title: l.t("all_pages"), sections };
+        l.push(jobs, job(format!("{lang}/pages.html"), "pages.html", "pages.html", "pages.html", Fill::None), view);
     }
 }
