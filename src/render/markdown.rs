@@ -385,17 +385,25 @@ pub fn content_key(path: &str, languages: &[String]) -> String {
 /// The line (from 0) and column where `>` quote markers at the start of a
 /// line first nest deeper than [`MAX_QUOTE_DEPTH`].
 fn deep_quote(src: &str) -> Option<(usize, usize)> {
-    for (i, line) in src.lines().enumerate() {
+    // Line by line with memchr: this runs over every document of every build.
+    let bytes = src.as_bytes();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for (i, end) in ends.enumerate() {
+        let line = &bytes[start..end];
+        start = end + 1;
         let mut depth = 0;
-        for (col, c) in line.chars().enumerate() {
-            match c {
-                '>' => {
+        // Only ASCII bytes are counted before the loop stops, so a byte's
+        // index is its column.
+        for (col, &b) in line.iter().enumerate() {
+            match b {
+                b'>' => {
                     depth += 1;
                     if depth > MAX_QUOTE_DEPTH {
                         return Some((i, col + 1));
                     }
                 }
-                ' ' | '\t' => {}
+                b' ' | b'\t' => {}
                 _ => break,
             }
         }
@@ -411,7 +419,7 @@ struct LineIndex {
 impl LineIndex {
     fn new(s: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(s.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', s.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
