@@ -272,8 +272,16 @@ impl PageRenderer<'_> {
         ctx
     }
 
-    /// Renders `job` with its own values `own` on top of `shared`; `searched`
-    /// says whether its text goes into the search index.
+    /// Adds what [`Self::shared_context`] puts into a context to `key`.
+    fn shared_key(&self, ld: &LangData, key: &mut Inputs) {
+        let cfg = &self.hb.config;
+        key.add(&ld.lang).add(&ld.page_t).add(CSP).add(&ld.site_title).add(&ld.organisation).add(&cfg.id);
+        key.add(&cfg.branding.css.is_some()).add(&cfg.branding.logo);
+    }
+
+    /// Renders `job` with its own values `own` on top of its language's
+    /// shared values (in `lc`); `searched` says whether its text goes into
+    /// the search index.
     fn render(
         &self,
         lc: &mut LangContext,
@@ -611,7 +619,8 @@ pub fn render_site(
         .map(|ld| {
             content.memo.is_enabled().then(|| {
                 let mut key = Inputs::new("language");
-                key.add(&templates_key).add(&pager.shared_context(ld).into_json().to_string());
+                key.add(&templates_key);
+                pager.shared_key(ld, &mut key);
                 key.add(&ld.nav).add(&ld.sections).add(&cfg.languages).add(&cfg.allow_html);
                 ld.targets.key(&mut key);
                 for o in &langs {
