@@ -47,6 +47,9 @@ pub struct Staging {
     committed: bool,
     /// Set when the process is being interrupted: writes stop at once.
     stopped: Arc<AtomicBool>,
+    /// Folders already made: asking again for each of 10 000 pages cost two
+    /// system calls a page.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -74,7 +77,7 @@ impl Staging {
         fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let stopped = Arc::new(AtomicBool::new(false));
         on_interrupt(tmp.clone(), Arc::clone(&stopped));
-        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false, stopped })
+        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false, stopped, made: Default::default() })
     }
 
     /// Moves the finished site into place, keeping the previous one if that fails.
@@ -224,7 +227,11 @@ impl Sink for Staging {
         }
         let target = self.tmp.join(path);
         if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(dir) {
+                fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                made.insert(dir.to_path_buf());
+            }
         }
         fs::write(&target, bytes).map_err(|e| format!("{}: {e}", target.display()))
     }
