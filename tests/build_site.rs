@@ -290,6 +290,16 @@ fn each_page_marks_its_own_link_in_the_shared_sidebar() {
         assert_eq!(sidebar.matches("aria-current=\"page\"").count(), 1, "{file}: {sidebar}");
         assert!(sidebar.contains(&format!("<a href=\"../{own}\" aria-current=\"page\">")), "{file}: {sidebar}");
     }
+    // The main menu is shared the same way: only a page it links to is marked.
+    let menu = |file: &str| {
+        let html = page(file);
+        let start = html.find("<nav class=\"main-nav\"").expect(file);
+        html[start..start + html[start..].find("</nav>").unwrap()].matches("aria-current").count()
+    };
+    assert_eq!(menu("nl/phases/first.html"), 1, "the menu's Phases entry opens the first phase");
+    assert_eq!(menu("nl/phases/after.html"), 0);
+    assert_eq!(menu("nl/faq.html"), 1);
+    assert_eq!(menu("nl/guides/log.html"), 0);
     // The section's index is in no list: nothing in its sidebar is current.
     assert!(!page("nl/guides/index.html").contains("<li><a href=\"../guides/log.html\" aria-current"));
 

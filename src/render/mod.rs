@@ -115,6 +115,14 @@ impl<'c> PageContext<'c> {
         self.keys.push(key.to_string());
     }
 
+    /// [`Self::insert`] for a string the page no longer needs: moved, not copied
+    /// (a page's HTML is the largest value it has).
+    fn put(&mut self, key: &str, value: String) {
+        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
+        self.ctx.extend(one_value(key, serde_json::Value::String(value)));
+        self.keys.push(key.to_string());
+    }
+
     fn context(&self) -> &tera::Context {
         self.ctx
     }
@@ -305,6 +313,7 @@ impl PageRenderer<'_> {
                 None
             }
         };
+        lc.set_nav(&ld.nav, &to_lang, |l| l.url == job.nav_key || l.url == job.rel);
         let mut page = PageContext::new(&mut lc.ctx, own);
         let ctx = &mut page;
         let mut problems = Vec::new();
@@ -330,7 +339,7 @@ impl PageRenderer<'_> {
             Fill::None => {}
             Fill::Doc(doc) => {
                 let r = render_md(doc);
-                ctx.insert("content", &r.html);
+                ctx.put("content", r.html);
                 ctx.insert("toc", &r.toc);
             }
             Fill::SectionPage(page, sec) => {
@@ -341,7 +350,7 @@ impl PageRenderer<'_> {
                 ctx.insert("section_title", &sec.title);
                 ctx.insert("section_url", &sec.index_rel);
                 let r = render_md(&page.doc);
-                ctx.insert("content", &r.html);
+                ctx.put("content", r.html);
                 ctx.insert("toc", &r.toc);
             }
             Fill::Intro { text, file } => {
@@ -354,7 +363,7 @@ impl PageRenderer<'_> {
                     allow_html: cfg.allow_html,
                 };
                 let r = markdown::render(text, &dctx, &ld.targets, &mut problems);
-                ctx.insert("intro_html", &r.html);
+                ctx.put("intro_html", r.html);
             }
             Fill::Faq => {
                 let items: Vec<FaqItem> = hb
@@ -372,20 +381,10 @@ impl PageRenderer<'_> {
         }
         if let (Some(sb), Some(html)) = (job.sidebar, sidebar_html) {
             ctx.insert("sidebar_title", &sb.title);
-            ctx.insert("sidebar_html", &html);
+            ctx.put("sidebar_html", html);
         }
         ctx.insert("root", &to_site);
         ctx.insert("lroot", &to_lang);
-        let nav: Vec<Link> = ld
-            .nav
-            .iter()
-            .map(|l| Link {
-                title: l.title.clone(),
-                url: format!("{to_lang}{}", l.url),
-                current: l.url == job.nav_key || l.url == job.rel,
-            })
-            .collect();
-        ctx.insert("nav", &nav);
         let switch: Vec<LanguageLink> = self
             .langs
             .iter()
@@ -462,11 +461,13 @@ struct LangContext {
     sidebar: Option<(ListId, Option<usize>)>,
     /// `sidebar.html` rendered per list and depth (prefix to the language root).
     sidebars: HashMap<(ListId, String), Result<RenderedSidebar, String>>,
+    /// The depth `nav` in `ctx` was made for, and which of its entries are current.
+    nav: Option<(String, Vec<bool>)>,
 }
 
 impl LangContext {
     fn new(ctx: tera::Context) -> LangContext {
-        LangContext { ctx, sidebar: None, sidebars: HashMap::new() }
+        LangContext { ctx, sidebar: None, sidebars: HashMap::new(), nav: None }
     }
 
     /// Puts `sb` into the context as `sidebar` with link `current` marked.
@@ -497,6 +498,36 @@ impl LangContext {
         }
         self.ctx.extend(one_value("sidebar", value));
         self.sidebar = Some((sb.identity(), current));
+    }
+}
+
+impl LangContext {
+    /// Puts the main navigation into the context as `nav`, its URLs relative
+    /// to a page whose language root is `to_lang` away, the page's entries
+    /// current. Pages of one folder follow each other, so mostly only the
+    /// marks move.
+    fn set_nav(&mut self, nav: &[Link], to_lang: &str, is_current: impl Fn(&Link) -> bool) {
+        let current: Vec<bool> = nav.iter().map(is_current).collect();
+        let value = match (&self.nav, self.ctx.remove("nav")) {
+            (Some((depth, old)), Some(mut value)) if depth == to_lang => {
+                for (i, (was, now)) in old.iter().zip(&current).enumerate() {
+                    if let Some(entry) = value.get_mut(i).filter(|_| was != now) {
+                        entry["current"] = serde_json::Value::Bool(*now);
+                    }
+                }
+                value
+            }
+            _ => {
+                let links: Vec<Link> = nav
+                    .iter()
+                    .zip(&current)
+                    .map(|(l, &current)| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current })
+                    .collect();
+                serde_json::to_value(links).unwrap_or_default()
+            }
+        };
+        self.ctx.extend(one_value("nav", value));
+        self.nav = Some((to_lang.to_string(), current));
     }
 }
 
