@@ -7,19 +7,68 @@
 //! input is safe; `tests` and the `html_tokens` fuzz target hold it to that.
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 
+#[derive(Clone, Copy)]
 pub struct Attr<'a> {
     pub name: &'a str,
     /// As written, entities not decoded; `None` for `<input checked>`.
     pub value: Option<&'a str>,
 }
 
+/// A tag's attributes, used as a slice. The first is kept in the tag itself:
+/// most tags have at most one, and a `Vec` cost an allocation for each tag of
+/// every page. (Room for one more made tokens too big to copy cheaply.)
+pub struct Attrs<'a>(Store<'a>);
+
+enum Store<'a> {
+    One(Option<Attr<'a>>),
+    Many(Vec<Attr<'a>>),
+}
+
+impl<'a> Attrs<'a> {
+    fn new() -> Self {
+        Attrs(Store::One(None))
+    }
+
+    fn push(&mut self, a: Attr<'a>) {
+        match &mut self.0 {
+            Store::One(slot @ None) => *slot = Some(a),
+            Store::One(Some(first)) => {
+                let mut all = Vec::with_capacity(4);
+                all.extend([*first, a]);
+                self.0 = Store::Many(all);
+            }
+            Store::Many(all) => all.push(a),
+        }
+    }
+}
+
+impl<'a> Deref for Attrs<'a> {
+    type Target = [Attr<'a>];
+
+    fn deref(&self) -> &[Attr<'a>] {
+        match &self.0 {
+            Store::One(a) => a.as_slice(),
+            Store::Many(all) => all,
+        }
+    }
+}
+
+impl<'b, 'a> IntoIterator for &'b Attrs<'a> {
+    type Item = &'b Attr<'a>;
+    type IntoIter = std::slice::Iter<'b, Attr<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 pub struct Tag<'a> {
     /// Lower case (borrowed from the page unless it had capitals).
     pub name: Cow<'a, str>,
     pub raw_name: &'a str,
-    pub attrs: Vec<Attr<'a>>,
+    pub attrs: Attrs<'a>,
     pub self_closing: bool,
 }
 
@@ -122,41 +171,53 @@ pub struct Tokens<'a> {
     s: &'a str,
     i: usize,
     text_from: usize,
-    /// Tokens found but not yet handed out (text before a tag, the tag, and
-    /// for `<script>` and the like its text and end tag).
-    queue: std::collections::VecDeque<Token<'a>>,
+    /// After the start tag of `<script>` and the like: its name, whose text
+    /// and end tag come next.
+    raw: Option<Cow<'a, str>>,
+    /// The end tag of such an element, found with its text and handed out after it.
+    pending: Option<Token<'a>>,
 }
 
 impl<'a> Tokens<'a> {
     pub fn new(s: &'a str) -> Self {
-        Tokens { s, i: 0, text_from: 0, queue: std::collections::VecDeque::with_capacity(4) }
+        Tokens { s, i: 0, text_from: 0, raw: None, pending: None }
     }
 
-    fn pop(&mut self) -> Option<Token<'a>> {
-        self.queue.pop_front()
-    }
-
-    fn push(&mut self, t: Token<'a>) {
-        self.queue.push_back(t);
-    }
-
-    /// Queues the text since the last token and then `tok`.
-    fn emit(&mut self, at: usize, tok: Token<'a>) {
-        if at > self.text_from {
-            self.push(Token { start: self.text_from, end: at, kind: Kind::Text });
+    /// The text of a raw-text element named `name` (from `self.i`) and its end tag.
+    fn raw_text(&mut self, name: Cow<'a, str>) -> Option<Token<'a>> {
+        let (s, end) = (self.s, self.i);
+        let b = s.as_bytes();
+        // Up to the matching end tag, whatever it contains.
+        let stop = find_end_tag(&b[end..], name.as_bytes()).map_or(b.len(), |e| end + e);
+        let close = (stop < b.len()).then(|| {
+            let close = s[stop..].find('>').map_or(b.len(), |e| stop + e + 1);
+            Token { start: stop, end: close, kind: Kind::End(name) }
+        });
+        self.i = close.as_ref().map_or(stop, |c| c.end);
+        self.text_from = self.i;
+        if stop > end {
+            self.pending = close;
+            return Some(Token { start: end, end: stop, kind: Kind::Text });
         }
-        self.i = tok.end;
-        self.text_from = tok.end;
-        self.push(tok);
+        close
     }
 }
 
 impl<'a> Iterator for Tokens<'a> {
     type Item = Token<'a>;
 
+    // Each call hands out one token as soon as it is found: the text before a
+    // tag is returned first and the tag is read on the next call, so no token
+    // waits in a queue (which cost more than finding the tokens).
     fn next(&mut self) -> Option<Token<'a>> {
-        if let Some(t) = self.pop() {
-            return Some(t);
+        // Checked first: taking an empty slot still copies a whole token.
+        if self.pending.is_some() {
+            return self.pending.take();
+        }
+        if let Some(name) = self.raw.take() {
+            if let Some(t) = self.raw_text(name) {
+                return Some(t);
+            }
         }
         let s = self.s;
         let b = s.as_bytes();
@@ -168,7 +229,17 @@ impl<'a> Iterator for Tokens<'a> {
                 continue;
             }
             let next = b.get(i + 1).copied().unwrap_or(0);
-            if b[i..].starts_with(b"<!--") {
+            let end_tag = next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic);
+            if !(next == b'!' || next == b'?' || end_tag || next.is_ascii_alphabetic()) {
+                self.i += 1;
+                continue;
+            }
+            if i > self.text_from {
+                let t = Token { start: self.text_from, end: i, kind: Kind::Text };
+                self.text_from = i;
+                return Some(t);
+            }
+            let tok = if b[i..].starts_with(b"<!--") {
                 // As browsers read it: `<!-->` and `<!--->` are empty comments, and
                 // `--!>` ends one too (found by review: the page check missed tags after them).
                 let rest = &s[i + 4..];
@@ -185,41 +256,28 @@ impl<'a> Iterator for Tokens<'a> {
                         (None, None) => b.len(),
                     }
                 };
-                self.emit(i, Token { start: i, end, kind: Kind::Other });
+                Token { start: i, end, kind: Kind::Other }
             } else if next == b'!' || next == b'?' {
                 let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
-                self.emit(i, Token { start: i, end, kind: Kind::Other });
-            } else if next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
+                Token { start: i, end, kind: Kind::Other }
+            } else if end_tag {
                 let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
-                let name_end = s[i + 2..end]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                // ASCII bytes never occur inside a multi-byte char: a byte scan will do.
+                let name_end = b[i + 2..end]
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
                     .map_or(end, |e| i + 2 + e);
-                self.emit(i, Token { start: i, end, kind: Kind::End(lower(&s[i + 2..name_end])) });
-            } else if next.is_ascii_alphabetic() {
-                let (tag, end) = start_tag(s, i);
-                let raw = RAW.contains(&tag.name.as_ref()) && !tag.self_closing;
-                let name = tag.name.clone();
-                self.emit(i, Token { start: i, end, kind: Kind::Start(tag) });
-                if raw {
-                    // Up to the matching end tag, whatever it contains.
-                    let stop = find_end_tag(&b[end..], name.as_bytes()).map_or(b.len(), |e| end + e);
-                    if stop > end {
-                        self.push(Token { start: end, end: stop, kind: Kind::Text });
-                    }
-                    self.i = stop;
-                    self.text_from = stop;
-                    if stop < b.len() {
-                        let close = s[stop..].find('>').map_or(b.len(), |e| stop + e + 1);
-                        self.emit(stop, Token { start: stop, end: close, kind: Kind::End(name) });
-                    }
-                }
+                Token { start: i, end, kind: Kind::End(lower(&s[i + 2..name_end])) }
             } else {
-                self.i += 1;
-                continue;
-            }
-            if let Some(t) = self.pop() {
-                return Some(t);
-            }
+                let (tag, end) = start_tag(s, i);
+                if RAW.contains(&tag.name.as_ref()) && !tag.self_closing {
+                    self.raw = Some(tag.name.clone());
+                }
+                Token { start: i, end, kind: Kind::Start(tag) }
+            };
+            self.i = tok.end;
+            self.text_from = tok.end;
+            return Some(tok);
         }
         if self.text_from < b.len() {
             let t = Token { start: self.text_from, end: b.len(), kind: Kind::Text };
@@ -262,7 +320,7 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
         j += 1;
     }
     let raw_name = &s[i + 1..j];
-    let mut tag = Tag { name: lower(raw_name), raw_name, attrs: Vec::new(), self_closing: false };
+    let mut tag = Tag { name: lower(raw_name), raw_name, attrs: Attrs::new(), self_closing: false };
     loop {
         while j < b.len() && ws(b[j]) {
             j += 1;
@@ -305,7 +363,8 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
                     v
                 }
                 _ => {
-                    let end = s[k..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(b.len(), |e| k + e);
+                    let end =
+                        b[k..].iter().position(|&c| c.is_ascii_whitespace() || c == b'>').map_or(b.len(), |e| k + e);
                     let v = &s[k..end];
                     j = end;
                     v
@@ -320,10 +379,16 @@ fn start_tag(s: &str, i: usize) -> (Tag<'_>, usize) {
 
 /// Decodes character references (see [`reference`]); anything else stays
 /// as written.
+#[inline]
 pub fn decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
+    // Inlined, so that the usual value without a reference costs one memchr.
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
         return Cow::Borrowed(s);
     }
+    decode_references(s)
+}
+
+fn decode_references(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find('&') {
@@ -440,6 +505,26 @@ mod tests {
         assert_eq!(&src[outer.outer()], src);
         let inner = find(&toks, |t| t.has_class("c")).unwrap();
         assert_eq!(&src[inner.inner()], "x");
+    }
+
+    #[test]
+    fn attributes_keep_their_order_however_many() {
+        for n in 0..5 {
+            let src: String = (0..n).map(|k| format!(" a{k}=\"v{k}\"")).collect::<String>() + " checked";
+            let html = format!("<input{src}>");
+            let toks = tokenize(&html);
+            let tag = toks[0].start().unwrap();
+            let names: Vec<&str> = tag.attrs.iter().map(|a| a.name).collect();
+            let expected: Vec<String> = (0..n).map(|k| format!("a{k}")).chain(["checked".to_string()]).collect();
+            assert_eq!(names, expected);
+            assert_eq!(tag.attrs.len(), n + 1);
+            assert!((&tag.attrs)
+                .into_iter()
+                .take(n)
+                .enumerate()
+                .all(|(k, a)| a.value.map(str::to_string) == Some(format!("v{k}"))));
+            assert_eq!(tag.get("checked").as_deref(), Some(""));
+        }
     }
 
     #[test]
