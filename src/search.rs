@@ -606,77 +606,113 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// navigation (tables of contents, pagers), scripts, `<noscript>` notices and
 /// repeated labels are left out.
 pub fn main_text(html: &str) -> String {
-    use crate::web::html::{Kind, Tokens, VOID};
-    // memmem, not `str::find`: the page is long and its `<main` far in.
-    let body = match memchr::memmem::find(html.as_bytes(), b"<main") {
-        Some(start) => {
-            let open_end = memchr::memchr(b'>', &html.as_bytes()[start..]).map_or(html.len(), |i| start + i + 1);
-            let end =
-                memchr::memmem::rfind(html.as_bytes(), b"</main>").filter(|&e| e >= open_end).unwrap_or(html.len());
-            &html[open_end..end]
+    let mut text = MainText::default();
+    for tok in crate::web::html::Tokens::new(html) {
+        text.token(html, &tok);
+    }
+    text.finish(html)
+}
+
+/// [`main_text`] collected token by token, from a pass over the page that
+/// another reader makes anyway (the page rules, `web::policy`).
+#[derive(Default)]
+pub struct MainText {
+    out: String,
+    /// Name of the element being skipped and how deeply it nests in itself.
+    skipping: Option<(String, usize)>,
+    /// The first `<main>` was seen; what comes before it is not read.
+    in_main: bool,
+    /// Length of the text at the last `</main>`, where it ends.
+    end: Option<usize>,
+}
+
+impl MainText {
+    pub fn token(&mut self, html: &str, tok: &crate::web::html::Token) {
+        use crate::web::html::Kind;
+        if !self.in_main {
+            self.in_main = matches!(&tok.kind, Kind::Start(tag) if tag.name == "main");
+            return;
         }
-        None => html,
-    };
-    const SKIP: &[&str] = &["h1", "nav", "script", "style", "noscript", "template", "svg", "button"];
-    // Labels that every page of a kind repeats (the "Phase 2" above a title,
-    // the playbook's track legend): they are shown as the result's group instead.
-    const SKIP_CLASSES: &[&str] = &["eyebrow", "legend"];
-    // A `match`, not a list: it runs for every tag.
-    let inline = |name: &str| {
-        matches!(
-            name,
-            "a" | "abbr"
-                | "b"
-                | "cite"
-                | "code"
-                | "del"
-                | "em"
-                | "i"
-                | "ins"
-                | "kbd"
-                | "mark"
-                | "q"
-                | "s"
-                | "small"
-                | "span"
-                | "strong"
-                | "sub"
-                | "sup"
-                | "time"
-                | "u"
-        )
-    };
-    let mut out = String::with_capacity(body.len() / 2);
-    // Name of the element being skipped and how deeply it nests in itself.
-    let mut skipping: Option<(String, usize)> = None;
-    let boundary = |out: &mut String, name: &str| {
-        if !inline(name) && !out.ends_with(' ') && !out.is_empty() {
-            out.push(' ');
+        if matches!(&tok.kind, Kind::End(name) if name == "main") {
+            self.end = Some(self.out.len());
         }
-    };
-    for tok in Tokens::new(body) {
-        match (&tok.kind, &mut skipping) {
-            (Kind::Text, None) => push_text(&mut out, &body[tok.start..tok.end]),
+        self.read(html, tok);
+    }
+
+    /// The text; `html` is the page the tokens came from, read whole if it
+    /// has no `<main>`.
+    pub fn finish(mut self, html: &str) -> String {
+        if !self.in_main {
+            self.in_main = true;
+            for tok in crate::web::html::Tokens::new(html) {
+                self.read(html, &tok);
+            }
+        }
+        if let Some(end) = self.end {
+            self.out.truncate(end);
+        }
+        self.out.truncate(self.out.trim_end().len());
+        self.out
+    }
+
+    fn read(&mut self, html: &str, tok: &crate::web::html::Token) {
+        use crate::web::html::{Kind, VOID};
+        const SKIP: &[&str] = &["h1", "nav", "script", "style", "noscript", "template", "svg", "button"];
+        // Labels that every page of a kind repeats (the "Phase 2" above a title,
+        // the playbook's track legend): they are shown as the result's group instead.
+        const SKIP_CLASSES: &[&str] = &["eyebrow", "legend"];
+        let out = &mut self.out;
+        match (&tok.kind, &mut self.skipping) {
+            (Kind::Text, None) => push_text(out, &html[tok.start..tok.end]),
             (Kind::Start(tag), Some((skip, depth))) if tag.name == *skip && !tag.self_closing => *depth += 1,
             (Kind::End(name), Some((skip, depth))) if name == skip => {
                 *depth -= 1;
                 if *depth == 0 {
-                    skipping = None;
+                    self.skipping = None;
                 }
             }
             (Kind::Start(tag), None) => {
                 let skip = SKIP.contains(&tag.name.as_ref()) || SKIP_CLASSES.iter().any(|c| tag.has_class(c));
                 if skip && !tag.self_closing && !VOID.contains(&tag.name.as_ref()) {
-                    skipping = Some((tag.name.to_string(), 1));
+                    self.skipping = Some((tag.name.to_string(), 1));
                 } else {
-                    boundary(&mut out, &tag.name);
+                    boundary(out, &tag.name);
                 }
             }
-            (Kind::End(name), None) => boundary(&mut out, name),
+            (Kind::End(name), None) => boundary(out, name),
             _ => {}
         }
     }
-    out.trim_end().to_string()
+}
+
+/// A space between the text of two block elements; inline ones run on.
+fn boundary(out: &mut String, name: &str) {
+    // A `match`, not a list: it runs for every tag.
+    let inline = matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "cite"
+            | "code"
+            | "del"
+            | "em"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+    );
+    if !inline && !out.ends_with(' ') && !out.is_empty() {
+        out.push(' ');
+    }
 }
 
 /// Appends text from between tags, entities decoded and white space collapsed.
@@ -971,6 +1007,14 @@ mod tests {
             <p>Call the <strong>incident</strong> lead&nbsp;now &amp; write it down.</p><noscript>Needs JS</noscript>\
             <ul><li>One</li><li>Two</li></ul><p>Caf&#233; &#x27;ok&#39; &unknown;</p></main><footer>foot</footer></body></html>";
         assert_eq!(main_text(html), "Call the incident lead now & write it down. One Two Café 'ok' &unknown;");
+        // Without <main>, the whole page; the text runs to the last </main>.
+        assert_eq!(main_text("<body><h1>T</h1><p>All of it</p><footer>foot</footer></body>"), "All of it foot");
+        assert_eq!(main_text("<p>menu</p><main><p>a</p></main><p>b</p></main><footer>f</footer>"), "a b");
+        // The same text when another reader drives the pass (the page rules).
+        let policy = crate::web::policy::Policy { csp: "x", allow_html: false };
+        let mut text = MainText::default();
+        crate::web::policy::check_page_with(html, &policy, |tok| text.token(html, tok));
+        assert_eq!(text.finish(html), main_text(html));
     }
 
     fn page<'a>(doc: u32, url: &'a str, title: &'a str, group: &'a str) -> PageRef<'a> {

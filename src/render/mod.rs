@@ -401,13 +401,18 @@ impl PageRenderer<'_> {
             let full = tera_error(&e);
             full.split_once(".: ").map_or(full.as_str(), |(_, w)| w).to_string()
         });
-        let breaches = match &html {
-            Ok(h) => crate::web::policy::check_page(h, self.policy).into_iter().map(|b| b.message).collect(),
-            Err(_) => Vec::new(),
-        };
-        let search_text = match &html {
-            Ok(h) if searched => Some(crate::search::main_text(h)),
-            _ => None,
+        // One pass over the page for its rules and its search text.
+        let (breaches, search_text) = match &html {
+            Ok(h) => {
+                let mut text = searched.then(crate::search::MainText::default);
+                let breaches = crate::web::policy::check_page_with(h, self.policy, |tok| {
+                    if let Some(text) = &mut text {
+                        text.token(h, tok);
+                    }
+                });
+                (breaches.into_iter().map(|b| b.message).collect(), text.map(|t| t.finish(h)))
+            }
+            Err(_) => (Vec::new(), None),
         };
         let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("").to_string();
         PageOut { html, failed: job.template, problems, breaches, search_text, title }

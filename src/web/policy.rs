@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::html::{Kind, Tokens};
+use super::html::{Kind, Token, Tokens};
 use super::url::is_external;
 
 /// What a page is held to.
@@ -31,6 +31,12 @@ const FETCHING: &[&str] =
 
 /// Checks one page; the breaches in document order, each rule reported once.
 pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
+    check_page_with(html, policy, |_| {})
+}
+
+/// [`check_page`], handing each token to `visit` as well, so that another
+/// reader of the page (the search text) needs no pass of its own.
+pub fn check_page_with(html: &str, policy: &Policy, mut visit: impl FnMut(&Token)) -> Vec<Breach> {
     let mut out: Vec<Breach> = Vec::new();
     let mut add = |message: String| {
         if !out.iter().any(|b| b.message == message) {
@@ -48,6 +54,7 @@ pub fn check_page(html: &str, policy: &Policy) -> Vec<Breach> {
     let mut in_script: Option<bool> = None; // Some(has src) while inside <script>
     let mut in_style = false;
     for tok in Tokens::new(html) {
+        visit(&tok);
         match &tok.kind {
             Kind::Start(tag) => {
                 let name: &str = &tag.name;
