@@ -29,11 +29,23 @@ pub fn render(tree: &Tree, report: &mut Report, sink: &dyn render::Sink) -> Opti
     let started = Instant::now();
     let hb = model::build(tree, report);
     let model_time = started.elapsed();
-    let summary =
-        hb.and_then(|hb| render::render_site(&hb, tree, &load::builtin_theme(), report, sink)).map(|mut s| {
+    let summary = hb
+        .and_then(|hb| {
+            let summary = render::render_site(&hb, tree, &load::builtin_theme(), report, sink);
+            drop_later(hb);
+            summary
+        })
+        .map(|mut s| {
             s.timings.insert(0, ("read front matter and YAML", model_time));
             s
         });
     tree.attribute_layers(report);
     summary.filter(|_| !report.has_errors())
+}
+
+/// Frees a large value (a handbook, a search index's tables) on a worker
+/// thread, so the build goes on instead of waiting for thousands of small
+/// frees; a process that ends first leaves the rest to the system.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
 }
