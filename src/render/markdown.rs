@@ -110,7 +110,9 @@ pub fn render(src: &str, ctx: &DocContext, targets: &Targets, problems: &mut Vec
         events.push(ev);
     }
     let toc = anchor_headings(&mut events);
-    let events = label_tasks(events);
+    // Most documents have no task list: no second copy of their events.
+    let events =
+        if events.iter().any(|e| matches!(e, Event::TaskListMarker(_))) { label_tasks(events) } else { events };
     let mut html = String::with_capacity(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, toc }
