@@ -314,31 +314,29 @@ feed_compound! {
     SerializeMap { serialize_key, serialize_value },
 }
 
-impl serde::ser::SerializeStruct for Feed<'_> {
-    type Ok = ();
-    type Error = NoError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NoError> {
-        self.0.add(name);
-        v.serialize(Feed(self.0))
-    }
-    fn end(self) -> Result<(), NoError> {
-        self.0.add(&29u8);
-        Ok(())
-    }
+/// The fields of structs, each after its name, then an end mark.
+macro_rules! feed_fields {
+    ($($trait:ident),*) => {$(
+        impl serde::ser::$trait for Feed<'_> {
+            type Ok = ();
+            type Error = NoError;
+            fn serialize_field<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                v: &T,
+            ) -> Result<(), NoError> {
+                self.0.add(name);
+                v.serialize(Feed(self.0))
+            }
+            fn end(self) -> Result<(), NoError> {
+                self.0.add(&29u8);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeStructVariant for Feed<'_> {
-    type Ok = ();
-    type Error = NoError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NoError> {
-        self.0.add(name);
-        v.serialize(Feed(self.0))
-    }
-    fn end(self) -> Result<(), NoError> {
-        self.0.add(&29u8);
-        Ok(())
-    }
-}
+feed_fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
