@@ -264,7 +264,7 @@ pub struct InlineAction {
     pub party: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
@@ -288,7 +288,7 @@ impl Track {
 // exists only in tests, to check that writer.
 
 /// A playbook step as the builder hands it over, texts already in one language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Hash)]
 #[cfg_attr(test, derive(Serialize))]
 pub struct StepInfo {
     pub id: String,
@@ -315,7 +315,7 @@ pub struct StepInfo {
     pub sources: Vec<SourceInfo>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Hash)]
 #[cfg_attr(test, derive(Serialize))]
 pub struct SourceInfo {
     pub id: String,
@@ -324,7 +324,7 @@ pub struct SourceInfo {
 }
 
 /// A contact as the builder hands it over, texts already in one language.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Hash)]
 #[cfg_attr(test, derive(Serialize))]
 pub struct ContactInfo {
     pub role: String,
@@ -353,7 +353,7 @@ pub struct ContactInfo {
     pub window: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Hash)]
 #[cfg_attr(test, derive(Serialize))]
 pub struct PhaseInfo {
     pub id: String,
@@ -363,7 +363,7 @@ pub struct PhaseInfo {
 }
 
 /// Everything outside the assessment file that it may refer to, in one language.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Hash)]
 #[cfg_attr(test, derive(Serialize))]
 pub struct Context {
     pub lang: String,

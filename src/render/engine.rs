@@ -100,7 +100,7 @@ pub(super) fn compile_assessments(
         let ctx = engine_context(hb, &ld.lang);
         // Under serve, a questionnaire is compiled again only when it or what
         // it refers to (steps, contacts, phases in this language) changed.
-        let ctx_key = content.memo.is_enabled().then(|| Inputs::new("engine context").add(&format!("{ctx:?}")).key());
+        let ctx_key = content.memo.is_enabled().then(|| Inputs::new("engine context").add(&ctx).key());
         for a in &hb.assessments {
             let compiled = match ctx_key {
                 Some(k) => {

@@ -781,12 +781,16 @@ pub fn render_site(
     if !compiled.is_empty() {
         put("assets/engine.js", ENGINE_JS.as_bytes())?;
     }
+    // The incident record's data, once per language (every triage carries it).
+    let mut records: HashMap<&str, String> = HashMap::new();
     for ((id, lang), c) in &compiled {
         let def = match compile_keys.get(&(id.clone(), lang.clone())) {
             Some(key) => content.memo.get_or(*key, || c.to_json()),
             None => std::sync::Arc::new(c.to_json()),
         };
-        let js = questionnaire_script(hb, id, lang_index[lang.as_str()], c, &def);
+        let record = (c.kind == assessment_wasm::definition::Kind::Triage)
+            .then(|| records.entry(lang.as_str()).or_insert_with(|| record_json(hb, lang)).as_str());
+        let js = questionnaire_script(id, lang_index[lang.as_str()], record, &def);
         put(&format!("assets/{lang}/assessment-{id}.js"), js.as_bytes())?;
     }
     let mut static_warnings = Report::default();
@@ -874,14 +878,8 @@ fn check_unique_paths(jobs: &[Job], report: &mut Report) {
 }
 
 /// The script of one compiled questionnaire in one language; `def` is its
-/// JSON (`Compiled::to_json`).
-fn questionnaire_script(
-    hb: &Handbook,
-    id: &str,
-    ld: &LangData,
-    c: &assessment_wasm::compile::Compiled,
-    def: &str,
-) -> String {
+/// JSON (`Compiled::to_json`), `record` the incident record's data for a triage.
+fn questionnaire_script(id: &str, ld: &LangData, record: Option<&str>, def: &str) -> String {
     let lang = ld.lang.as_str();
     // The questionnaire script's own words travel with the questionnaire data.
     let ui: BTreeMap<&String, &String> = ld.t.iter().filter(|(k, _)| k.starts_with("js_")).collect();
@@ -891,11 +889,7 @@ fn questionnaire_script(
     // script can also stand inline in HTML without ending early.
     // A triage is also the incident record: what follows from a
     // notification comes from content (`records/follow-ups.yaml`).
-    let record = if c.kind == assessment_wasm::definition::Kind::Triage {
-        format!(",\"record\":{}", record_json(hb, lang))
-    } else {
-        String::new()
-    };
+    let record = record.map(|r| format!(",\"record\":{r}")).unwrap_or_default();
     let data = format!("{{\"def\":{def},\"ui\":{ui}{record}}}").replace('<', "\\u003c");
     let key = serde_json::to_string(&format!("{lang}/{id}")).unwrap_or_default();
     format!(
