@@ -385,18 +385,9 @@ impl Collector {
         out.extend_from_slice(b";\n");
         // `<` only occurs inside JSON strings, where `\u003c` means the same; so the
         // script can also stand inline in HTML (the single file) without ending early.
-        if memchr::memchr(b'<', &out).is_some() {
-            let mut escaped = Vec::with_capacity(out.len() + 64);
-            let mut from = 0;
-            for at in memchr::memchr_iter(b'<', &out) {
-                escaped.extend_from_slice(&out[from..at]);
-                escaped.extend_from_slice(b"\\u003c");
-                from = at + 1;
-            }
-            escaped.extend_from_slice(&out[from..]);
-            out = escaped;
-        }
         let js = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        // As the questionnaire scripts do (`str::replace` finds an ASCII char with memchr).
+        let js = if js.contains('<') { js.replace('<', "\\u003c") } else { js };
         let doc_count = docs.len();
         drop((doc_rows, groups, group_index));
         crate::site::drop_later((terms, docs));

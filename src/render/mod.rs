@@ -110,16 +110,20 @@ impl<'c> PageContext<'c> {
     }
 
     fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
         self.ctx.insert(key, value);
-        self.keys.push(key.to_string());
+        self.own(key);
     }
 
     /// [`Self::insert`] for a string the page no longer needs: moved, not copied
     /// (a page's HTML is the largest value it has).
     fn put(&mut self, key: &str, value: String) {
-        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
         self.ctx.extend(one_value(key, serde_json::Value::String(value)));
+        self.own(key);
+    }
+
+    /// Notes `key` as the page's own, taken out again when the page is done.
+    fn own(&mut self, key: &str) {
+        debug_assert!(!SHARED_KEYS.contains(&key), "`{key}` is shared by every page");
         self.keys.push(key.to_string());
     }
 
@@ -303,10 +307,7 @@ impl PageRenderer<'_> {
         let sidebar_html = match job.sidebar {
             Some(sb) => match self.sidebar_html(lc, sb, &job.rel, &to_lang, &to_site) {
                 Ok(html) => Some(html),
-                Err(why) => {
-                    let out = PageOut::failed(why, "sidebar.html");
-                    return out;
-                }
+                Err(why) => return PageOut::failed(why, "sidebar.html"),
             },
             None => {
                 lc.set_sidebar(None, None);
@@ -460,79 +461,88 @@ impl PageRenderer<'_> {
 /// What a render thread keeps of one language from page to page.
 struct LangContext {
     /// The values every page of the language shares (see `PageContext`), and
-    /// the sidebar list of the last page.
+    /// the sidebar and main menu of the last page.
     ctx: tera::Context,
-    /// The list in `ctx` as `sidebar`, and which of its links is marked current.
-    sidebar: Option<(ListId, Option<usize>)>,
+    /// The list in `ctx` as `sidebar`.
+    sidebar: MarkedList<ListId>,
     /// `sidebar.html` rendered per list and depth (prefix to the language root).
     sidebars: HashMap<(ListId, String), Result<RenderedSidebar, String>>,
-    /// The depth `nav` in `ctx` was made for, and which of its entries are current.
-    nav: Option<(String, Vec<bool>)>,
+    /// The main menu in `ctx` as `nav`, by the depth its URLs were made for.
+    nav: MarkedList<String>,
 }
 
 impl LangContext {
     fn new(ctx: tera::Context) -> LangContext {
-        LangContext { ctx, sidebar: None, sidebars: HashMap::new(), nav: None }
+        LangContext { ctx, sidebar: MarkedList::new("sidebar"), sidebars: HashMap::new(), nav: MarkedList::new("nav") }
     }
 
-    /// Puts `sb` into the context as `sidebar` with link `current` marked.
-    /// The pages of one group follow each other, so mostly this only moves
-    /// the mark instead of converting the whole list again.
+    /// Puts `sb` into the context as `sidebar` with link `current` marked,
+    /// or takes the sidebar out.
     fn set_sidebar(&mut self, sb: Option<Sidebar>, current: Option<usize>) {
-        let Some(sb) = sb else {
-            if self.sidebar.take().is_some() {
-                self.ctx.remove("sidebar");
+        match sb {
+            Some(sb) => {
+                let marks = (0..sb.links.len()).map(|i| Some(i) == current).collect();
+                self.sidebar.put(&mut self.ctx, sb.identity(), marks, || serde_json::to_value(sb.links))
             }
-            return;
-        };
-        let mut value = match (self.sidebar, self.ctx.remove("sidebar")) {
-            (Some((id, old)), Some(mut value)) if id == sb.identity() => {
-                if old == current {
-                    self.ctx.extend(one_value("sidebar", value));
-                    return;
-                }
-                if let Some(entry) = old.and_then(|i| value.get_mut(i)) {
-                    entry["current"] = serde_json::Value::Bool(false);
-                }
-                value
-            }
-            _ => serde_json::to_value(sb.links).unwrap_or_default(),
-        };
-        if let Some(entry) = current.and_then(|i| value.get_mut(i)) {
-            entry["current"] = serde_json::Value::Bool(true);
+            None => self.sidebar.clear(&mut self.ctx),
         }
-        self.ctx.extend(one_value("sidebar", value));
-        self.sidebar = Some((sb.identity(), current));
+    }
+
+    /// Puts the main navigation into the context as `nav`, its URLs relative
+    /// to a page whose language root is `to_lang` away, the page's entries current.
+    fn set_nav(&mut self, nav: &[Link], to_lang: &str, is_current: impl Fn(&Link) -> bool) {
+        let marks = nav.iter().map(is_current).collect();
+        self.nav.put(&mut self.ctx, to_lang.to_string(), marks, || {
+            let links: Vec<Link> = nav
+                .iter()
+                .map(|l| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current: false })
+                .collect();
+            serde_json::to_value(links)
+        });
     }
 }
 
-impl LangContext {
-    /// Puts the main navigation into the context as `nav`, its URLs relative
-    /// to a page whose language root is `to_lang` away, the page's entries
-    /// current. Pages of one folder follow each other, so mostly only the
-    /// marks move.
-    fn set_nav(&mut self, nav: &[Link], to_lang: &str, is_current: impl Fn(&Link) -> bool) {
-        let current: Vec<bool> = nav.iter().map(is_current).collect();
-        let value = match (&self.nav, self.ctx.remove("nav")) {
-            (Some((depth, old)), Some(mut value)) if depth == to_lang => {
-                for (i, (was, now)) in old.iter().zip(&current).enumerate() {
-                    if let Some(entry) = value.get_mut(i).filter(|_| was != now) {
-                        entry["current"] = serde_json::Value::Bool(*now);
-                    }
-                }
-                value
-            }
-            _ => {
-                let links: Vec<Link> = nav
-                    .iter()
-                    .zip(&current)
-                    .map(|(l, &current)| Link { title: l.title.clone(), url: format!("{to_lang}{}", l.url), current })
-                    .collect();
-                serde_json::to_value(links).unwrap_or_default()
-            }
+/// A list of links kept in a render thread's context from page to page (the
+/// sidebar, the main menu), with `current` marks. The pages of one group
+/// follow each other, so mostly only the marks move instead of the whole
+/// list being converted again.
+struct MarkedList<K> {
+    key: &'static str,
+    /// Which list is in the context, and which of its entries are marked.
+    shown: Option<(K, Vec<bool>)>,
+}
+
+impl<K: PartialEq> MarkedList<K> {
+    fn new(key: &'static str) -> Self {
+        MarkedList { key, shown: None }
+    }
+
+    /// Puts list `id` into `ctx` with `marks`; `make` gives the list, none
+    /// marked, when another list (or none) is there.
+    fn put(
+        &mut self,
+        ctx: &mut tera::Context,
+        id: K,
+        marks: Vec<bool>,
+        make: impl FnOnce() -> serde_json::Result<serde_json::Value>,
+    ) {
+        let (mut value, old) = match (self.shown.take(), ctx.remove(self.key)) {
+            (Some((shown, old)), Some(value)) if shown == id => (value, old),
+            _ => (make().unwrap_or_default(), vec![false; marks.len()]),
         };
-        self.ctx.extend(one_value("nav", value));
-        self.nav = Some((to_lang.to_string(), current));
+        for (i, (was, now)) in old.iter().zip(&marks).enumerate() {
+            if let Some(entry) = value.get_mut(i).filter(|_| was != now) {
+                entry["current"] = serde_json::Value::Bool(*now);
+            }
+        }
+        ctx.extend(one_value(self.key, value));
+        self.shown = Some((id, marks));
+    }
+
+    fn clear(&mut self, ctx: &mut tera::Context) {
+        if self.shown.take().is_some() {
+            ctx.remove(self.key);
+        }
     }
 }
 

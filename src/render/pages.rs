@@ -7,7 +7,7 @@ use super::views::{
     due_label, opt_text, section_title, step_view, text, AllPagesPage, AssessmentCard, AssessmentPage, AssessmentsPage,
     BinderPage, BinderPlaybook, ContactGroup, ContactView, ContactsPage, DocPage, HomePage, PhaseCard, PhaseLane,
     PhasePage, PhaseStep, PlaybookCard, PlaybookPage, PlaybooksPage, SectionCard, SectionData, SectionPage, Sidebar,
-    SidebarList, SourceView, SourcesPage, TitledPage,
+    SourceView, SourcesPage, TitledPage,
 };
 use super::PageOut;
 use crate::memo::{Inputs, Memo};
@@ -60,10 +60,6 @@ pub(super) struct Job<'a> {
     pub(super) order: Option<i64>,
     /// Under serve: the key of everything the page shows.
     pub(super) key: Option<u64>,
-}
-
-fn sidebar(list: &SidebarList) -> Sidebar<'_> {
-    Sidebar { title: list.title.as_deref(), links: &list.links }
 }
 
 /// What a page belongs to, shown with its search results; `None` for pages
@@ -304,7 +300,7 @@ fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
             technical_steps,
         };
         let mut j = job(format!("{lang}/{rel}"), &rel, "phase.html", "", Fill::Doc(&p.doc));
-        j.sidebar = Some(sidebar(&ld.phase_list));
+        j.sidebar = Some(ld.phase_list.sidebar());
         j.order = Some(p.order);
         l.push(jobs, j, view);
     }
@@ -350,7 +346,7 @@ fn playbook_jobs<'a>(
         let view = &PlaybookPage { page_title: &title, summary: &summary, lanes: &lanes };
         let mut j = job(format!("{lang}/{rel}"), &rel, "playbook.html", "playbooks/index.html", Fill::None);
         j.keywords = opt_text(&pb.keywords, lang, d);
-        j.sidebar = Some(sidebar(&ld.playbook_list));
+        j.sidebar = Some(ld.playbook_list.sidebar());
         l.push(jobs, j, view);
         binder.push(BinderPlaybook { id: &pb.id, title, summary, lanes });
     }

@@ -186,6 +186,12 @@ pub(super) struct SidebarList {
     pub(super) links: Vec<Link>,
 }
 
+impl SidebarList {
+    pub(super) fn sidebar(&self) -> Sidebar<'_> {
+        Sidebar { title: self.title.as_deref(), links: &self.links }
+    }
+}
+
 /// Tells one sidebar list from the others while pages render (see [`Sidebar::identity`]).
 pub(super) type ListId = (usize, usize, usize);
 
