@@ -12,14 +12,20 @@ use crate::ypath;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Runs every audit on a handbook that built without errors.
-pub fn run(hb: &Handbook, tree: &Tree, site: &BTreeMap<String, Vec<u8>>, today: i64, report: &mut Report) {
+pub fn run(
+    hb: &Handbook,
+    tree: &Tree,
+    site: &BTreeMap<String, crate::render::FileBytes>,
+    today: i64,
+    report: &mut Report,
+) {
     orphans(hb, site, report);
     source_age(hb, tree, today, report);
     missing_translations(hb, tree, report);
 }
 
 /// Pages that no link reaches from the home page of any language.
-fn orphans(hb: &Handbook, site: &BTreeMap<String, Vec<u8>>, report: &mut Report) {
+fn orphans(hb: &Handbook, site: &BTreeMap<String, crate::render::FileBytes>, report: &mut Report) {
     let reached = reachable(site, "index.html");
     for page in &hb.pages {
         let lang = &hb.config.default_language;
@@ -34,7 +40,7 @@ fn orphans(hb: &Handbook, site: &BTreeMap<String, Vec<u8>>, report: &mut Report)
 }
 
 /// Output paths reachable from `start` by following relative links.
-fn reachable<'a>(site: &'a BTreeMap<String, Vec<u8>>, start: &str) -> BTreeSet<&'a str> {
+fn reachable<'a>(site: &'a BTreeMap<String, crate::render::FileBytes>, start: &str) -> BTreeSet<&'a str> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut queue: VecDeque<&str> = VecDeque::new();
     if let Some((k, _)) = site.get_key_value(start) {
@@ -214,14 +220,14 @@ mod tests {
 
     #[test]
     fn reachability_follows_links() {
-        let site: BTreeMap<String, Vec<u8>> = [
+        let site: BTreeMap<String, crate::render::FileBytes> = [
             ("index.html", r#"<a href="nl/index.html">"#),
             ("nl/index.html", r#"<a href="guides/a.html">"#),
             ("nl/guides/a.html", r#"<a href="../index.html">"#),
             ("nl/lonely.html", ""),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .map(|(k, v)| (k.to_string(), crate::render::FileBytes::new(v.as_bytes().to_vec())))
         .collect();
         let r = reachable(&site, "index.html");
         assert!(r.contains("nl/guides/a.html"));

@@ -160,6 +160,28 @@ fn get_varint(bytes: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
+/// One page's words for the index, counted by [`Collector::count`]: per
+/// stem, its forms on the page and how the page uses it. The stems and forms
+/// are one string (words never hold a space) to keep a page's words in two
+/// allocations: serve holds them for every page.
+#[derive(Debug)]
+pub struct PageWords {
+    /// Per term, `stem form form …`, one after the other.
+    text: String,
+    terms: Vec<CountedTerm>,
+    /// Words on the page, title included (as [`Doc::len`]).
+    len: u32,
+    snippet: String,
+}
+
+#[derive(Debug)]
+struct CountedTerm {
+    /// Where the term's stem and forms end in [`PageWords::text`].
+    end: u32,
+    uses: u32,
+    in_title: bool,
+}
+
 struct Doc {
     doc: u32,
     url: String,
@@ -251,6 +273,106 @@ impl Collector {
             group: page.group.to_string(),
             snippet: truncate_words(text, SNIPPET_CHARS),
             len,
+            boost: page.boost,
+        });
+    }
+
+    /// A page's words, counted and stemmed, as [`Collector::add_text`] would
+    /// add them; [`Collector::add_counted`] adds them to a collection. Under
+    /// serve these are kept per page, so a rebuild indexes unchanged pages
+    /// without reading their text again. Uses only the language's stemmer
+    /// and stop words, so the result does not depend on what was added before.
+    pub fn count(&self, page: &PageRef, text: &str) -> PageWords {
+        let mut seen: WordMap<String, (u32, bool)> = WordMap::default();
+        let mut buf = String::new();
+        let mut len = 0u32;
+        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)]
+        {
+            for (w, plain) in Words::new(source) {
+                len += u32::from(counted);
+                let lower: &str = if plain {
+                    w
+                } else {
+                    buf.clear();
+                    buf.extend(w.chars().flat_map(char::to_lowercase));
+                    &buf
+                };
+                let entry = match seen.get_mut(lower) {
+                    Some(e) => e,
+                    None => seen.entry(lower.to_string()).or_default(),
+                };
+                if in_title {
+                    entry.1 = true;
+                } else {
+                    entry.0 += 1;
+                }
+            }
+        }
+        // Per stem: the page's forms of it and their uses, summed.
+        let mut terms: std::collections::BTreeMap<String, (Vec<String>, u32, bool)> = Default::default();
+        for (lower, (uses, in_title)) in seen {
+            if !indexable(&lower, self.stop) {
+                continue;
+            }
+            let term = terms.entry(stem_key(self.stemmer.as_ref(), &lower)).or_default();
+            let form = fold(&lower);
+            if !term.0.contains(&form) {
+                term.0.push(form);
+            }
+            term.1 += uses;
+            term.2 |= in_title;
+        }
+        let mut words = PageWords {
+            text: String::new(),
+            terms: Vec::with_capacity(terms.len()),
+            len,
+            snippet: truncate_words(text, SNIPPET_CHARS),
+        };
+        for (stem, (mut forms, uses, in_title)) in terms {
+            forms.sort_unstable();
+            words.text.push_str(&stem);
+            for f in forms {
+                words.text.push(' ');
+                words.text.push_str(&f);
+            }
+            words.terms.push(CountedTerm { end: words.text.len() as u32, uses, in_title });
+        }
+        words
+    }
+
+    /// Adds a page from its counted words ([`Collector::count`]); the index
+    /// comes out as if its text had been given to [`Collector::add_text`].
+    pub fn add_counted(&mut self, page: PageRef, words: &PageWords) {
+        let mut start = 0usize;
+        for t in &words.terms {
+            let end = t.end as usize;
+            let mut parts = words.text[start..end].split(' ');
+            start = end;
+            let stem = parts.next().unwrap_or_default();
+            let id = match self.term_ids.get(stem) {
+                Some(id) => *id as usize,
+                None => {
+                    let id = self.terms.len();
+                    self.terms.push(Term { stem: stem.to_string(), forms: Vec::new(), postings: Postings::default() });
+                    self.term_ids.insert(stem.to_string(), id as u32);
+                    id
+                }
+            };
+            let term = &mut self.terms[id];
+            for form in parts {
+                if !term.forms.iter().any(|f| f == form) {
+                    term.forms.push(form.to_string());
+                }
+            }
+            term.postings.push(Posting { doc: page.doc, uses: t.uses, in_title: t.in_title });
+        }
+        self.docs.push(Doc {
+            doc: page.doc,
+            url: page.url.to_string(),
+            title: page.title.to_string(),
+            group: page.group.to_string(),
+            snippet: words.snippet.clone(),
+            len: words.len,
             boost: page.boost,
         });
     }
@@ -962,6 +1084,77 @@ mod tests {
         fn special_chars_are_found_as_by_chars(s in proptest::string::string_regex(MIXED).unwrap()) {
             let expected = s.find(|c: char| c == '&' || c.is_whitespace()).unwrap_or(s.len());
             proptest::prop_assert_eq!(special_char(&s), expected);
+        }
+    }
+
+    /// Words that share stems, forms that fold together, stop words, digits
+    /// and one-letter words, for pages made of them.
+    const VOCABULARY: &[&str] = &[
+        "melding",
+        "meldingen",
+        "Melding",
+        "MELDEN",
+        "datalek",
+        "datalekken",
+        "Privé",
+        "privé",
+        "prive",
+        "e-mail",
+        "72",
+        "uur",
+        "de",
+        "het",
+        "the",
+        "résumé",
+        "resume",
+        "Résumés",
+        "a",
+        "B",
+        "notify",
+        "notified",
+        "Notifying",
+        "ÉQUIPE",
+        "équipes",
+        "中文",
+        "x2",
+        "İstanbul",
+    ];
+
+    fn words_of(picks: &[usize]) -> String {
+        picks.iter().map(|&i| VOCABULARY[i % VOCABULARY.len()]).collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Counted words (what serve keeps per page) give the index that the
+        /// text gives, byte for byte, alone or mixed with pages added as text.
+        #[test]
+        fn counted_words_index_as_the_text_does(
+            lang in proptest::sample::select(vec!["en", "nl", "fr", "xx"]),
+            pages in proptest::collection::vec(
+                (proptest::collection::vec(0usize..64, 0..4), proptest::collection::vec(0usize..64, 0..3),
+                 proptest::collection::vec(0usize..64, 0..40), proptest::bool::ANY),
+                1..8,
+            ),
+        ) {
+            let pages: Vec<(String, String, String, bool)> =
+                pages.iter().map(|(t, k, b, counted)| (words_of(t), words_of(k), words_of(b), *counted)).collect();
+            fn refs(i: usize, (title, keywords, _, _): &(String, String, String, bool)) -> PageRef<'_> {
+                PageRef { doc: i as u32, url: "p.html", title, group: "g", keywords, boost: i % 2 == 0 }
+            }
+            let mut as_text = Collector::new(lang);
+            let mut mixed = Collector::new(lang);
+            for (i, p) in pages.iter().enumerate() {
+                as_text.add_text(refs(i, p), &p.2);
+                if p.3 {
+                    let words = mixed.count(&refs(i, p), &p.2);
+                    mixed.add_counted(refs(i, p), &words);
+                } else {
+                    mixed.add_text(refs(i, p), &p.2);
+                }
+            }
+            proptest::prop_assert_eq!(as_text.finish().js, mixed.finish().js);
         }
     }
 

@@ -35,7 +35,7 @@ pub(crate) struct Shared {
 
 pub(crate) struct State {
     /// Output path → bytes of the last good build; empty before the first one.
-    files: Arc<BTreeMap<String, Vec<u8>>>,
+    files: Arc<BTreeMap<String, crate::render::FileBytes>>,
     /// Bumped when the served files change.
     version: u64,
     /// Bumped when anything a page shows changes: version, success, problems.
@@ -151,7 +151,7 @@ impl State {
 }
 
 enum Outcome {
-    Built(BTreeMap<String, Vec<u8>>, Report),
+    Built(BTreeMap<String, crate::render::FileBytes>, Report),
     Failed(Report),
 }
 
@@ -408,8 +408,8 @@ fn bind(port: u16) -> Result<(TcpListener, u16), String> {
 mod tests {
     use super::*;
 
-    fn site(files: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+    fn site(files: &[(&str, &str)]) -> BTreeMap<String, crate::render::FileBytes> {
+        files.iter().map(|(k, v)| (k.to_string(), crate::render::FileBytes::new(v.as_bytes().to_vec()))).collect()
     }
 
     #[test]
@@ -443,7 +443,7 @@ mod tests {
         report.push(Diagnostic::error("pages/a.md", crate::diag::Pos::new(3, 4), "broken"));
         shared.publish(Outcome::Failed(report), 1.0);
         let s = shared.lock();
-        assert_eq!(s.files.get("en/a.html").map(Vec::as_slice), Some(&b"A"[..]));
+        assert_eq!(s.files.get("en/a.html").map(|b| b.as_slice()), Some(&b"A"[..]));
         assert!(!s.ok && s.generation > g);
         let json = s.status_json("x", Some(("en/a.html", 1)));
         assert_eq!(json["problems"][0]["line"], 3);

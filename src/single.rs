@@ -14,7 +14,7 @@
 use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::{self, Tree};
 use crate::model;
-use crate::render::{self, escape_html};
+use crate::render::{self, escape_html, FileBytes};
 use crate::web::html;
 use crate::web::url::{media_type, normalize, percent_decode};
 use base64::Engine as _;
@@ -109,7 +109,7 @@ struct Page<'a> {
 struct Site<'a> {
     /// Output path of every page → its section id.
     pages: BTreeMap<&'a str, String>,
-    files: &'a BTreeMap<String, Vec<u8>>,
+    files: &'a BTreeMap<String, FileBytes>,
     home: String,
 }
 
@@ -134,7 +134,7 @@ struct Notes {
 /// The search script of the theme; the single file puts the indexes before it.
 const SEARCH_JS: &str = "assets/search.js";
 
-pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut Report) -> Option<Single> {
+pub fn combine(files: &BTreeMap<String, FileBytes>, opts: &Options, report: &mut Report) -> Option<Single> {
     let mut pages: Vec<Page> = Vec::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let order = |lang: &str| opts.languages.iter().position(|l| l == lang).unwrap_or(usize::MAX);
@@ -369,7 +369,7 @@ pub fn combine(files: &BTreeMap<String, Vec<u8>>, opts: &Options, report: &mut R
     let title = html::find(&home_page.toks, |t| t.name == "title")
         .map(|r| home_page.html[r.inner()].trim().to_string())
         .unwrap_or_default();
-    let mut out = String::with_capacity(files.values().map(Vec::len).sum::<usize>());
+    let mut out = String::with_capacity(files.values().map(|b| b.len()).sum::<usize>());
     out.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"color-scheme\" content=\"light dark\">\n{GENERATOR}\n<title>{title}</title>\n<style>{css}</style>\n",
         lang = escape_html(opts.default_language),
@@ -648,8 +648,8 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn site(paths: &[&str]) -> BTreeMap<String, Vec<u8>> {
-        paths.iter().map(|p| (p.to_string(), Vec::new())).collect()
+    fn site(paths: &[&str]) -> BTreeMap<String, FileBytes> {
+        paths.iter().map(|p| (p.to_string(), FileBytes::default())).collect()
     }
 
     #[test]
@@ -673,7 +673,7 @@ mod tests {
     fn links_ids_and_references_are_rewritten_within_the_document() {
         let files = site(&["nl/index.html", "nl/playbooks/ransomware.html", "nl/faq.html", "static/logo.png"]);
         let mut files = files;
-        files.insert("static/logo.png".into(), vec![1, 2, 3]);
+        files.insert("static/logo.png".into(), FileBytes::new(vec![1, 2, 3]));
         let s = Site {
             pages: [
                 ("nl/index.html", "p-nl-index".to_string()),
@@ -719,7 +719,7 @@ mod tests {
     #[test]
     fn big_static_files_stay_outside_and_are_noted() {
         let mut files = BTreeMap::new();
-        files.insert("static/big.pdf".to_string(), vec![0u8; INLINE_LIMIT + 1]);
+        files.insert("static/big.pdf".to_string(), FileBytes::new(vec![0u8; INLINE_LIMIT + 1]));
         let s = Site { pages: BTreeMap::new(), files: &files, home: "p-nl-index".into() };
         let scope = Scope { path: "nl/pages/a.html", prefix: "p-nl-pages-a", section: "p-nl-pages-a" };
         let mut notes = Notes::default();

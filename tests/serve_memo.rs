@@ -10,7 +10,7 @@ use irbook::memo::Memo;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-type Files = BTreeMap<String, Vec<u8>>;
+type Files = BTreeMap<String, irbook::render::FileBytes>;
 
 fn build(tree: &Tree) -> (Option<Files>, Vec<Diagnostic>) {
     let sink = irbook::render::Memory::default();

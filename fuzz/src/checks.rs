@@ -258,6 +258,7 @@ pub fn check_single(data: &[u8]) {
     let langs = vec!["nl".to_string(), "en".to_string()];
     let opts = irbook::single::Options { languages: &langs, default_language: "nl" };
     let mut report = Report::default();
+    let files = files.into_iter().map(|(k, v)| (k, irbook::render::FileBytes::new(v))).collect();
     if let Some(single) = irbook::single::combine(&files, &opts, &mut report) {
         assert!(single.html.starts_with("<!DOCTYPE html>"));
         assert!(single.html.contains("<meta name=\"generator\" content=\"irbook single file\">"));

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 pub use self::engine::compile_one;
-pub use self::sink::{Discard, Memory, Sink, Summary};
+pub use self::sink::{Discard, FileBytes, Memory, Sink, Summary};
 pub use self::templates::escape_html;
 
 /// The Content-Security-Policy of every page: no inline script, no remote
@@ -143,7 +143,7 @@ impl Drop for PageContext<'_> {
 /// What rendering one page gave: kept between builds under serve.
 struct PageOut {
     /// The page, or why its template failed.
-    html: Result<String, String>,
+    html: Result<FileBytes, String>,
     /// The template that failed: the page's own or `sidebar.html`.
     failed: &'static str,
     /// Problems in its Markdown.
@@ -223,7 +223,7 @@ impl PageRenderer<'_> {
                     (Own::Values(own), None) => std::sync::Arc::new(make(own)),
                 };
                 let written = out.html.as_ref().ok().map(|html| {
-                    sink.put(&job.path, html.as_bytes()).map(|()| html.len() as u64).map_err(|e| {
+                    sink.put_shared(&job.path, html).map(|()| html.len() as u64).map_err(|e| {
                         Diagnostic::error(&job.path, Pos::FILE, format!("this page could not be written: {e}"))
                             .hint("check that the output folder is writable and the disk is not full")
                     })
@@ -244,17 +244,23 @@ impl PageRenderer<'_> {
                 }
                 // The page's words for the search index, read from what was rendered.
                 if let (Some(text), Some((doc, group)), None) = (&out.search_text, &search, &kept_indexes[li]) {
-                    acc.search[li].add_text(
-                        crate::search::PageRef {
-                            doc: *doc,
-                            url: &job.rel,
-                            title: &out.title,
-                            group,
-                            keywords: &keywords,
-                            boost: job.template == "playbook.html",
-                        },
-                        text,
-                    );
+                    let page = crate::search::PageRef {
+                        doc: *doc,
+                        url: &job.rel,
+                        title: &out.title,
+                        group,
+                        keywords: &keywords,
+                        boost: job.template == "playbook.html",
+                    };
+                    if memo.is_enabled() {
+                        // Serve keeps each page's words: an unchanged page is not read again.
+                        let key =
+                            Inputs::new("page words").add(&ld.lang).add(&out.title).add(&keywords).add(text).key();
+                        let words = memo.get_or(key, || acc.search[li].count(&page, text));
+                        acc.search[li].add_counted(page, &words);
+                    } else {
+                        acc.search[li].add_text(page, text);
+                    }
                 }
                 acc.problems.extend(out.problems.iter().cloned());
                 for b in &out.breaches {
@@ -416,6 +422,7 @@ impl PageRenderer<'_> {
             Err(_) => (Vec::new(), None),
         };
         let title = page.context().get("page_title").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let html = html.map(|h| FileBytes::new(h.into_bytes()));
         PageOut { html, failed: job.template, problems, breaches, search_text, title }
     }
 

@@ -243,7 +243,7 @@ fn respond(target: &str, shared: &Shared) -> Response {
     }
     if let Some(bytes) = files.get(&key) {
         let ct = media_type(&key);
-        let body = if ct.starts_with("text/html") { inject(bytes, version, &shared.instance) } else { bytes.clone() };
+        let body = if ct.starts_with("text/html") { inject(bytes, version, &shared.instance) } else { bytes.to_vec() };
         return Response::new(200, ct, body);
     }
     // A folder asked for without its slash: relative links need the slash.

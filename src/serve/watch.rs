@@ -15,8 +15,10 @@ use walkdir::WalkDir;
 const SETTLE: Duration = Duration::from_millis(30);
 /// Shorter quiet time after an event that ends a write (file closed after
 /// writing, renamed into place, removed): only long enough to take in the
-/// other files of a "save all" or a checkout.
-const SETTLE_DONE: Duration = Duration::from_millis(8);
+/// other files of a "save all" or a checkout, whose writes follow each other
+/// within a millisecond. Should one come later, it costs a second rebuild
+/// (tens of milliseconds), not a stale page; every edit waits this long.
+const SETTLE_DONE: Duration = Duration::from_millis(3);
 /// A burst never delays the rebuild longer than this.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 /// Interval of the fallback poller.
