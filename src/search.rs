@@ -1141,7 +1141,7 @@ mod tests {
             let pages: Vec<(String, String, String, bool)> =
                 pages.iter().map(|(t, k, b, counted)| (words_of(t), words_of(k), words_of(b), *counted)).collect();
             fn refs(i: usize, (title, keywords, _, _): &(String, String, String, bool)) -> PageRef<'_> {
-                PageRef { doc: i as u32, url: "p.html", title, group: "g", keywords, boost: i % 2 == 0 }
+                PageRef { doc: i as u32, url: "p.html", title, group: "g", keywords, boost: i.is_multiple_of(2) }
             }
             let mut as_text = Collector::new(lang);
             let mut mixed = Collector::new(lang);
