@@ -46,12 +46,9 @@ impl SpanIndex {
     }
 
     /// [`SpanIndex::build`] through `memo`: serve indexes only files that changed.
-    pub fn build_in(memo: &crate::memo::Memo, text: &str, line_offset: usize) -> SpanIndex {
-        if !memo.is_enabled() {
-            return SpanIndex::build(text, line_offset);
-        }
-        let key = crate::memo::Inputs::new("spans").add(text).add(&line_offset).key();
-        SpanIndex::clone(&memo.get_or(key, || SpanIndex::build(text, line_offset)))
+    pub fn build_in(memo: &crate::memo::Memo, text: &str, line_offset: usize) -> std::sync::Arc<SpanIndex> {
+        let key = memo.is_enabled().then(|| crate::memo::Inputs::new("spans").add(text).add(&line_offset).key());
+        memo.get_or(key.unwrap_or_default(), || SpanIndex::build(text, line_offset))
     }
 
     /// Position of the value at `path`, or of its nearest ancestor that is known.

@@ -106,6 +106,22 @@ fn playbook_contact_and_handbook_edits_match_a_fresh_build() {
                 "Ask the recipient to delete it",
             )
         }),
+        ("a step's condition changed (its words on the playbook page)", &|t| {
+            replace(
+                t,
+                "playbooks/data-breach.yaml",
+                "when: \"org_role = processor\"",
+                "when: \"org_role != controller\"",
+            )
+        }),
+        ("an answer reworded (the words of conditions that name it)", &|t| {
+            replace(
+                t,
+                "assessments/triage.yaml",
+                "en: \"Our own data: we are the controller\"",
+                "en: \"Our own data: we decide what it is for\"",
+            )
+        }),
         ("a contact renamed", &|t| replace(t, "contacts.yaml", "Fill in name", "Jan Jansen")),
         ("the handbook retitled", &|t| {
             replace(t, "handbook.yaml", "en: Data breach and incident handbook", "en: Incident handbook")
@@ -118,6 +134,17 @@ fn playbook_contact_and_handbook_edits_match_a_fresh_build() {
                 "templates/sources.html",
                 "{% extends \"base.html\" %}{% block main %}<p>Sources go here.</p>{% endblock main %}".into(),
             );
+        }),
+        ("a step's text given a link to a page, then the page deleted", &|t| {
+            replace(
+                t,
+                "playbooks/misdirected.yaml",
+                "Call the wrong recipient as soon as possible;",
+                "Call the wrong recipient as soon as possible ([about us](../pages/about.en.md));",
+            )
+        }),
+        ("the page a step links to deleted", &|t| {
+            t.files.remove("pages/about.en.md");
         }),
         ("a YAML error introduced", &|t| {
             let s = text(t, "contacts.yaml") + "\n  broken: [\n";

@@ -150,7 +150,7 @@ pub(super) fn known_file(path: &str) -> bool {
 /// One layer's handbook.yaml, parsed, with what is needed to point into it.
 pub(super) struct ConfigVersion {
     file: HandbookFile,
-    spans: SpanIndex,
+    spans: std::sync::Arc<SpanIndex>,
     /// `None` for the handbook itself, else the base layer's label.
     layer: Option<String>,
 }
@@ -445,7 +445,7 @@ pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, 
     let mut out = Vec::new();
     let mut complete = true;
     struct Version {
-        spans: SpanIndex,
+        spans: std::sync::Arc<SpanIndex>,
         layer: Option<String>,
     }
     let mut versions: Vec<Version> = Vec::new();
@@ -456,7 +456,7 @@ pub(super) fn load_contacts(tree: &Tree, report: &mut Report) -> (Vec<Contact>, 
         let mut sub = Report::default();
         let text = crate::load::file_text(f, &mut sub);
         let parsed = text.and_then(|t| parse_yaml_in::<ContactsFile>(tree, FILE, t, 0, &mut sub));
-        let spans = SpanIndex::build(text.unwrap_or(""), 0);
+        let spans = SpanIndex::build_in(&tree.memo, text.unwrap_or(""), 0);
         report.extend(sub.sorted().into_iter().map(|mut d| {
             d.layer = layer.clone();
             d

@@ -14,9 +14,14 @@ use assessment_wasm::definition::Context as EngineContext;
 use assessment_wasm::definition::{ContactInfo, PhaseInfo, SourceInfo, StepInfo};
 use std::collections::{BTreeMap, HashMap};
 
-/// What the engine may refer to, with texts in `lang`.
-pub(super) fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
+/// What the engine may refer to, with texts in `lang`. Under serve, `memo`
+/// keeps the plain text of each step, so that only edited steps are read again.
+pub(super) fn engine_context(hb: &Handbook, lang: &str, memo: &crate::memo::Memo) -> EngineContext {
     let d = hb.config.default_language.as_str();
+    let plain = |text: &str| {
+        let key = memo.is_enabled().then(|| Inputs::new("plain text").add(text).key());
+        String::clone(&memo.get_or(key.unwrap_or_default(), || markdown::plain(text)))
+    };
     let steps: Vec<StepInfo> = hb
         .steps
         .values()
@@ -27,7 +32,7 @@ pub(super) fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
             // The questionnaire shows it as text and exports it to Markdown and
             // calendars: link targets and markup would only be noise there (the
             // plan links the step's guidance and sources itself).
-            text: markdown::plain(&opt_text(&s.text, lang, d)),
+            text: plain(&opt_text(&s.text, lang, d)),
             phase: s.phase.clone(),
             track: s.track,
             owner: s.owner.clone(),
@@ -75,7 +80,7 @@ pub(super) fn engine_context(hb: &Handbook, lang: &str) -> EngineContext {
 /// Compiles one questionnaire for one language (for `irbook plan`).
 pub fn compile_one(hb: &Handbook, content: &Tree, id: &str, lang: &str, report: &mut Report) -> Option<Compiled> {
     let a = hb.assessments.iter().find(|a| a.def.id == id)?;
-    match compile(&a.def, &engine_context(hb, lang)) {
+    match compile(&a.def, &engine_context(hb, lang, &content.memo)) {
         Ok((c, _warnings)) => Some(c),
         Err(diags) => {
             report_engine(hb, content, a, &diags, report);
@@ -92,35 +97,37 @@ pub(super) fn compile_assessments(
     content: &Tree,
     langs: &[LangData],
     report: &mut Report,
-) -> (BTreeMap<IdLang, Compiled>, BTreeMap<IdLang, u64>) {
+) -> (BTreeMap<IdLang, std::sync::Arc<Compiled>>, BTreeMap<IdLang, u64>) {
     let mut out = BTreeMap::new();
     // Under serve: the memo key of each questionnaire's inputs, for what is made from it.
     let mut keys = BTreeMap::new();
     for (i, ld) in langs.iter().enumerate() {
-        let ctx = engine_context(hb, &ld.lang);
+        let ctx = engine_context(hb, &ld.lang, &content.memo);
         // Under serve, a questionnaire is compiled again only when it or what
         // it refers to (steps, contacts, phases in this language) changed.
         let ctx_key = content.memo.is_enabled().then(|| Inputs::new("engine context").add(&ctx).key());
         for a in &hb.assessments {
+            // Shared, not copied, from one build to the next.
+            let shared = || compile(&a.def, &ctx).map(|(c, warnings)| (std::sync::Arc::new(c), warnings));
             let compiled = match ctx_key {
                 Some(k) => {
                     let key = Inputs::new("compile").add(&k).add(&a.text).add(&a.file).key();
                     keys.insert((a.def.id.clone(), ld.lang.clone()), key);
-                    (*content.memo.get_or(key, || compile(&a.def, &ctx))).clone()
+                    content.memo.get_or(key, shared)
                 }
-                None => compile(&a.def, &ctx),
+                None => std::sync::Arc::new(shared()),
             };
-            match compiled {
+            match &*compiled {
                 Ok((c, warnings)) => {
                     // Problems are the same in every language; report them once.
                     if i == 0 {
-                        report_engine(hb, content, a, &warnings, report);
+                        report_engine(hb, content, a, warnings, report);
                     }
-                    out.insert((a.def.id.clone(), ld.lang.clone()), c);
+                    out.insert((a.def.id.clone(), ld.lang.clone()), std::sync::Arc::clone(c));
                 }
                 Err(diags) => {
                     if i == 0 {
-                        report_engine(hb, content, a, &diags, report);
+                        report_engine(hb, content, a, diags, report);
                     }
                 }
             }

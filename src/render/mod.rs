@@ -24,6 +24,7 @@ use crate::diag::{Diagnostic, Pos, Report};
 use crate::load::Tree;
 use crate::memo::Inputs;
 use crate::model::{Handbook, Translated};
+use assessment_wasm::text::Resolved;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -660,7 +661,7 @@ pub fn render_site(
     let pager = PageRenderer { hb, langs: &langs, tera, policy: &policy };
 
     // Step texts are Markdown too; they are short and shared by several pages.
-    let step_html = step_texts(hb, &langs, report);
+    let step_html = step_texts(hb, &langs, content, report);
 
     // Questionnaires: compile for every language (validates them, too).
     let (compiled, compile_keys) = compile_assessments(hb, content, &langs, report);
@@ -845,39 +846,71 @@ pub fn render_site(
 }
 
 /// Every step's text as HTML, per (step id, language).
-fn step_texts(hb: &Handbook, langs: &[LangData], report: &mut Report) -> HashMap<(String, String), String> {
+fn step_texts(
+    hb: &Handbook,
+    langs: &[LangData],
+    content: &Tree,
+    report: &mut Report,
+) -> HashMap<(String, String), String> {
     let cfg = &hb.config;
+    let d = cfg.default_language.as_str();
     let mut step_html: HashMap<(String, String), String> = HashMap::new();
-    for step in hb.steps.values() {
-        for ld in langs {
-            let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
-            let ctx = DocContext {
-                file: &step.file,
-                first_line: step.pos.line,
-                to_lang_root: "../",
-                to_site_root: "../../",
-                languages: &cfg.languages,
-                allow_html: cfg.allow_html,
-            };
-            let mut problems = Vec::new();
-            let r = markdown::render(text, &ctx, &ld.targets, &mut problems);
-            // Positions inside a YAML block are approximate; point at the step.
-            if ld.lang == cfg.default_language
-                || step.text.as_ref().is_some_and(|t| {
-                    t.resolve(&ld.lang, &cfg.default_language).1 == assessment_wasm::text::Resolved::Exact
-                })
-            {
-                for mut p in problems {
-                    p.line = step.pos.line;
-                    p.column = step.pos.column;
-                    p.message = format!("in the text of step `{}`: {}", step.id, p.message);
-                    report.push(p);
-                }
+    for ld in langs {
+        // Under serve, a language's step texts are rendered again only when
+        // one of them, or what their links may point to, changed.
+        let key = content.memo.is_enabled().then(|| {
+            let mut key = Inputs::new("step texts");
+            key.add(&ld.lang).add(&cfg.languages).add(&cfg.allow_html).add(d);
+            ld.targets.key(&mut key);
+            for step in hb.steps.values() {
+                let (text, resolved) = step.text.as_ref().map_or(("", Resolved::Exact), |t| t.resolve(&ld.lang, d));
+                key.add(&step.id).add(&step.file).add(&step.pos.line).add(&step.pos.column);
+                key.add(text).add(&(resolved == Resolved::Exact));
             }
-            step_html.insert((step.id.clone(), ld.lang.clone()), r.html);
-        }
+            key.key()
+        });
+        let rendered = match key {
+            Some(key) => content.memo.get_or(key, || lang_step_texts(hb, ld)),
+            None => std::sync::Arc::new(lang_step_texts(hb, ld)),
+        };
+        let (html, problems) = &*rendered;
+        report.extend(problems.iter().cloned());
+        step_html.extend(html.iter().map(|(id, h)| ((id.clone(), ld.lang.clone()), h.clone())));
     }
     step_html
+}
+
+/// The HTML of every step's text in one language, and the problems found in
+/// the texts written in that language.
+fn lang_step_texts(hb: &Handbook, ld: &LangData) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+    let cfg = &hb.config;
+    let (mut html, mut problems) = (Vec::new(), Vec::new());
+    for step in hb.steps.values() {
+        let text = step.text.as_ref().map(|t| t.get(&ld.lang, &cfg.default_language)).unwrap_or("");
+        let ctx = DocContext {
+            file: &step.file,
+            first_line: step.pos.line,
+            to_lang_root: "../",
+            to_site_root: "../../",
+            languages: &cfg.languages,
+            allow_html: cfg.allow_html,
+        };
+        let mut found = Vec::new();
+        let r = markdown::render(text, &ctx, &ld.targets, &mut found);
+        // Positions inside a YAML block are approximate; point at the step.
+        if ld.lang == cfg.default_language
+            || step.text.as_ref().is_some_and(|t| t.resolve(&ld.lang, &cfg.default_language).1 == Resolved::Exact)
+        {
+            for mut p in found {
+                p.line = step.pos.line;
+                p.column = step.pos.column;
+                p.message = format!("in the text of step `{}`: {}", step.id, p.message);
+                problems.push(p);
+            }
+        }
+        html.push((step.id.clone(), r.html));
+    }
+    (html, problems)
 }
 
 /// Two pages may not be written to the same path.

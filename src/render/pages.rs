@@ -184,7 +184,7 @@ pub(super) fn page_jobs<'a>(
     ld: &'a LangData,
     keys: Option<(&'a Memo, u64)>,
     step_html: &HashMap<(String, String), String>,
-    compiled: &BTreeMap<(String, String), Compiled>,
+    compiled: &BTreeMap<(String, String), Arc<Compiled>>,
     jobs: &mut Vec<Job<'a>>,
 ) {
     let l = Lang { hb, ld, keys };
@@ -228,7 +228,8 @@ pub(super) fn page_jobs<'a>(
 
     home_job(&l, &phase_cards, &playbooks, &assessments, jobs);
     phase_jobs(&l, jobs);
-    let binder = playbook_jobs(&l, step_html, &playbooks, jobs);
+    let conditions = condition_texts(hb, ld, keys.map(|k| k.0));
+    let binder = playbook_jobs(&l, step_html, &conditions, &playbooks, jobs);
     assessment_jobs(&l, compiled, &assessments, jobs);
     reference_jobs(&l, &binder, jobs);
     free_page_jobs(&l, jobs);
@@ -307,9 +308,38 @@ fn phase_jobs<'a>(l: &Lang<'a>, jobs: &mut Vec<Job<'a>>) {
 }
 
 /// The playbook pages; returns the playbooks as the binder shows them.
+/// What each step's condition says in words, in `ld`'s language. Under serve
+/// it is worded again only when a condition, a questionnaire (whose questions
+/// it names) or the interface texts changed.
+fn condition_texts(hb: &Handbook, ld: &LangData, memo: Option<&Memo>) -> Arc<HashMap<String, String>> {
+    let d = hb.config.default_language.as_str();
+    let make = || {
+        let mut out = HashMap::new();
+        for w in hb.steps.values().filter_map(|s| s.when.as_deref()) {
+            if !out.contains_key(w) {
+                if let Some(words) = crate::render::condition_text::describe(w, &hb.assessments, &ld.lang, d, &ld.t) {
+                    out.insert(w.to_string(), words);
+                }
+            }
+        }
+        out
+    };
+    let Some(memo) = memo else { return Arc::new(make()) };
+    let mut key = Inputs::new("condition texts");
+    key.add(&ld.lang).add(d).add(&ld.t);
+    for a in &hb.assessments {
+        key.add(&a.file).add(&a.text);
+    }
+    for w in hb.steps.values().filter_map(|s| s.when.as_deref()) {
+        key.add(w);
+    }
+    memo.get_or(key.key(), make)
+}
+
 fn playbook_jobs<'a>(
     l: &Lang<'a>,
     step_html: &HashMap<(String, String), String>,
+    conditions: &HashMap<String, String>,
     playbooks: &[PlaybookCard],
     jobs: &mut Vec<Job<'a>>,
 ) -> Vec<BinderPlaybook<'a>> {
@@ -333,7 +363,7 @@ fn playbook_jobs<'a>(
             .collect();
         for sid in &pb.steps {
             let Some(s) = hb.steps.get(sid) else { continue };
-            let Some(view) = step_view(hb, ld, step_html, sid, &pb.id) else { continue };
+            let Some(view) = step_view(hb, ld, step_html, conditions, sid, &pb.id) else { continue };
             if let Some(lane) = lanes.iter_mut().find(|l| l.id == s.phase) {
                 match s.track {
                     Track::Admin => lane.admin.push(view),
@@ -370,7 +400,7 @@ fn playbook_jobs<'a>(
 
 fn assessment_jobs<'a>(
     l: &Lang<'a>,
-    compiled: &BTreeMap<(String, String), Compiled>,
+    compiled: &BTreeMap<(String, String), Arc<Compiled>>,
     assessments: &[AssessmentCard],
     jobs: &mut Vec<Job<'a>>,
 ) {

@@ -134,6 +134,7 @@ pub(super) fn step_view(
     hb: &Handbook,
     ld: &LangData,
     step_html: &HashMap<(String, String), String>,
+    conditions: &HashMap<String, String>,
     id: &str,
     from_playbook: &str,
 ) -> Option<StepView> {
@@ -152,11 +153,7 @@ pub(super) fn step_view(
         due: s.due.clone(),
         due_label: due_label(&s.due, window.as_deref(), &ld.t),
         when: s.when.clone().unwrap_or_default(),
-        condition: s
-            .when
-            .as_deref()
-            .and_then(|w| crate::render::condition_text::describe(w, &hb.assessments, lang, d, &ld.t))
-            .unwrap_or_default(),
+        condition: s.when.as_deref().and_then(|w| conditions.get(w).cloned()).unwrap_or_default(),
         sources: s
             .sources
             .iter()
