@@ -213,56 +213,36 @@ impl Collector {
     /// Adds a page from its text: for a rendered page, [`main_text`] of it
     /// (the title is given separately in `page`).
     pub fn add_text(&mut self, page: PageRef, text: &str) {
-        let mut buf = String::new();
-        let mut len = 0u32;
         self.scratch.clear();
         self.pages_added += 1;
         let mark = self.pages_added;
-        // Keywords are not part of the page's length: they are not text a reader sees.
-        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)]
-        {
-            for (w, plain) in Words::new(source) {
-                len += u32::from(counted);
-                // Most words are lowercase ASCII already: looked up as they are.
-                let lower: &str = if plain {
-                    w
-                } else {
-                    buf.clear();
-                    if w.is_ascii() {
-                        buf.push_str(w);
-                        buf.make_ascii_lowercase();
-                    } else {
-                        buf.extend(w.chars().flat_map(char::to_lowercase));
-                    }
-                    &buf
-                };
-                let term = match self.words.get(lower) {
-                    Some(t) => *t,
-                    None => {
-                        let t = indexable(lower, self.stop).then(|| self.term_of(lower));
-                        self.words.insert(lower.to_string(), t);
-                        t
-                    }
-                };
-                let Some(t) = term else { continue };
-                // Uses of one term on this page (through any of its forms) add up.
-                if self.marks.len() <= t as usize {
-                    self.marks.resize(self.terms.len(), (0, 0));
+        let len = each_word(&page, text, |lower, in_title| {
+            let term = match self.words.get(lower) {
+                Some(t) => *t,
+                None => {
+                    let t = indexable(lower, self.stop).then(|| self.term_of(lower));
+                    self.words.insert(lower.to_string(), t);
+                    t
                 }
-                let (seen, slot) = &mut self.marks[t as usize];
-                if *seen != mark {
-                    *seen = mark;
-                    *slot = self.scratch.len() as u32;
-                    self.scratch.push((t, 0, false));
-                }
-                let entry = &mut self.scratch[*slot as usize];
-                if in_title {
-                    entry.2 = true;
-                } else {
-                    entry.1 += 1;
-                }
+            };
+            let Some(t) = term else { return };
+            // Uses of one term on this page (through any of its forms) add up.
+            if self.marks.len() <= t as usize {
+                self.marks.resize(self.terms.len(), (0, 0));
             }
-        }
+            let (seen, slot) = &mut self.marks[t as usize];
+            if *seen != mark {
+                *seen = mark;
+                *slot = self.scratch.len() as u32;
+                self.scratch.push((t, 0, false));
+            }
+            let entry = &mut self.scratch[*slot as usize];
+            if in_title {
+                entry.2 = true;
+            } else {
+                entry.1 += 1;
+            }
+        });
         for &(term, uses, in_title) in &self.scratch {
             self.terms[term as usize].postings.push(Posting { doc: page.doc, uses, in_title });
         }
@@ -284,30 +264,17 @@ impl Collector {
     /// and stop words, so the result does not depend on what was added before.
     pub fn count(&self, page: &PageRef, text: &str) -> PageWords {
         let mut seen: WordMap<String, (u32, bool)> = WordMap::default();
-        let mut buf = String::new();
-        let mut len = 0u32;
-        for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)]
-        {
-            for (w, plain) in Words::new(source) {
-                len += u32::from(counted);
-                let lower: &str = if plain {
-                    w
-                } else {
-                    buf.clear();
-                    buf.extend(w.chars().flat_map(char::to_lowercase));
-                    &buf
-                };
-                let entry = match seen.get_mut(lower) {
-                    Some(e) => e,
-                    None => seen.entry(lower.to_string()).or_default(),
-                };
-                if in_title {
-                    entry.1 = true;
-                } else {
-                    entry.0 += 1;
-                }
+        let len = each_word(page, text, |lower, in_title| {
+            let entry = match seen.get_mut(lower) {
+                Some(e) => e,
+                None => seen.entry(lower.to_string()).or_default(),
+            };
+            if in_title {
+                entry.1 = true;
+            } else {
+                entry.0 += 1;
             }
-        }
+        });
         // Per stem: the page's forms of it and their uses, summed.
         let mut terms: std::collections::BTreeMap<String, (Vec<String>, u32, bool)> = Default::default();
         for (lower, (uses, in_title)) in seen {
@@ -515,6 +482,34 @@ impl Collector {
         crate::site::drop_later((terms, docs));
         Index { js, docs: doc_count, terms: term_count }
     }
+}
+
+/// Calls `each` with every word of a page, lowercase, and whether it counts
+/// as a title word (the title and the keywords); returns the page's length
+/// in words. Keywords are not part of the length: they are not text a reader sees.
+fn each_word(page: &PageRef, text: &str, mut each: impl FnMut(&str, bool)) -> u32 {
+    let mut buf = String::new();
+    let mut len = 0u32;
+    for (source, in_title, counted) in [(page.title, true, true), (page.keywords, true, false), (text, false, true)] {
+        for (w, plain) in Words::new(source) {
+            len += u32::from(counted);
+            // Most words are lowercase ASCII already: looked up as they are.
+            let lower: &str = if plain {
+                w
+            } else {
+                buf.clear();
+                if w.is_ascii() {
+                    buf.push_str(w);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(w.chars().flat_map(char::to_lowercase));
+                }
+                &buf
+            };
+            each(lower, in_title);
+        }
+    }
+    len
 }
 
 /// The words of a text: runs of letters and digits (Unicode), as written.
