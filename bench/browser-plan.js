@@ -17,7 +17,7 @@ const { chromium } = require(path.join(__dirname, '..', 'tests', 'browser', 'nod
   const page = await browser.newPage();
   await page.goto('file://' + path.join(work, 'index.html'));
   const result = await page.evaluate(async () => {
-    const bytes = Uint8Array.from(atob(IRBOOK_ENGINE_WASM), (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(IRBOOK_ENGINE_WASM, (c) => c.charCodeAt(0) & 0xff);
     await wasm_bindgen({ module_or_path: bytes }); // eslint-disable-line no-undef
     const t0 = performance.now();
     const engine = new wasm_bindgen.Engine(BENCH_COMPILED); // eslint-disable-line no-undef

@@ -37,7 +37,8 @@ pub use self::templates::escape_html;
 /// origin, no eval; WebAssembly compilation is the one exception.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'";
 
-/// The engine as built by build.rs: wasm-bindgen glue plus the module in base64.
+/// The engine as built by build.rs: wasm-bindgen glue plus the module as a
+/// string of one character per byte.
 pub const ENGINE_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/engine.js"));
 
 pub(crate) type Strings = BTreeMap<String, String>;
@@ -1008,6 +1009,26 @@ fn report_grouped(mut items: Vec<(String, String, String)>, prefix: &str, hint: 
 mod tests {
     use super::views::due_label;
     use super::*;
+
+    /// The module inside engine.js reads back as WebAssembly the way the
+    /// page reads it (each character's code & 0xFF), and the string needs no
+    /// escapes and cannot end an inline script.
+    #[test]
+    fn the_engine_module_is_one_character_per_byte() {
+        let start = ENGINE_JS.find("var IRBOOK_ENGINE_WASM = \"").expect("engine.js holds the module") + 26;
+        let text = &ENGINE_JS[start..];
+        let text = &text[..text.find('"').expect("the string ends")];
+        assert!(text.chars().all(|c| matches!(c as u32, 0x20..=0x7e | 0x100..=0x1ff)));
+        assert!(!text.contains(['\\', '<']));
+        let bytes: Vec<u8> = text.chars().map(|c| (c as u32 & 0xff) as u8).collect();
+        assert_eq!(&bytes[..8], b"\0asm\x01\0\0\0", "the WebAssembly magic number and version");
+        assert!(bytes.len() > 10_000, "the whole module, not a stub");
+        // Printable bytes stand for themselves; others are shifted up.
+        for (c, b) in text.chars().zip(&bytes) {
+            let plain = (0x20..=0x7e).contains(b) && !b"\"\\<".contains(b);
+            assert_eq!(c as u32, u32::from(*b) + if plain { 0 } else { 0x100 });
+        }
+    }
 
     #[test]
     fn escaping_covers_the_five_characters_and_keeps_the_rest() {

@@ -18,10 +18,11 @@
   var FILE_FORMAT = 'irbook-incident';
   var FILE_VERSION = 1;
 
-  function base64ToBytes(b64) {
-    var bin = window.atob(b64);
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  // The engine's module, written by build.rs as one character per byte:
+  // the byte is the character's code, or its code minus 0x100.
+  function engineBytes(text) {
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i) & 0xFF; }
     return bytes;
   }
 
@@ -33,7 +34,7 @@
     var bindgen = typeof wasm_bindgen === 'function' ? wasm_bindgen : null; // eslint-disable-line no-undef
     if (!bindgen || typeof window.IRBOOK_ENGINE_WASM !== 'string') { return null; }
     if (!engineReady) {
-      engineReady = bindgen({ module_or_path: base64ToBytes(window.IRBOOK_ENGINE_WASM) }).then(function () { return bindgen; });
+      engineReady = bindgen({ module_or_path: engineBytes(window.IRBOOK_ENGINE_WASM) }).then(function () { return bindgen; });
     }
     return engineReady;
   }
