@@ -135,7 +135,7 @@ fn playbook_contact_and_handbook_edits_match_a_fresh_build() {
                 "{% extends \"base.html\" %}{% block main %}<p>Sources go here.</p>{% endblock main %}".into(),
             );
         }),
-        ("a step's text given a link to a page, then the page deleted", &|t| {
+        ("a step's text given a link to a page", &|t| {
             replace(
                 t,
                 "playbooks/misdirected.yaml",
