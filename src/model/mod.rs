@@ -4,6 +4,7 @@
 
 mod build;
 mod files;
+mod flat;
 mod handbook;
 mod parse;
 

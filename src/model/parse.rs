@@ -9,6 +9,9 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str, line_offset: usiz
         report.push(Diagnostic::error(file, Pos::new(pos.line + line_offset, pos.column), msg).hint(hint));
         return None;
     }
+    if let Some(v) = super::flat::read::<T>(text) {
+        return Some(v);
+    }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
