@@ -904,7 +904,11 @@ pub struct Index {
 /// A term's postings in the index's form (see [`push_posting`]), into `out`.
 fn encode_term(t: &Term, position: &[usize], (lens, boosted): (&[u32], &[bool]), avg_len: f64, out: &mut String) {
     let mut postings = t.postings.decode();
-    postings.sort_unstable_by_key(|p| p.doc);
+    // The postings are sorted runs, one per merged collector, in whatever
+    // order the threads finished: a stable sort merges runs, where an
+    // unstable one sorts them again (a page has one posting per term, so
+    // both give the same order).
+    postings.sort_by_key(|p| p.doc);
     out.clear();
     let mut last = None;
     for p in &postings {
