@@ -53,3 +53,47 @@ test('no text overflows its box on any page at 320, 390, 1024 and 1366 px', asyn
   for (const f of found.slice(0, 40)) { t.diagnostic(f); }
   assert.deepStrictEqual(found, [], `${found.length} overflows`);
 });
+
+// A radio or checkbox in a flex row shrinks when its label wraps unless the
+// CSS forbids it: on a phone it turned into a narrow oval beside two-line
+// answers. They are drawn square, so a box narrower than it is tall was
+// squeezed. All questions are shown, so every answer of every question counts.
+test('radios and checkboxes keep their size beside wrapping labels at 320 and 390 px', async (t) => {
+  const pages = htmlFiles(SITE).filter((p) => p.includes('/assessments/') && !p.endsWith('index.html'));
+  assert.ok(pages.length > 0, 'no questionnaire pages found');
+  const context = await launch({ viewport: { width: 390, height: 900 } });
+  const found = [];
+  let seen = 0;
+  try {
+    const page = await context.newPage();
+    for (const width of [320, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const rel of pages) {
+        await page.goto(fileUrl(rel), { waitUntil: 'load' });
+        await page.waitForSelector('#irbook-app[data-ready="true"]');
+        await page.click('#mode-toggle');
+        const { squeezed, count } = await page.evaluate(() => {
+          const out = [];
+          let n = 0;
+          for (const el of document.querySelectorAll('main input[type="radio"], main input[type="checkbox"]')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) { continue; }
+            n += 1;
+            if (r.width + 1 < r.height) {
+              const label = (el.closest('label') || el.parentElement).textContent.trim().slice(0, 50);
+              out.push(`${el.type} "${label}" is ${r.width.toFixed(1)} × ${r.height.toFixed(1)} px`);
+            }
+          }
+          return { squeezed: out, count: n };
+        });
+        seen += count;
+        for (const s of squeezed) { found.push(`${width} px ${rel}: ${s}`); }
+      }
+    }
+  } finally {
+    await context.close();
+  }
+  for (const f of found.slice(0, 40)) { t.diagnostic(f); }
+  assert.ok(seen > 50, `only ${seen} radios and checkboxes were measured`);
+  assert.deepStrictEqual(found, [], `${found.length} squeezed`);
+});
