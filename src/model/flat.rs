@@ -30,15 +30,18 @@ enum Scalar<'a> {
 /// The lines as (key, value), or `None` at the first line that is not a
 /// one-line `key: value` this reader knows to be plain text or a whole number.
 fn entries(text: &str) -> Option<Vec<(&str, Scalar<'_>)>> {
-    // Characters libyaml treats as line breaks, refuses, or reads as a byte
-    // order mark: none of them appear in ordinary front matter.
-    if text.chars().any(|c| {
-        c != '\n' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
-    }) {
-        return None;
-    }
     let mut out = Vec::with_capacity(4);
+    // Line by line, so that a nested YAML file is handed on at its first
+    // indented line, not after a scan of the whole text.
     for line in text.split('\n') {
+        // Characters libyaml treats as line breaks (in comments too),
+        // refuses, or reads as a byte order mark.
+        if line
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
+        {
+            return None;
+        }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
