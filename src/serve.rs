@@ -248,10 +248,33 @@ pub fn run(root: Option<PathBuf>, port: u16, open: Option<fn(&str)>) -> i32 {
     let mut source = Source { root: root.clone(), tree: None, memo: Arc::new(Memo::enabled()) };
 
     let started = Instant::now();
-    let first = source.reload();
+    // The tree stays in `source`; the watcher below reads its layers.
+    let first = source.reload().map(|_| ());
+    // Watch before the address is printed: an edit saved right after it
+    // appears must reach the next build (set up later, the watcher and its
+    // first snapshot both missed such an edit, and it stayed unseen).
+    let watch_started = Instant::now();
+    let watching = match &root {
+        Some(root) => {
+            let paths = watch_paths(&source, root);
+            match watch::Watcher::new(&paths) {
+                Ok(watcher) => {
+                    let snapshot = watch::Snapshot::scan(&paths);
+                    Some((paths, watcher, snapshot))
+                }
+                Err(e) => {
+                    eprintln!("error: cannot watch {} for changes: {e}", root.display());
+                    return 1;
+                }
+            }
+        }
+        None => None,
+    };
+    // The time printed is the build's, without setting up the watcher.
+    let started = started + watch_started.elapsed();
     let label = root.as_ref().map_or_else(|| "the built-in handbook".to_string(), |r| r.display().to_string());
     let outcome = match first {
-        Ok(tree) => render(tree),
+        Ok(()) => render(source.tree.as_ref().expect("just loaded")),
         Err(report) => (Outcome::Failed(report), 0),
     };
     let mut printed = announce(&outcome, started, None);
@@ -268,23 +291,14 @@ pub fn run(root: Option<PathBuf>, port: u16, open: Option<fn(&str)>) -> i32 {
         open(&url);
     }
 
-    let Some(root) = root else {
+    let (Some(root), Some((mut paths, mut watcher, mut snapshot))) = (root, watching) else {
         crate::out!("This is the built-in handbook, so there are no files to watch. Press Ctrl-C to stop.");
         loop {
             std::thread::park();
         }
     };
-    let mut paths = watch_paths(&source, &root);
-    let mut watcher = match watch::Watcher::new(&paths) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch {} for changes: {e}", root.display());
-            return 1;
-        }
-    };
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     crate::out!("Watching {} for changes; open pages reload when you save. Press Ctrl-C to stop.", shown.join(", "));
-    let mut snapshot = watch::Snapshot::scan(&paths);
     loop {
         let hinted = watcher.next_batch();
         let started = Instant::now();
